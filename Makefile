@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is installed here.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DB ?= data/dashboard.duckdb
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: install system run build test lint validate clean
+
+install: $(STAMP) system
+
+# The virtualenv is (re)made when missing or older than requirements.txt.
+$(STAMP): requirements.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+# Debian's Chromium (browser tests, PNG export) and axe-core (accessibility checks).
+system: $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+
+$(AXE): package.json
+	npm install --no-audit --no-fund --no-package-lock --silent
+	@touch $(AXE)
+
+build: $(STAMP)
+	$(PY) -m indicators build --db $(DB)
+
+validate: $(STAMP)
+	$(PY) -m indicators validate
+
+run: install build
+	$(VENV)/bin/streamlit run dashboard.py --server.headless true --server.port $(PORT)
+
+test: install
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -f $(DB) $(DB).lock

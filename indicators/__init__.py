@@ -1,0 +1,1 @@
+"""Næringsmål Akershus: the core library (no Streamlit here)."""

@@ -1,0 +1,80 @@
+"""The progress method applied to the model: each indicator's headline series, goals, themes, areas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators import progress
+from indicators.model import Indicator, PlanModel
+from indicators.progress import Assessment, Rollup
+
+
+def headline(indicator: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the status is computed on: the headline region, the headline series."""
+    mask = (frame["region_code"] == indicator.headline_region) & (frame["series"] == "")
+    return frame[mask]
+
+
+def assess_indicator(indicator: Indicator, frame: pd.DataFrame) -> Assessment:
+    """The status of one indicator from its observations (any regions; the headline is picked)."""
+    points = progress.annual_points(headline(indicator, frame)) if len(frame) else []
+    target = indicator.target
+    return progress.assess(
+        points, indicator.direction, base_year=indicator.base_year,
+        target=target.value if target else None, target_year=target.year if target else None,
+        limit=indicator.limit,
+    )
+
+
+@dataclass(frozen=True)
+class GroupStatus:
+    """A roll-up with the indicators that made it."""
+
+    id: str
+    rollup: Rollup
+    members: tuple[str, ...]
+
+
+def assess_all(model: PlanModel, frames: dict[str, pd.DataFrame]) -> dict[str, Assessment]:
+    """Every indicator's assessment; `frames` maps id → its observations (missing = no data)."""
+    empty = pd.DataFrame(columns=["region_code", "series", "year", "freq", "sub", "value"])
+    return {i.id: assess_indicator(i, frames.get(i.id, empty)) for i in model.indicators}
+
+
+def rollups(model: PlanModel, assessments: dict[str, Assessment]) -> dict[str, list[GroupStatus]]:
+    """Roll-ups for goals, plan themes and focus areas (focus areas through their goals)."""
+    def group(group_id: str, members: list[str]) -> GroupStatus:
+        return GroupStatus(group_id, progress.rollup(assessments[m] for m in members),
+                           tuple(members))
+
+    goal_members = {g.id: list(g.indicators) for g in model.goals}
+    areas = []
+    for area in model.focus_areas:
+        members = [m for goal_id in area.goals for m in goal_members.get(goal_id, [])]
+        areas.append(group(area.id, list(dict.fromkeys(members))))
+    return {
+        "goal": [group(g.id, goal_members[g.id]) for g in model.goals],
+        "theme": [group(t.id, list(t.indicators)) for t in model.themes],
+        "focus_area": areas,
+    }
+
+
+def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> list[dict]:
+    """One flat record per indicator, as `progress --json` prints them (data-formats.md)."""
+    records = []
+    for indicator in model.indicators:
+        a = assessments[indicator.id]
+        target = indicator.target
+        records.append({
+            "indicator_id": indicator.id, "goal_id": model.goal_of(indicator.id).id,
+            "region_code": indicator.headline_region, "status": a.status, "score": a.score,
+            "progress_value": a.progress_value, "base_year": a.base_year,
+            "base_value": a.base_value, "current_year": a.current_year,
+            "current_value": a.current_value, "target": target.value if target else None,
+            "target_year": target.year if target else None,
+            "target_status": target.status if target else None, "reason": a.reason,
+            "method": a.method,
+        })
+    return records

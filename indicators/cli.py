@@ -1,0 +1,196 @@
+"""The command line, `python -m indicators COMMAND`: each command maps to one library function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from indicators import build as builder
+from indicators import canonical, store
+from indicators.i18n import format_number, t
+from indicators.ingest.reader import read_observations
+from indicators.model import ModelError, PlanModel, load_model, validate_config
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A usage problem (missing file, unknown id): exit code 2."""
+
+
+def _model(args: argparse.Namespace) -> PlanModel:
+    return load_model(args.config)
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data) if args.data else Path(args.config).resolve().parent.parent / "data"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = [str(p) for p in validate_config(args.config)]
+    if not problems:
+        _, _, problems = builder.check_data(_model(args), _data_dir(args), lang=args.lang)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(t("cli.problems", args.lang, count=len(problems)), file=sys.stderr)
+        return EXIT_INVALID
+    print(t("cli.valid", args.lang))
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    report = builder.build(_model(args), _data_dir(args), Path(args.db))
+    for problem in report.problems:
+        print(problem)
+    if not report.ok:
+        print(t("cli.build_failed", args.lang, count=len(report.problems)), file=sys.stderr)
+        return EXIT_INVALID
+    print(t("cli.built", args.lang, db=args.db, files=report.files,
+            rows=format_number(report.observations, args.lang, 0)))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    model = _model(args)
+    for name in args.files:
+        if not Path(name).is_file():
+            raise UsageError(t("cli.no_such_file", args.lang, file=name))
+    results = [read_observations(Path(f), model, indicator=args.indicator, lang=args.lang)
+               for f in args.files]
+    if any(not r.ok for r in results):
+        _print_errors(results, args.lang)
+        print(t("cli.nothing_written", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    for result in results:
+        for warning in result.warnings:
+            print(issue_line(warning, args.lang), file=sys.stderr)
+        outcome = store.import_observations(
+            args.db, result.frame, file_name=Path(result.file).name, sha256=result.sha256,
+            user=args.user, replace=args.replace, dry_run=args.dry_run)
+        _print_outcome(result.file, outcome, args.lang)
+    return EXIT_OK
+
+
+def _print_errors(results: list, lang: str) -> None:
+    for result in results:
+        for issue in result.errors:
+            print(issue_line(issue, lang))
+        if result.total_errors > len(result.errors):
+            print(t("cli.more_errors", lang, file=result.file,
+                    count=result.total_errors - len(result.errors)))
+
+
+def issue_line(issue: object, lang: str) -> str:
+    """`FILE:LINE:COLUMN: message` in the chosen language."""
+    place = ":".join(str(p) for p in (issue.file, issue.line, issue.column) if p not in (None, ""))
+    return f"{place}: {issue.message(lang)}"
+
+
+def _print_outcome(file: str, outcome: store.ImportResult, lang: str) -> None:
+    if outcome.dry_run:
+        for row in outcome.diff.itertuples(index=False):
+            print(f"{row.action:8} {row.indicator_id} {row.region_code} {row.period} "
+                  f"{row.series or '-'}: {_cell(row.old_value, row.old_status)} → "
+                  f"{_cell(row.new_value, row.new_status)}")
+        key = "cli.dry_run_summary"
+    else:
+        key = "cli.import_summary"
+    print(t(key, lang, file=file, id=outcome.import_id, added=outcome.added,
+            changed=outcome.changed, unchanged=outcome.unchanged, removed=outcome.removed))
+
+
+def _cell(value: float | None, status: object) -> str:
+    return canonical.number_text(value, status if isinstance(status, str) else None)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    con = store.connect(args.db)
+    try:
+        frame = store.history(con)
+    finally:
+        con.close()
+    columns = ["id", "imported_at", "user_name", "kind", "file_name", "added", "changed", "unchanged",
+               "removed", "undone_by"]
+    print(frame[columns].to_string(index=False) if len(frame) else t("cli.no_imports", args.lang))
+    return EXIT_OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    try:
+        undo_id = store.undo(args.db, args.import_id, user=args.user, force=args.force)
+    except store.StoreError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    print(t("cli.undone", args.lang, id=args.import_id, undo_id=undo_id))
+    return EXIT_OK
+
+
+def cmd_export_csv(args: argparse.Namespace) -> int:
+    model = _model(args)
+    if args.indicator and model.indicator(args.indicator) is None:
+        raise UsageError(t("cli.unknown_indicator", args.lang, id=args.indicator))
+    con = store.connect(args.db)
+    try:
+        frame = store.all_observations(con, args.indicator)
+    finally:
+        con.close()
+    units = {i.id: i.unit for i in model.indicators}
+    sys.stdout.write(canonical.to_csv(frame, units))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": cmd_validate, "build": cmd_build, "import": cmd_import,
+    "history": cmd_history, "undo": cmd_undo, "export-csv": cmd_export_csv,
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=str(store.db_path_default()))
+    common.add_argument("--config", default="config/goals.yaml")
+    common.add_argument("--data", default=None, help="data folder (default: next to config/)")
+    common.add_argument("--lang", default="nb", choices=["nb", "en"])
+    # The shared options live on each command (not on the top parser too), so that a command's
+    # defaults never overwrite an option given before the command name.
+    main = argparse.ArgumentParser(prog="python -m indicators")
+    sub = main.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", parents=[common])
+    sub.add_parser("build", parents=[common])
+    imp = sub.add_parser("import", parents=[common])
+    imp.add_argument("files", nargs="+")
+    imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--replace", action="store_true")
+    imp.add_argument("--indicator")
+    imp.add_argument("--user")
+    sub.add_parser("history", parents=[common])
+    undo = sub.add_parser("undo", parents=[common])
+    undo.add_argument("import_id", type=int)
+    undo.add_argument("--force", action="store_true")
+    undo.add_argument("--user")
+    exp = sub.add_parser("export-csv", parents=[common])
+    exp.add_argument("--indicator")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    needs_db = args.command in ("history", "undo", "export-csv")
+    if needs_db and not Path(args.db).exists():
+        print(t("cli.no_database", args.lang, db=args.db), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    except ModelError as error:
+        for problem in error.problems:
+            print(str(problem))
+        return EXIT_INVALID
+    except store.StoreError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID

@@ -1,0 +1,138 @@
+"""Bokmål and English text, and Norwegian/English number and date formats (through babel)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+
+LANGUAGES = ("nb", "en")
+DEFAULT_LANG = "nb"
+LOCALES = {"nb": "nb_NO", "en": "en_GB"}
+LOCALE_DIR = Path(__file__).parent / "locales"
+MISSING = "–"  # shown where a value is missing; the reason is told next to it
+
+# Plotly's `separators` (decimal, thousands) per language, so charts match the text.
+PLOTLY_SEPARATORS = {"nb": ", ", "en": ".,"}
+
+# How many decimals a value of each unit is shown with.
+UNIT_DECIMALS = {
+    "percent": 1,
+    "count": 0,
+    "nok_million": 1,
+    "nok_thousand": 0,
+    "thousand_persons": 1,
+}
+
+
+def lang_or_default(lang: str | None) -> str:
+    """The language code to use: the one asked for when we have it, else bokmål."""
+    return lang if lang in LANGUAGES else DEFAULT_LANG
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """All strings, merged from every locales/*.yaml file (one file per area of the product)."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALE_DIR.glob("*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, texts in entries.items():
+            if key in merged:
+                raise ValueError(f"{path.name}: the text key {key!r} is defined twice")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """The text for `key` in `lang`, with `{placeholders}` filled from params."""
+    texts = catalogue().get(key)
+    if texts is None:
+        raise KeyError(f"no text for key {key!r}")
+    text = texts.get(lang_or_default(lang)) or texts[DEFAULT_LANG]
+    return text.format(**params) if params else text
+
+
+def _locale(lang: str) -> str:
+    return LOCALES[lang_or_default(lang)]
+
+
+def is_missing(x: object) -> bool:
+    """True for None and NaN, the two ways a missing number reaches the formatters."""
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def format_number(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """`1 234,5` in bokmål, `1,234.5` in English; a missing value as a dash."""
+    if is_missing(x):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    # Round first so that a value that rounds to zero is not shown as "-0,0".
+    rounded = round(float(x), decimals) + 0.0
+    return format_decimal(rounded, format=pattern, locale=_locale(lang))
+
+
+def format_percent(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """`12,5 %` in bokmål (no-break space before the sign), `12.5%` in English."""
+    if is_missing(x):
+        return MISSING
+    number = format_number(x, lang, decimals)
+    return f"{number}\xa0%" if lang_or_default(lang) == "nb" else f"{number}%"
+
+
+def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """The unit as a reader says it: `prosent`, `mill. kr`, `1 000 personer`."""
+    return t(f"unit.{unit}", lang)
+
+
+def format_value(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A value with its unit, e.g. `2,6 %`, `20 mill. kr`, `735 302`."""
+    if is_missing(x):
+        return MISSING
+    decimals = UNIT_DECIMALS.get(unit, 1)
+    if unit == "percent":
+        return format_percent(x, lang, decimals)
+    if unit == "nok_million":
+        # Whole millions read as `20 mill. kr`, as in the county's own briefing.
+        decimals = 0 if float(x).is_integer() else decimals
+    number = format_number(x, lang, decimals)
+    suffix = t(f"unit.{unit}.suffix", lang)
+    return f"{number}\xa0{suffix}" if suffix else number
+
+
+def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A signed change: `+0,3 prosentpoeng`, `−1 234` — percentages change in points."""
+    if is_missing(x):
+        return MISSING
+    decimals = UNIT_DECIMALS.get(unit, 1)
+    rounded = round(float(x), decimals)
+    number = format_number(abs(rounded), lang, decimals)
+    sign = "±" if rounded == 0 else ("+" if rounded > 0 else "−")
+    suffix = t(f"unit.{unit}.change_suffix", lang)
+    return f"{sign}{number}" + (f"\xa0{suffix}" if suffix else "")
+
+
+def format_date(d: date | datetime | str | None, lang: str = DEFAULT_LANG) -> str:
+    """`17. mai 2024` in bokmål, `17 May 2024` in English."""
+    if d is None or (isinstance(d, float) and math.isnan(d)):
+        return MISSING
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    if isinstance(d, datetime):
+        d = d.date()
+    return _babel_date(d, format="long", locale=_locale(lang))
+
+
+def format_period(period: str, lang: str = DEFAULT_LANG) -> str:
+    """A canonical period as a reader says it: `januar 2026`, `1. kvartal 2024`, `2011/12`."""
+    if "M" in period:
+        year, month = period.split("M")
+        return _babel_date(date(int(year), int(month), 1), format="LLLL y", locale=_locale(lang))
+    if "K" in period:
+        year, quarter = period.split("K")
+        return t("period.quarter", lang, quarter=int(quarter), year=year)
+    return period.replace("-", "–")

@@ -1,0 +1,143 @@
+"""What planners write: column names, numbers with comma or point, SSB symbols, units, ids."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Canonical column → accepted header names (compared lowercased, trimmed, spaces as "_").
+ALIASES = {
+    "indicator_id": ("indicator_id", "indikator", "indikator_id"),
+    "region_code": ("region_code", "region", "regionkode", "kommunenummer", "kommunenr",
+                    "geocode"),
+    "period": ("period", "periode", "år", "aar", "year", "tid"),
+    "value": ("value", "verdi"),
+    "unit": ("unit", "enhet"),
+    "series": ("series", "serie"),
+    "note": ("note", "merknad", "kommentar"),
+    "source": ("source", "kilde"),
+}
+REQUIRED = ("indicator_id", "region_code", "period", "value")
+_CANONICAL = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+
+
+def header_key(name: str) -> str:
+    """A header cell as compared: trimmed, lowercased, inner spaces and dashes as "_"."""
+    cleaned = str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
+    return re.sub(r"[\s\-]+", "_", cleaned)
+
+
+def canonical_column(name: str) -> str | None:
+    """The canonical column a header cell names, or None for a column we ignore."""
+    return _CANONICAL.get(header_key(name))
+
+
+# SSB's symbols for a value that is not a number; "-" (nil) is stored as 0.
+SYMBOLS = {"": "..", "..": "..", ".": ".", ":": ":", "-": "-", "\u2013": "-", "\u2014": "-"}
+NIL = "-"
+_SPACES = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
+_GROUPED = rf"[+-]?\d{{1,3}}(?:{_SPACES}\d{{3}})+(?:[.,]\d+)?"
+_DOT_GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+"  # 1.234,5 — dots between thousands
+_COMMA_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+\.\d+"  # 1,234.5 — English Excel
+_NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
+               "-infinity", "∞", "-∞", "+∞"}
+
+
+@dataclass
+class ParsedValues:
+    """Numbers and statuses of a value column, with masks of the cells that failed."""
+
+    value: np.ndarray  # float64, NaN where missing or bad
+    status: np.ndarray  # object: a symbol or None
+    not_a_number: np.ndarray  # bool
+    not_finite: np.ndarray  # bool
+
+
+def parse_values(texts: pd.Series) -> ParsedValues:
+    """Parse a column of value cells without a Python loop over rows."""
+    s = texts.str.strip().str.replace("\u2212", "-", regex=False)  # U+2212 is Word's minus
+    is_symbol = s.isin(list(SYMBOLS)).to_numpy()
+    numeric_text = _plain_number_text(s)
+    value = pd.to_numeric(numeric_text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    lowered = s.str.lower()
+    not_finite = (lowered.isin(list(_NOT_FINITE)).to_numpy() | np.isinf(value)) & ~is_symbol
+    not_a_number = np.isnan(value) & ~is_symbol & ~not_finite
+    status = np.full(len(s), None, dtype=object)
+    if is_symbol.any():
+        status[is_symbol] = s[is_symbol].map(SYMBOLS).to_numpy(dtype=object)
+    value = np.where(is_symbol, np.nan, value)
+    value[status == NIL] = 0.0
+    value[not_finite | not_a_number] = np.nan
+    return ParsedValues(value, status, not_a_number, not_finite)
+
+
+def _plain_number_text(s: pd.Series) -> pd.Series:
+    """`1 234 567,8` → `1234567.8`; text that is no number is left for to_numeric to refuse."""
+    grouped = s.str.fullmatch(_GROUPED)
+    if grouped.any():
+        s = s.where(~grouped, s.str.replace(_SPACES, "", regex=True))
+    has_comma = s.str.contains(",", regex=False)
+    if not has_comma.any():
+        return s
+    has_dot = s.str.contains(".", regex=False)
+    single_comma = has_comma & ~has_dot & (s.str.count(",") == 1)
+    dot_grouped = s.str.fullmatch(_DOT_GROUPED)
+    comma_grouped = s.str.fullmatch(_COMMA_GROUPED)
+    s = s.where(~dot_grouped, s.str.replace(".", "", regex=False))
+    s = s.where(~comma_grouped, s.str.replace(",", "", regex=False))
+    fix = single_comma | dot_grouped
+    return s.where(~fix, s.str.replace(",", ".", regex=False))
+
+
+# Unit keys of the model and what people write for them (after lowercasing).
+UNIT_ALIASES = {
+    "percent": ("percent", "prosent", "%", "pst", "pst.", "pct", "per cent"),
+    "count": ("count", "antall", "personer", "persons", "number", "stk", "stk."),
+    "nok_million": ("nok_million", "mill. kr", "mill kr", "mill. kroner", "millioner kroner",
+                    "mnok", "nok million", "mill. nok", "million nok"),
+    "nok_thousand": ("nok_thousand", "1000 kr", "1 000 kr", "tusen kr", "tusen kroner",
+                     "1000 nok", "nok thousand", "kr 1000", "1 000 kroner"),
+    "thousand_persons": ("thousand_persons", "1000 personer", "1 000 personer",
+                         "tusen personer", "1000 persons", "thousand persons"),
+}
+_ALIAS_TO_UNIT = sorted(((a, u) for u, names in UNIT_ALIASES.items() for a in names),
+                        key=lambda pair: -len(pair[0]))
+
+
+def unit_key(text: str) -> str | None:
+    """The model's unit key for a written unit, e.g. "prosent av arbeidsstyrken" → percent."""
+    norm = re.sub(r"\([^)]*\)", " ", text.lower().replace("\u00a0", " ").replace("\u202f", " "))
+    norm = re.sub(r"\s+", " ", norm).strip()
+    for alias, unit in _ALIAS_TO_UNIT:
+        # A qualifier after the unit is fine ("prosent av arbeidsstyrken"), so match a prefix.
+        if norm == alias or norm.startswith(alias + " "):
+            return unit
+    return None
+
+
+def id_key(text: str) -> str:
+    """An indicator id reduced to letters and digits: 2b_04, 2B.04 and 2B-04 are the same."""
+    return re.sub(r"[^0-9A-Z]", "", str(text).upper())
+
+
+def id_lookup(ids: list[str]) -> dict[str, str]:
+    """id_key → the model's spelling of the id."""
+    return {id_key(i): i for i in ids}
+
+
+def closest_ids(text: str, ids: list[str], n: int = 3) -> list[str]:
+    """The model ids most like `text`, best first (for "did you mean")."""
+    lookup = id_lookup(ids)
+    keys = difflib.get_close_matches(id_key(text), list(lookup), n=n, cutoff=0.0)
+    return [lookup[k] for k in keys]
+
+
+def id_from_file_name(name: str, ids: list[str]) -> str | None:
+    """The id in `<id>.csv`, `indicator_<id>.csv` (Open SDG) or the .xlsx equivalents."""
+    stem = re.sub(r"\.(csv|tsv|txt|xlsx|xlsm)$", "", name.rsplit("/", 1)[-1], flags=re.I)
+    stem = re.sub(r"^indicator[_\- ]?", "", stem, flags=re.I)
+    return id_lookup(ids).get(id_key(stem))

@@ -1,0 +1,569 @@
+"""The plan model: pydantic models of config/goals.yaml and regions.yaml, line-numbered checks."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+Unit = Literal["percent", "count", "nok_million", "nok_thousand", "thousand_persons"]
+Direction = Literal["increase", "decrease", "none"]
+Frequency = Literal["annual", "quarterly", "monthly", "school_year", "irregular"]
+Level = Literal["country", "county", "municipality"]
+Change = Literal["renumbered", "merged", "split"]
+NonEmpty = Annotated[str, Field(min_length=1)]
+# Target years outside this window are almost certainly typos (e.g. 230 for 2030).
+TARGET_YEARS = (2000, 2100)
+
+Loc = tuple[str | int, ...]  # a field path, e.g. ("indicators", 3, "target", "year")
+
+
+# --- Problems ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a config file, attached to the line and field that caused it."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class ModelError(Exception):
+    """The config could not be loaded; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# --- Models ------------------------------------------------------------------------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(_Strict):
+    """A text in bokmål and English."""
+
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str = "nb") -> str:
+        return self.en if lang == "en" else self.nb
+
+
+class Source(_Strict):
+    organisation: NonEmpty
+    table: str | None = None
+    url: str | None = None
+    credit: NonEmpty
+    licence: str | None = None
+    updated: date | None = None  # when the figures in data/ were last fetched from the source
+    lag_months: int | None = Field(default=None, ge=0)  # end of period -> publication
+    note: Text | None = None
+
+
+class Target(_Strict):
+    value: float
+    year: int
+    status: Literal["proposed", "adopted"]
+    note: Text | None = None
+
+    @property
+    def adopted(self) -> bool:
+        return self.status == "adopted"
+
+
+class Indicator(_Strict):
+    id: NonEmpty
+    name: Text
+    definition: Text
+    unit: Unit
+    direction: Direction
+    source: Source
+    frequency: Frequency
+    headline_region: str = "32"
+    base_year: int | None = None
+    target: Target | None = None
+    limit: float | None = None
+    min: float | None = None
+    max: float | None = None
+    data_note: Text | None = None
+
+    def allowed_range(self) -> tuple[float | None, float | None]:
+        """Bounds a value may take: percent 0..100, others >= 0, unless min/max say otherwise."""
+        low, high = (0.0, 100.0) if self.unit == "percent" else (0.0, None)
+        return (low if self.min is None else self.min, high if self.max is None else self.max)
+
+    def in_range(self, value: float) -> bool:
+        low, high = self.allowed_range()
+        return (low is None or value >= low) and (high is None or value <= high)
+
+
+class Goal(_Strict):
+    id: NonEmpty
+    name: Text  # short title
+    text: Text  # the goal sentence, verbatim
+    indicators: list[str] = []
+
+
+class Theme(_Strict):
+    id: NonEmpty
+    name: Text
+    goals: list[str] = []
+    indicators: list[str] = []
+    description: Text | None = None
+
+
+class FocusArea(_Strict):
+    id: NonEmpty
+    name: Text
+    goals: list[str] = []
+    description: Text | None = None
+
+
+class Scheme(_Strict):
+    id: NonEmpty
+    name: Text
+    short: NonEmpty
+    focus_areas: list[str] = []
+
+
+class Region(_Strict):
+    code: NonEmpty
+    name: Text
+    level: Level
+    parent: str | None = None
+    valid_from: int | None = None
+    valid_to: int | None = None
+    successor: str | None = None
+    change: Change | None = None
+    note: Text | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _one_name_for_both(cls, value: Any) -> Any:
+        # Place names are the same in both languages; allow `name: Bærum` as shorthand.
+        return {"nb": value, "en": value} if isinstance(value, str) else value
+
+    @property
+    def historical(self) -> bool:
+        return self.valid_to is not None
+
+
+class GoalsFile(_Strict):
+    """The shape of config/goals.yaml."""
+
+    vision: Text
+    goals: list[Goal]
+    themes: list[Theme] = []
+    focus_areas: list[FocusArea] = []
+    schemes: list[Scheme] = []
+    indicators: list[Indicator]
+
+
+class RegionsFile(_Strict):
+    """The shape of config/regions.yaml."""
+
+    regions: list[Region]
+
+
+class PlanModel(_Strict):
+    """Everything the dashboard tracks, with lookups by id and region code."""
+
+    vision: Text
+    goals: list[Goal]
+    themes: list[Theme]
+    focus_areas: list[FocusArea]
+    schemes: list[Scheme]
+    indicators: list[Indicator]
+    regions: list[Region]
+    _index: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, _context: Any) -> None:
+        self._index = {
+            "indicator": {i.id: i for i in self.indicators},
+            "goal": {g.id: g for g in self.goals},
+            "theme": {t.id: t for t in self.themes},
+            "focus_area": {f.id: f for f in self.focus_areas},
+            "scheme": {s.id: s for s in self.schemes},
+            "region": {r.code: r for r in self.regions},
+            "goal_of": {i: g for g in reversed(self.goals) for i in g.indicators},
+        }
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return self._index["indicator"].get(indicator_id)
+
+    def goal(self, goal_id: str) -> Goal | None:
+        return self._index["goal"].get(goal_id)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return self._index["theme"].get(theme_id)
+
+    def focus_area(self, focus_area_id: str) -> FocusArea | None:
+        return self._index["focus_area"].get(focus_area_id)
+
+    def scheme(self, scheme_id: str) -> Scheme | None:
+        return self._index["scheme"].get(scheme_id)
+
+    def region(self, code: str) -> Region | None:
+        return self._index["region"].get(code)
+
+    def goal_of(self, indicator_id: str) -> Goal:
+        """The goal an indicator measures; KeyError for an unknown id."""
+        return self._index["goal_of"][indicator_id]
+
+    def indicator_ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    def indicators_of(self, goal_id: str) -> list[Indicator]:
+        goal = self.goal(goal_id)
+        return [self._index["indicator"][i] for i in goal.indicators] if goal else []
+
+    def themes_of(self, indicator_id: str) -> list[Theme]:
+        return [t for t in self.themes if indicator_id in t.indicators]
+
+    def current_region(self, code: str) -> Region | None:
+        """The region in use today that `code` became (itself if current); None if none."""
+        seen: set[str] = set()
+        region = self.region(code)
+        while region is not None and region.historical and region.code not in seen:
+            seen.add(region.code)
+            region = self.region(region.successor) if region.successor else None
+        return region if region is not None and not region.historical else None
+
+    def municipalities(self, county: str = "32") -> list[Region]:
+        """Current municipalities of a county, in config order."""
+        return [r for r in self.regions
+                if r.level == "municipality" and r.parent == county and not r.historical]
+
+    def region_name(self, code: str, lang: str = "nb") -> str:
+        region = self.region(code)
+        return region.name.get(lang) if region else code
+
+
+# --- Reading YAML with line numbers ------------------------------------------------------------
+
+@dataclass
+class _Doc:
+    """One parsed file: its data, the 1-based line of every key/item path, and its problems."""
+
+    file: str
+    data: Any = None
+    lines: dict[Loc, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, path: Loc) -> int | None:
+        # A missing key has no line of its own: use the nearest enclosing one.
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+    def problem(self, path: Loc, message: str) -> Problem:
+        return Problem(self.file, self.line(path), format_path(path), message)
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """('indicators', 3, 'target', 'year') -> 'indicators[3].target.year'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _read_yaml(path: Path) -> _Doc:
+    doc = _Doc(str(path))
+    try:
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                doc.problems.append(Problem(doc.file, 1, "", "the file is empty"))
+            else:
+                doc.data = _to_python(node, (), doc, loader)
+        finally:
+            loader.dispose()
+    except FileNotFoundError:
+        doc.problems.append(Problem(doc.file, None, "", "file not found"))
+    except OSError as err:
+        doc.problems.append(Problem(doc.file, None, "", f"cannot read the file: {err.strerror}"))
+    except UnicodeDecodeError:
+        doc.problems.append(Problem(doc.file, None, "", "not UTF-8 text — save the file as UTF-8"))
+    except yaml.YAMLError as err:
+        doc.problems.append(_syntax_problem(doc.file, err))
+    return doc
+
+
+def _syntax_problem(file: str, err: yaml.YAMLError) -> Problem:
+    mark = getattr(err, "problem_mark", None)
+    context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
+    what = getattr(err, "problem", None) or str(err)
+    if context and start is not None:
+        what += f" ({context} that starts on line {start.line + 1})"
+    return Problem(file, mark.line + 1 if mark else None, "", f"YAML syntax error: {what}")
+
+
+def _to_python(node: yaml.Node, path: Loc, doc: _Doc, loader: yaml.SafeLoader) -> Any:
+    doc.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        return _mapping(node, path, doc, loader)
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, i), doc, loader) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def _mapping(node: yaml.MappingNode, path: Loc, doc: _Doc, loader: yaml.SafeLoader) -> dict:
+    out: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key = key if isinstance(key, str | int) else str(key)
+        line = key_node.start_mark.line + 1
+        if key in out:
+            # PyYAML would silently keep the last one; a planner's edit may be lost that way.
+            doc.problems.append(Problem(doc.file, line, format_path((*path, key)),
+                                        f"key '{key}' appears twice (lines "
+                                        f"{doc.lines[(*path, key)]} and {line})"))
+            continue
+        doc.lines[(*path, key)] = line
+        out[key] = _to_python(value_node, (*path, key), doc, loader)
+    return out
+
+
+# --- Stage 1: the file itself (types, unknown keys, duplicates, ranges) ------------------------
+
+def _parse(doc: _Doc, shape: type[BaseModel]) -> BaseModel | None:
+    if doc.data is None:
+        return None
+    try:
+        return shape.model_validate(doc.data)
+    except ValidationError as err:
+        doc.problems += [doc.problem(e["loc"], _message(e, shape)) for e in err.errors()]
+        return None
+
+
+_TYPE_MESSAGES = {
+    "int_parsing": "expected a whole number, got {input}",
+    "int_type": "expected a whole number, got {input}",
+    "int_from_float": "expected a whole number, got {input}",
+    "float_parsing": "expected a number, got {input}",
+    "float_type": "expected a number, got {input}",
+    "list_type": "expected a list, e.g. [a, b], got {input}",
+    "date_from_datetime_parsing": "expected a date YYYY-MM-DD, got {input}",
+    "date_parsing": "expected a date YYYY-MM-DD, got {input}",
+    "date_type": "expected a date YYYY-MM-DD, got {input}",
+    "string_too_short": "must not be empty",
+    "greater_than_equal": "must be {ge} or more, got {input}",
+}
+
+
+def _message(error: dict, shape: type[BaseModel]) -> str:
+    kind, loc = error["type"], error["loc"]
+    shown = _short(error.get("input"))
+    if kind == "extra_forbidden":
+        owner = _model_at(shape, loc[:-1])
+        allowed = list(owner.model_fields) if owner else []
+        return f"{_unknown('key', str(loc[-1]), allowed)}; allowed keys: {', '.join(allowed)}"
+    if kind == "missing":
+        return f"required field '{loc[-1]}' is missing"
+    if kind == "literal_error":
+        return f"unknown {loc[-1]} {shown} — use one of: {error['ctx']['expected']}"
+    if kind == "string_type":
+        quoted = isinstance(error["input"], int)
+        hint = ' — put codes and ids in quotes, e.g. "03"' if quoted else ""
+        return f"expected text, got {shown}{hint}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        wanted = "nb: and en: texts" if _model_at(shape, loc) is Text else "a mapping of key: value"
+        return f"expected {wanted}, got {shown}"
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind].format(input=shown, **error.get("ctx", {}))
+    return f"{error['msg']} (got {shown})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _model_at(shape: type[BaseModel], loc: Iterable[str | int]) -> type[BaseModel] | None:
+    """The model class found by following field names in `loc` from `shape`."""
+    current: type[BaseModel] | None = shape
+    for part in loc:
+        if current is None or isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        current = _inner_model(info.annotation) if info else None
+    return current
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for a in get_args(annotation) if (m := _inner_model(a))), None)
+
+
+def _check_file(doc: _Doc, parsed: GoalsFile | RegionsFile) -> None:
+    if isinstance(parsed, GoalsFile):
+        for name in ("goals", "themes", "focus_areas", "schemes", "indicators"):
+            _check_unique(doc, name, "id", getattr(parsed, name))
+        for i, indicator in enumerate(parsed.indicators):
+            doc.problems += [doc.problem(("indicators", i, *p), m) for p, m in _ranges(indicator)]
+    else:
+        _check_unique(doc, "regions", "code", parsed.regions)
+        for i, region in enumerate(parsed.regions):
+            if region.valid_from and region.valid_to and region.valid_from > region.valid_to:
+                doc.problems.append(doc.problem(("regions", i, "valid_to"),
+                                                f"valid_to {region.valid_to} is before "
+                                                f"valid_from {region.valid_from}"))
+
+
+def _check_unique(doc: _Doc, name: str, key: str, items: list[BaseModel]) -> None:
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        value = getattr(item, key)
+        if value in first:
+            lines = (doc.line((name, first[value], key)), doc.line((name, i, key)))
+            doc.problems.append(doc.problem((name, i, key), f"duplicate {key} '{value}' (lines "
+                                            f"{lines[0]} and {lines[1]})"))
+        else:
+            first[value] = i
+
+
+def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
+    low, high = ind.allowed_range()
+    if low is not None and high is not None and low > high:
+        yield ("min",), f"min {low:g} is greater than max {high:g}"
+    if ind.target is None:
+        return
+    if not ind.in_range(ind.target.value):
+        yield ("target", "value"), (f"target {ind.target.value:g} is outside the allowed range "
+                                    f"{_range_text(low, high)} for unit {ind.unit}")
+    if not TARGET_YEARS[0] <= ind.target.year <= TARGET_YEARS[1]:
+        yield ("target", "year"), (f"target year {ind.target.year} is not between "
+                                   f"{TARGET_YEARS[0]} and {TARGET_YEARS[1]}")
+    elif ind.base_year is not None and ind.base_year >= ind.target.year:
+        yield ("target", "year"), (f"target year {ind.target.year} must be after the base year "
+                                   f"{ind.base_year}")
+
+
+def _range_text(low: float | None, high: float | None) -> str:
+    return f"{low:g}–{high:g}" if high is not None else f">= {low:g}"
+
+
+# --- Stage 2: references between sections and files --------------------------------------------
+
+def _check_references(model: PlanModel, goals: _Doc, regions: _Doc) -> list[Problem]:
+    return [*_goal_links(model, goals), *_section_links(model, goals),
+            *_region_links(model, goals, regions)]
+
+
+def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    hint = f" — did you mean '{close[0]}'?" if close else ""
+    return f"unknown {kind} '{value}'{hint}"
+
+
+def _goal_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
+    owner: dict[str, tuple[str, int]] = {}
+    for g, goal in enumerate(model.goals):
+        for j, ind in enumerate(goal.indicators):
+            path = ("goals", g, "indicators", j)
+            if model.indicator(ind) is None:
+                yield doc.problem(path, _unknown("indicator", ind, model.indicator_ids()))
+            elif ind in owner:
+                other, line = owner[ind]
+                yield doc.problem(path, f"indicator '{ind}' is already listed under goal "
+                                        f"{other} (line {line}); an indicator belongs to one goal")
+            else:
+                owner[ind] = (goal.id, doc.line(path))
+    for i, ind in enumerate(model.indicators):
+        if ind.id not in owner:
+            yield doc.problem(("indicators", i, "id"),
+                              f"indicator '{ind.id}' is not listed under any goal")
+
+
+def _section_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
+    goal_ids = [g.id for g in model.goals]
+    checks = [("themes", model.themes, "goals", "goal", goal_ids),
+              ("themes", model.themes, "indicators", "indicator", model.indicator_ids()),
+              ("focus_areas", model.focus_areas, "goals", "goal", goal_ids),
+              ("schemes", model.schemes, "focus_areas", "focus area",
+               [f.id for f in model.focus_areas])]
+    for section, items, key, kind, known in checks:
+        for i, item in enumerate(items):
+            for j, ref in enumerate(getattr(item, key)):
+                if ref not in known:
+                    yield doc.problem((section, i, key, j), _unknown(kind, ref, known))
+
+
+def _region_links(model: PlanModel, goals: _Doc, regions: _Doc) -> Iterator[Problem]:
+    codes = [r.code for r in model.regions]
+    for i, ind in enumerate(model.indicators):
+        if model.region(ind.headline_region) is None:
+            yield goals.problem(("indicators", i, "headline_region"),
+                                _unknown("region", ind.headline_region, codes) +
+                                f" (not in {regions.file})")
+    for i, region in enumerate(model.regions):
+        for key in ("parent", "successor"):
+            ref = getattr(region, key)
+            if ref is not None and model.region(ref) is None:
+                yield regions.problem(("regions", i, key), _unknown("region", ref, codes))
+        if region.code in _successors(model, region.code):
+            yield regions.problem(("regions", i, "successor"), "the successor chain loops back")
+
+
+def _successors(model: PlanModel, code: str) -> list[str]:
+    """The codes that follow `code` through `successor`, stopping at the first repeat."""
+    seen: list[str] = []
+    region = model.region(code)
+    while region is not None and region.successor and region.successor not in seen:
+        seen.append(region.successor)
+        region = model.region(region.successor)
+    return seen
+
+
+# --- Public entry points -----------------------------------------------------------------------
+
+def _load(goals_path: str | Path, regions_path: str | Path | None) -> tuple[PlanModel | None,
+                                                                               list[Problem]]:
+    goals_path = Path(goals_path)
+    regions_path = Path(regions_path) if regions_path else goals_path.with_name("regions.yaml")
+    docs = {GoalsFile: _read_yaml(goals_path), RegionsFile: _read_yaml(regions_path)}
+    parsed = {shape: _parse(doc, shape) for shape, doc in docs.items()}
+    for shape, doc in docs.items():
+        if parsed[shape] is not None:
+            _check_file(doc, parsed[shape])
+    problems = [p for doc in docs.values() for p in doc.problems]
+    if problems:
+        return None, problems
+    model = PlanModel(**dict(parsed[GoalsFile]), regions=parsed[RegionsFile].regions)
+    problems = _check_references(model, docs[GoalsFile], docs[RegionsFile])
+    return (None if problems else model), problems
+
+
+def load_model(goals_path: str | Path = "config/goals.yaml",
+               regions_path: str | Path | None = None) -> PlanModel:
+    """Load and check the plan model; raises ModelError listing every problem found."""
+    model, problems = _load(goals_path, regions_path)
+    if model is None:
+        raise ModelError(problems)
+    return model
+
+
+def validate_config(goals_path: str | Path = "config/goals.yaml",
+                    regions_path: str | Path | None = None) -> list[Problem]:
+    """Every problem in the config files (empty when valid); never raises for bad input."""
+    return _load(goals_path, regions_path)[1]

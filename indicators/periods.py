@@ -1,0 +1,110 @@
+"""Statistical periods: parse the forms planners write and give each its canonical text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+Freq = Literal["A", "Q", "M", "SY", "MY"]
+
+# Years outside this window are typing errors, not statistics.
+MIN_YEAR = 1800
+MAX_YEAR = 2999
+
+_DASH = "[-\u2013\u2014]"  # Excel and Word turn "-" into en or em dashes
+_ANNUAL = re.compile(r"(\d{4})")
+_QUARTER = re.compile(r"(\d{4})\s*-?\s*[KQ]([1-4])")
+_MONTH = re.compile(r"(\d{4})\s*(?:M\s*(\d{1,2})|-(\d{2}))")
+_SCHOOL_YEAR = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})")
+_MULTI_YEAR = re.compile(rf"(\d{{4}})\s*{_DASH}\s*(\d{{4}})")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period in canonical form; `year` is where it is placed on a yearly axis."""
+
+    canonical: str
+    year: int
+    freq: Freq
+    sub: int | None = None
+
+
+def parse_period(text: object) -> Period | None:
+    """The period written in `text`, or None when it is not one of the accepted forms."""
+    if text is None:
+        return None
+    raw = str(text).strip().upper()
+    for parse in (_annual, _quarter, _month, _school_year, _multi_year):
+        period = parse(raw)
+        if period is not None:
+            return period if MIN_YEAR <= period.year <= MAX_YEAR else None
+    return None
+
+
+def _annual(raw: str) -> Period | None:
+    m = _ANNUAL.fullmatch(raw)
+    return Period(raw, int(raw), "A") if m else None
+
+
+def _quarter(raw: str) -> Period | None:
+    m = _QUARTER.fullmatch(raw)
+    if not m:
+        return None
+    year, quarter = int(m[1]), int(m[2])
+    return Period(f"{year}K{quarter}", year, "Q", quarter)
+
+
+def _month(raw: str) -> Period | None:
+    m = _MONTH.fullmatch(raw)
+    if not m:
+        return None
+    year, month = int(m[1]), int(m[2] or m[3])
+    if not 1 <= month <= 12:
+        return None
+    return Period(f"{year}M{month:02d}", year, "M", month)
+
+
+def _school_year(raw: str) -> Period | None:
+    m = _SCHOOL_YEAR.fullmatch(raw)
+    if not m:
+        return None
+    start = int(m[1])
+    end = int(m[2]) if len(m[2]) == 4 else (start // 100) * 100 + int(m[2])
+    if len(m[2]) == 2 and end <= start:  # "1999/00" crosses a century
+        end += 100
+    if end != start + 1:
+        return None
+    return Period(f"{start}/{end % 100:02d}", end, "SY")
+
+
+def _multi_year(raw: str) -> Period | None:
+    m = _MULTI_YEAR.fullmatch(raw)
+    if not m:
+        return None
+    start, end = int(m[1]), int(m[2])
+    if end <= start:
+        return None
+    return Period(f"{start}-{end}", end, "MY")
+
+
+def parse_periods(texts: pd.Series) -> pd.DataFrame:
+    """Vectorised parse_period: columns period, year, freq, sub (all missing where invalid).
+
+    Periods repeat heavily in observation files, so each distinct text is parsed once.
+    """
+    codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+    parsed = [parse_period(u) for u in uniques]
+    table = pd.DataFrame(
+        {
+            "period": pd.array([p.canonical if p else None for p in parsed], dtype=object),
+            "year": pd.array([p.year if p else None for p in parsed], dtype="Int64"),
+            "freq": pd.array([p.freq if p else None for p in parsed], dtype=object),
+            "sub": pd.array([p.sub if p else None for p in parsed], dtype="Int64"),
+        }
+    )
+    out = table.take(codes)
+    out.index = texts.index
+    return out

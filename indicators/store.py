@@ -1,0 +1,526 @@
+"""The DuckDB store: schema, connections, safe writes with history and undo; the only place with SQL."""
+
+from __future__ import annotations
+
+import fcntl
+import getpass
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+DEFAULT_DB = Path("data/dashboard.duckdb")
+LOCK_WAIT_SECONDS = 30.0
+KEY = ["indicator_id", "region_code", "period", "series"]
+OBS_VALUE_COLUMNS = ["year", "freq", "sub", "value", "status", "note", "source"]
+OBS_COLUMNS = KEY[:3] + ["year", "freq", "sub", "value", "status", "series", "note", "source"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS observations (
+    indicator_id VARCHAR NOT NULL, region_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    year INTEGER NOT NULL, freq VARCHAR NOT NULL, sub INTEGER,
+    value DOUBLE, status VARCHAR, series VARCHAR NOT NULL DEFAULT '',
+    note VARCHAR NOT NULL DEFAULT '', source VARCHAR NOT NULL DEFAULT '',
+    import_id INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (indicator_id, region_code, period, series)
+);
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY, imported_at TIMESTAMP NOT NULL, user_name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    source VARCHAR NOT NULL DEFAULT '', replace BOOLEAN NOT NULL DEFAULT FALSE,
+    added INTEGER NOT NULL, changed INTEGER NOT NULL, unchanged INTEGER NOT NULL,
+    removed INTEGER NOT NULL, undo_of INTEGER, undone_by INTEGER
+);
+CREATE TABLE IF NOT EXISTS import_changes (
+    import_id INTEGER NOT NULL, action VARCHAR NOT NULL,
+    indicator_id VARCHAR NOT NULL, region_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+    series VARCHAR NOT NULL,
+    old_year INTEGER, old_freq VARCHAR, old_sub INTEGER, old_value DOUBLE, old_status VARCHAR,
+    old_note VARCHAR, old_source VARCHAR, old_import_id INTEGER, old_updated_at TIMESTAMP,
+    new_value DOUBLE, new_status VARCHAR
+);
+CREATE TABLE IF NOT EXISTS funding (
+    year INTEGER NOT NULL, scheme_id VARCHAR NOT NULL, applications INTEGER,
+    applied_nok_million DOUBLE, granted_nok_million DOUBLE, projects INTEGER,
+    note VARCHAR, source VARCHAR, PRIMARY KEY (year, scheme_id)
+);
+CREATE TABLE IF NOT EXISTS grants (
+    year INTEGER NOT NULL, scheme_id VARCHAR NOT NULL, recipient VARCHAR, project VARCHAR,
+    municipality_code VARCHAR, focus_area_id VARCHAR, amount_nok_million DOUBLE,
+    description VARCHAR
+);
+CREATE TABLE IF NOT EXISTS milestones (
+    id VARCHAR PRIMARY KEY, start DATE NOT NULL, "end" DATE, kind VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, owner VARCHAR, title_nb VARCHAR, title_en VARCHAR,
+    description_nb VARCHAR, description_en VARCHAR
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id VARCHAR PRIMARY KEY, title_nb VARCHAR, title_en VARCHAR, start DATE, "end" DATE,
+    owner VARCHAR, percent_complete DOUBLE, goal_id VARCHAR, note VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+
+
+class StoreError(Exception):
+    """A write that was refused (locked, or an undo that would lose later work)."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do)."""
+
+    import_id: int | None
+    added: int
+    changed: int
+    unchanged: int
+    removed: int
+    diff: pd.DataFrame = field(repr=False)  # one row per added/changed/removed observation
+    dry_run: bool = False
+
+
+def db_path_default() -> Path:
+    """`$DASHBOARD_DB`, else data/dashboard.duckdb (data-formats.md)."""
+    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+
+
+def connect(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the database; viewers open it read-only so they can never change it."""
+    return duckdb.connect(str(db_path), read_only=read_only)
+
+
+def stamp(db_path: Path | str) -> tuple[int, int]:
+    """Identity of the database file's current version: writes replace the file, so this changes."""
+    st = os.stat(db_path)
+    return (st.st_ino, st.st_mtime_ns)
+
+
+# ---- writing: one writer at a time, all-or-nothing ------------------------------------------
+
+
+@contextmanager
+def writer_lock(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the lock file next to the database; a second writer waits up to `wait` seconds."""
+    lock_path = Path(str(db_path) + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{db_path}: another import is running; waited {wait:.0f} s. Try again shortly."
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def transaction(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Write on a copy (or, with `fresh`, a new empty file) and swap it in at the end.
+
+    Readers keep the old file open and are never blocked; a crash or kill before the swap leaves
+    the database exactly as it was, since the original is never written to.
+    """
+    db_path = Path(db_path)
+    with writer_lock(db_path):
+        fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            if db_path.exists() and not fresh:
+                shutil.copyfile(db_path, tmp)
+            else:
+                tmp.unlink()
+            con = connect(tmp, read_only=False)
+            try:
+                con.execute(SCHEMA)
+                con.execute("BEGIN TRANSACTION")
+                yield con
+                con.execute("COMMIT")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, db_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchall()[0][0]
+
+
+def _diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, replace: bool) -> pd.DataFrame:
+    """Compare incoming rows with what is stored: one row per added, changed, unchanged, removed."""
+    con.register("incoming", frame[OBS_COLUMNS])
+    diff = con.execute(
+        """
+        SELECT i.indicator_id, i.region_code, i.period, i.series,
+               CASE WHEN o.indicator_id IS NULL THEN 'added'
+                    WHEN o.value IS NOT DISTINCT FROM i.value
+                         AND o.status IS NOT DISTINCT FROM i.status
+                         AND o.note = i.note AND o.source = i.source THEN 'unchanged'
+                    ELSE 'changed' END AS action,
+               o.value AS old_value, o.status AS old_status, i.value AS new_value,
+               i.status AS new_status
+        FROM incoming i LEFT JOIN observations o USING (indicator_id, region_code, period, series)
+        """
+    ).df()
+    if replace:
+        removed = con.execute(
+            """
+            SELECT o.indicator_id, o.region_code, o.period, o.series, 'removed' AS action,
+                   o.value AS old_value, o.status AS old_status,
+                   NULL::DOUBLE AS new_value, NULL::VARCHAR AS new_status
+            FROM observations o
+            WHERE o.indicator_id IN (SELECT DISTINCT indicator_id FROM incoming)
+              AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.indicator_id = o.indicator_id
+                  AND i.region_code = o.region_code AND i.period = o.period
+                  AND i.series = o.series)
+            """
+        ).df()
+        diff = pd.concat([diff, removed], ignore_index=True) if len(removed) else diff
+    con.unregister("incoming")
+    return diff
+
+
+def _record_changes(con: duckdb.DuckDBPyConnection, import_id: int, diff: pd.DataFrame) -> None:
+    """Keep the full old rows of everything this import touches, so undo restores them exactly."""
+    touched = diff[diff["action"] != "unchanged"]
+    con.register("touched", touched)
+    con.execute(
+        """
+        INSERT INTO import_changes
+        SELECT ?, t.action, t.indicator_id, t.region_code, t.period, t.series,
+               o.year, o.freq, o.sub, o.value, o.status, o.note, o.source, o.import_id,
+               o.updated_at, t.new_value, t.new_status
+        FROM touched t LEFT JOIN observations o USING (indicator_id, region_code, period, series)
+        """,
+        [import_id],
+    )
+    con.unregister("touched")
+
+
+def _apply(con: duckdb.DuckDBPyConnection, import_id: int, frame: pd.DataFrame,
+           diff: pd.DataFrame, at: datetime) -> None:
+    changed = diff[diff["action"].isin(["changed", "removed"])][KEY]
+    con.register("gone", changed)
+    con.execute(
+        """DELETE FROM observations o USING gone g WHERE o.indicator_id = g.indicator_id
+           AND o.region_code = g.region_code AND o.period = g.period AND o.series = g.series"""
+    )
+    con.unregister("gone")
+    wanted = diff[diff["action"].isin(["added", "changed"])][KEY]
+    rows = frame.merge(wanted, on=KEY)[OBS_COLUMNS]
+    con.register("fresh", rows)
+    con.execute(
+        f"INSERT INTO observations ({', '.join(OBS_COLUMNS)}, import_id, updated_at) "
+        f"SELECT {', '.join(OBS_COLUMNS)}, ?, ? FROM fresh",
+        [import_id, at],
+    )
+    con.unregister("fresh")
+
+
+def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """The reader's frame, in the types the table wants (missing text as '')."""
+    out = frame[OBS_COLUMNS].copy()
+    for column in ("series", "note", "source"):
+        out[column] = out[column].fillna("").astype(str)
+    out["status"] = out["status"].where(out["status"].notna(), None)
+    out["sub"] = out["sub"].astype("Int64")
+    out["year"] = out["year"].astype(int)
+    out["value"] = out["value"].astype(float)
+    return out
+
+
+def import_observations(
+    db_path: Path | str, frame: pd.DataFrame, *, file_name: str, sha256: str,
+    user: str | None = None, replace: bool = False, dry_run: bool = False,
+    kind: str = "file", source: str = "",
+) -> ImportResult:
+    """Add and update observations in one transaction, recording what they overwrote.
+
+    With `replace`, stored rows of the file's indicators that the file lacks are removed too.
+    With `dry_run`, nothing is written and the diff is returned.
+    """
+    db_path = Path(db_path)
+    if dry_run:
+        return _dry_run(db_path, _normalise(frame), replace)
+    with transaction(db_path) as con:
+        return record_import(con, frame, file_name=file_name, sha256=sha256, user=user,
+                             replace=replace, kind=kind, source=source)
+
+
+def record_import(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, file_name: str, sha256: str,
+    user: str | None = None, replace: bool = False, kind: str = "file", source: str = "",
+) -> ImportResult:
+    """The body of an import, inside an open write transaction."""
+    frame = _normalise(frame)
+    diff = _diff(con, frame, replace)
+    counts = diff["action"].value_counts()
+    import_id = _next_import_id(con)
+    at = datetime.now().replace(microsecond=0)
+    _record_changes(con, import_id, diff)
+    _apply(con, import_id, frame, diff, at)
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+        [import_id, at, user or current_user(), kind, file_name, sha256, source, replace,
+         int(counts.get("added", 0)), int(counts.get("changed", 0)),
+         int(counts.get("unchanged", 0)), int(counts.get("removed", 0))],
+    )
+    return _result(import_id, diff, dry_run=False)
+
+
+def _dry_run(db_path: Path, frame: pd.DataFrame, replace: bool) -> ImportResult:
+    if db_path.exists():
+        con = connect(db_path, read_only=True)
+    else:
+        con = duckdb.connect(":memory:")
+        con.execute(SCHEMA)
+    try:
+        diff = _diff(con, frame, replace)
+    finally:
+        con.close()
+    return _result(None, diff, dry_run=True)
+
+
+def _result(import_id: int | None, diff: pd.DataFrame, dry_run: bool) -> ImportResult:
+    counts = diff["action"].value_counts()
+    return ImportResult(
+        import_id=import_id, added=int(counts.get("added", 0)),
+        changed=int(counts.get("changed", 0)), unchanged=int(counts.get("unchanged", 0)),
+        removed=int(counts.get("removed", 0)),
+        diff=diff[diff["action"] != "unchanged"].reset_index(drop=True), dry_run=dry_run,
+    )
+
+
+def current_user() -> str:
+    """Who is writing, for the import record when no planner name is given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "ukjent"
+
+
+# ---- undo -----------------------------------------------------------------------------------
+
+
+def later_conflicts(con: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:
+    """Later imports, not undone, that touched any row this import touched."""
+    rows = con.execute(
+        """
+        SELECT DISTINCT later.import_id FROM import_changes later
+        JOIN import_changes mine USING (indicator_id, region_code, period, series)
+        JOIN imports li ON li.id = later.import_id
+        WHERE mine.import_id = ? AND later.import_id > ? AND li.undone_by IS NULL
+          AND li.kind <> 'undo'
+        ORDER BY 1
+        """,
+        [import_id, import_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def undo(db_path: Path | str, import_id: int, *, user: str | None = None,
+         force: bool = False) -> int:
+    """Revert one import exactly; returns the id of the undo record.
+
+    Refuses when a later import touched the same rows (undoing would also wipe that work),
+    unless `force`.
+    """
+    db_path = Path(db_path)
+    with transaction(db_path) as con:
+        rows = con.execute("SELECT kind, undone_by FROM imports WHERE id = ?", [import_id]).fetchall()
+        row = rows[0] if rows else None
+        if row is None:
+            raise StoreError(f"Import {import_id} finnes ikke.")
+        if row[0] == "undo":
+            raise StoreError(f"Import {import_id} er selv en angring og kan ikke angres.")
+        if row[1] is not None:
+            raise StoreError(f"Import {import_id} er allerede angret (av {row[1]}).")
+        conflicts = later_conflicts(con, import_id)
+        if conflicts and not force:
+            later = ", ".join(str(c) for c in conflicts)
+            raise StoreError(
+                f"Import {import_id} kan ikke angres: senere import {later} endret de samme "
+                f"radene. Angre {later} først, eller bruk --force."
+            )
+        _restore(con, import_id)
+        undo_id = _next_import_id(con)
+        counts = con.execute(
+            "SELECT count(*) FILTER (action = 'added'), count(*) FILTER (action <> 'added') "
+            "FROM import_changes WHERE import_id = ?", [import_id]).fetchall()[0]
+        con.execute(
+            "INSERT INTO imports SELECT ?, ?, ?, 'undo', file_name, sha256, source, FALSE, "
+            "0, ?, 0, ?, ?, NULL FROM imports WHERE id = ?",
+            [undo_id, datetime.now().replace(microsecond=0), user or current_user(),
+             counts[1], counts[0], import_id, import_id],
+        )
+        con.execute("UPDATE imports SET undone_by = ? WHERE id = ?", [undo_id, import_id])
+    return undo_id
+
+
+def _restore(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    con.execute(
+        """DELETE FROM observations o USING import_changes c WHERE c.import_id = ?
+           AND o.indicator_id = c.indicator_id AND o.region_code = c.region_code
+           AND o.period = c.period AND o.series = c.series""",
+        [import_id],
+    )
+    con.execute(
+        """INSERT INTO observations
+           SELECT indicator_id, region_code, period, old_year, old_freq, old_sub, old_value,
+                  old_status, series, old_note, old_source, old_import_id, old_updated_at
+           FROM import_changes WHERE import_id = ? AND action <> 'added'""",
+        [import_id],
+    )
+
+
+# ---- the plan's own tables: funding, grants, milestones, actions ----------------------------
+
+TABLE_COLUMNS = {
+    "funding": ["year", "scheme_id", "applications", "applied_nok_million",
+                "granted_nok_million", "projects", "note", "source"],
+    "grants": ["year", "scheme_id", "recipient", "project", "municipality_code",
+               "focus_area_id", "amount_nok_million", "description"],
+    "milestones": ["id", "start", "end", "kind", "status", "owner", "title_nb", "title_en",
+                   "description_nb", "description_en"],
+    "actions": ["id", "title_nb", "title_en", "start", "end", "owner", "percent_complete",
+                "goal_id", "note"],
+}
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Replace a plan table (funding, grants, …) with the rows of its file."""
+    columns = TABLE_COLUMNS[table]
+    con.execute(f"DELETE FROM {table}")
+    con.register("rows_in", frame[columns])
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM rows_in")
+    con.unregister("rows_in")
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """All rows of a plan table (they are small: tens to a few thousand rows)."""
+    columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
+    return con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").df()
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def observations(con: duckdb.DuckDBPyConnection, indicator_id: str,
+                 regions: Sequence[str] | None = None, series: str | None = "") -> pd.DataFrame:
+    """One indicator's observations, optionally for some regions and one series, in time order."""
+    sql = (f"SELECT {', '.join(OBS_COLUMNS)}, import_id, updated_at FROM observations "
+           "WHERE indicator_id = ?")
+    params: list[object] = [indicator_id]
+    if regions is not None:
+        sql += " AND list_contains(?, region_code)"
+        params.append(list(regions))
+    if series is not None:
+        sql += " AND series = ?"
+        params.append(series)
+    return con.execute(sql + " ORDER BY region_code, series, year, sub NULLS FIRST", params).df()
+
+
+def latest(con: duckdb.DuckDBPyConnection,
+           pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """The latest and the previous value of each (indicator, region)'s headline series."""
+    pairs = pd.DataFrame(list(pairs), columns=["indicator_id", "region_code"])
+    con.register("wanted", pairs)
+    frame = con.execute(
+        """
+        WITH ranked AS (
+            SELECT o.indicator_id, o.region_code, o.period, o.year, o.sub, o.value, o.status,
+                   o.note, o.source, o.updated_at,
+                   row_number() OVER (PARTITION BY o.indicator_id
+                                      ORDER BY o.year DESC, o.sub DESC NULLS LAST) AS rn
+            FROM observations o JOIN wanted w USING (indicator_id, region_code)
+            WHERE o.series = '' AND o.value IS NOT NULL
+        )
+        SELECT cur.indicator_id, cur.region_code, cur.period, cur.value, cur.note, cur.source,
+               prev.period AS previous_period, prev.value AS previous_value,
+               (SELECT max(x.updated_at) FROM observations x JOIN imports i ON i.id = x.import_id
+                WHERE x.indicator_id = cur.indicator_id AND i.kind <> 'build') AS imported_at
+        FROM ranked cur LEFT JOIN ranked prev
+             ON prev.indicator_id = cur.indicator_id AND prev.rn = 2
+        WHERE cur.rn = 1
+        """
+    ).df()
+    con.unregister("wanted")
+    return frame
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per indicator: how many rows and regions, the first and last period, the last update."""
+    return con.execute(
+        """
+        SELECT indicator_id, count(*) AS rows, count(DISTINCT region_code) AS regions,
+               string_agg(DISTINCT region_code, ',' ORDER BY region_code) AS region_codes,
+               arg_min(period, year * 100 + coalesce(sub, 0)) AS first_period,
+               arg_max(period, year * 100 + coalesce(sub, 0)) AS last_period,
+               max(updated_at) AS updated_at
+        FROM observations GROUP BY indicator_id ORDER BY indicator_id
+        """
+    ).df()
+
+
+def history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """Imports, newest first."""
+    return con.execute(
+        """SELECT id, imported_at, user_name, kind, file_name, sha256, source, replace, added, changed,
+                  unchanged, removed, undo_of, undone_by
+           FROM imports ORDER BY id DESC LIMIT ?""",
+        [limit],
+    ).df()
+
+
+def all_observations(con: duckdb.DuckDBPyConnection, indicator_id: str | None = None
+                     ) -> pd.DataFrame:
+    """Every stored observation (or one indicator's) in the canonical order, for export."""
+    sql = f"SELECT {', '.join(OBS_COLUMNS)} FROM observations"
+    params: list[object] = []
+    if indicator_id:
+        sql += " WHERE indicator_id = ?"
+        params.append(indicator_id)
+    order = " ORDER BY indicator_id, region_code, series, year, sub NULLS FIRST, period"
+    return con.execute(sql + order, params).df()
+
+
+def headline_observations(con: duckdb.DuckDBPyConnection,
+                          pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """The headline series (no sub-series) of each (indicator, region) pair, in time order."""
+    wanted = pd.DataFrame(list(pairs), columns=["indicator_id", "region_code"])
+    con.register("wanted_pairs", wanted)
+    frame = con.execute(
+        f"""SELECT {', '.join('o.' + c for c in OBS_COLUMNS)}
+            FROM observations o JOIN wanted_pairs w USING (indicator_id, region_code)
+            WHERE o.series = '' ORDER BY o.indicator_id, o.year, o.sub NULLS FIRST"""
+    ).df()
+    con.unregister("wanted_pairs")
+    return frame

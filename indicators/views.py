@@ -1,0 +1,231 @@
+"""What the pages show, as plain data: indicator summaries and readable tables (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from indicators import canonical
+from indicators.charts import ChartText
+from indicators.i18n import (
+    MISSING,
+    format_change,
+    format_date,
+    format_period,
+    format_value,
+    t,
+    unit_label,
+)
+from indicators.model import Indicator, PlanModel
+from indicators.progress import Assessment
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An indicator's latest headline value and where it comes from."""
+
+    indicator: Indicator
+    region_code: str
+    period: str | None
+    value: float | None
+    previous_period: str | None
+    previous_value: float | None
+    updated: date | None
+    note: str
+    source: str
+
+    @property
+    def has_data(self) -> bool:
+        return self.period is not None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous_value is None:
+            return None
+        return self.value - self.previous_value
+
+
+def headline_pairs(model: PlanModel) -> list[tuple[str, str]]:
+    """(indicator, headline region) for every indicator: what Oversikt asks the store for."""
+    return [(i.id, i.headline_region) for i in model.indicators]
+
+
+def summaries(model: PlanModel, latest: pd.DataFrame | None) -> dict[str, Summary]:
+    """Each indicator's summary from the store's `latest` frame (absent rows mean no data)."""
+    rows = {} if latest is None else {r.indicator_id: r for r in latest.itertuples(index=False)}
+    out = {}
+    for indicator in model.indicators:
+        row = rows.get(indicator.id)
+        out[indicator.id] = _summary(indicator, row)
+    return out
+
+
+def _summary(indicator: Indicator, row: object | None) -> Summary:
+    if row is None:
+        return Summary(indicator, indicator.headline_region, None, None, None, None,
+                       indicator.source.updated, "", "")
+    previous = None if pd.isna(row.previous_value) else float(row.previous_value)
+    previous_period = None if pd.isna(row.previous_period) else row.previous_period
+    # "Sist oppdatert": when the figures were fetched from the source (the model says so for
+    # the shipped files), or when a planner last imported new figures, whichever is later.
+    imported = None if pd.isna(row.imported_at) else pd.Timestamp(row.imported_at).date()
+    known = [d for d in (imported, indicator.source.updated) if d is not None]
+    updated = max(known) if known else None
+    return Summary(indicator, row.region_code, row.period, float(row.value), previous_period,
+                   previous, updated, row.note or "", row.source or "")
+
+
+def region_name(model: PlanModel, code: str, lang: str) -> str:
+    region = model.region(code)
+    return region.name.get(lang) if region else code
+
+
+def source_text(indicator: Indicator, lang: str) -> str:
+    """`Kilde: SSB, tabell 11713` — the credit and the table, as printed under every number."""
+    table = indicator.source.table
+    credit = indicator.source.credit
+    return f"{credit}, {t('source.table', lang)} {table}" if table else credit
+
+
+def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -> dict:
+    """One readable row of the Oversikt table."""
+    unit = s.indicator.unit
+    return {
+        "id": s.indicator.id,
+        "name": s.indicator.name.get(lang),
+        "value": format_value(s.value, unit, lang) if s.has_data else t("value.missing", lang),
+        "period": format_period(s.period, lang) if s.period else "",
+        "region": region_name(model, s.region_code, lang),
+        "change": change_text(s, lang),
+        "status": a.status if a else None,
+        "source": source_text(s.indicator, lang),
+        "updated": format_date(s.updated, lang) if s.updated else "",
+    }
+
+
+def change_text(s: Summary, lang: str) -> str:
+    """`−0,2 prosentpoeng fra desember 2025`, or '' when there is nothing to compare with."""
+    if s.change is None:
+        return ""
+    return t("change.since", lang, change=format_change(s.change, s.indicator.unit, lang),
+             period=format_period(s.previous_period, lang))
+
+
+def value_text(s: Summary, lang: str) -> str:
+    return format_value(s.value, s.indicator.unit, lang) if s.has_data else t("value.missing", lang)
+
+
+def period_text(s: Summary, lang: str) -> str:
+    return format_period(s.period, lang) if s.period else ""
+
+
+# ---- the Indikator page: trend, tables, metadata -----------------------------------------------
+
+COMPARISON = ("03", "0")  # Oslo and Hele landet beside the headline region
+
+
+@dataclass(frozen=True)
+class TrendData:
+    frame: pd.DataFrame  # headline series of the shown regions
+    names: dict[str, str]  # region code → name, headline first
+
+
+def trend_data(model: PlanModel, indicator: Indicator, frame: pd.DataFrame,
+               lang: str = "nb") -> TrendData:
+    """The headline region against Oslo and Norway, headline series only."""
+    codes = [indicator.headline_region, *[c for c in COMPARISON if c != indicator.headline_region]]
+    rows = frame[frame["region_code"].isin(codes) & (frame["series"] == "")]
+    present = set(rows["region_code"])
+    names = {c: region_name(model, c, lang) for c in codes if c in present}
+    return TrendData(rows, names)
+
+
+def chart_text(indicator: Indicator, s: Summary, trend: TrendData, lang: str) -> ChartText:
+    periods = trend.frame["period"]
+    span = f"{format_period(periods.iloc[0], lang)}–{format_period(periods.iloc[-1], lang)}" \
+        if len(periods) else ""
+    subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(), span) if p)
+    updated = format_date(s.updated, lang) if s.updated else MISSING
+    return ChartText(indicator.name.get(lang), subtitle,
+                     t("chart.source_line", lang, source=source_text(indicator, lang),
+                       updated=updated))
+
+
+def trend_table(trend: TrendData, unit: str, lang: str) -> pd.DataFrame:
+    """The chart's numbers as a table: one row per period, one column per region."""
+    frame = trend.frame.sort_values(["year", "sub"])
+    table = frame.pivot_table(index=["year", "sub", "period"], columns="region_code",
+                              values="value", aggfunc="first", dropna=False).reset_index()
+    out = pd.DataFrame({t("col.period", lang): [format_period(p, lang) for p in table["period"]]})
+    for code, name in trend.names.items():
+        out[name] = [format_value(v, unit, lang) for v in table.get(code, [None] * len(table))]
+    return out
+
+
+def trend_summary(model: PlanModel, indicator: Indicator, trend: TrendData, lang: str) -> str:
+    """One sentence a screen-reader user gets instead of the picture."""
+    rows = trend.frame[(trend.frame["region_code"] == indicator.headline_region)
+                       & trend.frame["value"].notna()]
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    region = trend.names.get(indicator.headline_region, indicator.headline_region)
+    value = format_value(float(last["value"]), indicator.unit, lang)
+    year_before = rows[(rows["year"] == last["year"] - 1) & (rows["sub"].astype("object")
+                                                             .eq(last["sub"]) | rows["sub"].isna())]
+    if year_before.empty:
+        return t("chart.line_summary_single", lang, region=region, value=value,
+                 period=format_period(last["period"], lang))
+    change = float(last["value"]) - float(year_before.iloc[-1]["value"])
+    return t("chart.line_summary", lang, region=region, value=value,
+             period=format_period(last["period"], lang),
+             change=t("change.since", lang, change=format_change(change, indicator.unit, lang),
+                      period=format_period(year_before.iloc[-1]["period"], lang)))
+
+
+def observation_table(model: PlanModel, frame: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
+    """Every stored observation, readable: area, period, value (or its SSB symbol), note, source."""
+    return pd.DataFrame({
+        t("col.region", lang): [region_name(model, c, lang) for c in frame["region_code"]],
+        t("col.period", lang): [format_period(p, lang) for p in frame["period"]],
+        t("col.value", lang): [symbol_or_value(v, s, unit, lang)
+                               for v, s in zip(frame["value"], frame["status"], strict=True)],
+        t("col.series", lang): frame["series"],
+        t("col.note", lang): frame["note"],
+        t("col.source", lang): frame["source"],
+    })
+
+
+def symbol_or_value(value: float | None, status: object, unit: str, lang: str) -> str:
+    """A value, or for a missing one the SSB symbol and what it means."""
+    if isinstance(status, str) and status != "-":
+        return f"{status} ({t(f'symbol.{SYMBOL_KEYS[status]}', lang)})"
+    return format_value(value, unit, lang)
+
+
+SYMBOL_KEYS = {"..": "missing", ".": "not_applicable", ":": "suppressed", "-": "nil"}
+
+
+def observations_csv(frame: pd.DataFrame, indicator: Indicator) -> str:
+    """The indicator's stored figures in the canonical CSV format (imports back unchanged)."""
+    return canonical.to_csv(frame, {indicator.id: indicator.unit})
+
+
+def metadata_table(indicator: Indicator, s: Summary, lang: str) -> pd.DataFrame:
+    """Definition, unit, frequency, direction, source and licence as a two-column table."""
+    source = indicator.source
+    link = f"{source.organisation}" + (f", {t('source.table', lang)} {source.table}"
+                                       if source.table else "")
+    rows = [
+        (t("indicator.definition", lang), indicator.definition.get(lang)),
+        (t("indicator.unit", lang), unit_label(indicator.unit, lang)),
+        (t("indicator.frequency", lang), t(f"frequency.{indicator.frequency}", lang)),
+        (t("indicator.direction", lang), t(f"direction.{indicator.direction}", lang)),
+        (t("indicator.source_link", lang), link + (f" — {source.url}" if source.url else "")),
+        (t("indicator.licence", lang), source.licence or t("indicator.licence_unverified", lang)),
+    ]
+    if source.note:
+        rows.append((t("col.note", lang), source.note.get(lang)))
+    return pd.DataFrame(rows, columns=[t("col.field", lang), t("col.content", lang)])

@@ -1,0 +1,48 @@
+"""Oversikt: the vision, the three goals quoted, and each goal's indicators at a glance."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.assessment import rollups
+from indicators.i18n import t
+from indicators.views import headline_pairs, summaries, summary_row
+from ui import data, state
+from ui.widgets import md_escape, rollup_line, status_html
+
+lang = state.lang()
+plan = data.model()
+
+st.title(t("app.title", lang))
+st.markdown(t("app.subtitle", lang))
+st.markdown(f"**{t('vision.label', lang)}:** «{plan.vision.get(lang)}»")
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+latest = data.query("latest", headline_pairs(plan))
+by_id = summaries(plan, latest)
+assessed = data.assessments()
+goal_status = {g.id: g for g in rollups(plan, assessed)["goal"]}
+
+for goal in plan.goals:
+    st.header(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)), anchor=goal.id)
+    st.markdown(f"> {md_escape(goal.text.get(lang))}")
+    st.markdown(rollup_line(goal_status[goal.id].rollup, lang), unsafe_allow_html=True)
+    rows = [summary_row(plan, by_id[i], assessed[i], lang) for i in goal.indicators]
+    header = ["col.indicator", "col.value", "col.period", "col.region", "col.change",
+              "col.status", "col.source"]
+    lines = ["| " + " | ".join(t(h, lang) for h in header) + " |",
+             "|" + "---|" * len(header)]
+    for row in rows:
+        link = f"[{md_escape(row['id'] + ' ' + row['name'])}](indikator?id={row['id']}&lang={lang})"
+        source = md_escape(row["source"]) + (f" ({md_escape(row['updated'])})"
+                                             if row["updated"] else "")
+        cells = [link, md_escape(row["value"]), md_escape(row["period"]),
+                 md_escape(row["region"]), md_escape(row["change"]),
+                 status_html(row["status"], lang), source]
+        lines.append("| " + " | ".join(cells) + " |")
+    st.markdown("\n".join(lines), unsafe_allow_html=True)
+    with_data = sum(by_id[i].has_data for i in goal.indicators)
+    st.caption(t("goal.data_count", lang, with_data=with_data, total=len(goal.indicators)))

@@ -1,0 +1,40 @@
+"""Shared fixtures: the repo's real config, and databases built in temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indicators.model import PlanModel, load_model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def model() -> PlanModel:
+    return load_model(ROOT / "config" / "goals.yaml")
+
+
+def obs_frame(rows: list[tuple]) -> pd.DataFrame:
+    """An observation frame from (indicator, region, period, year, freq, sub, value, status) rows."""
+    frame = pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "year", "freq",
+                                        "sub", "value", "status"])
+    frame["sub"] = frame["sub"].astype("Int64")
+    frame["value"] = frame["value"].astype(float)
+    frame["series"] = ""
+    frame["note"] = ""
+    frame["source"] = ""
+    frame["line"] = range(2, len(frame) + 2)
+    return frame
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of config/ and data/ (without any built database) to build and change freely."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    shutil.copytree(ROOT / "data", tmp_path / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    return tmp_path

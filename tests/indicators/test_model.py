@@ -1,0 +1,208 @@
+"""Tests for the plan model: the shipped config, lookups, and line-numbered problems."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indicators.model import ModelError, PlanModel, Problem, load_model, validate_config
+
+ROOT = Path(__file__).resolve().parents[2]
+GOALS = ROOT / "config" / "goals.yaml"
+REGIONS = ROOT / "config" / "regions.yaml"
+FIXTURES = ROOT / "tests" / "fixtures" / "model"
+
+GOAL_1D = ("I Akershus skal alle ha mulighet til opplæring og utdanning som gir relevant "
+           "kvalifisering og som er relevant for arbeidslivet.")
+INDICATOR_IDS = [f"1D-0{i}" for i in range(1, 6)] + [f"2A-0{i}" for i in range(1, 7)] + [
+    f"2B-0{i}" for i in range(1, 7)]
+MUNICIPALITIES = ["Bærum", "Asker", "Lillestrøm", "Nordre Follo", "Ullensaker", "Nesodden",
+                  "Frogn", "Vestby", "Ås", "Enebakk", "Lørenskog", "Rælingen", "Aurskog-Høland",
+                  "Nes", "Gjerdrum", "Nittedal", "Lunner", "Jevnaker", "Nannestad", "Eidsvoll",
+                  "Hurdal"]
+
+
+@pytest.fixture(scope="module")
+def model() -> PlanModel:
+    return load_model(GOALS)
+
+
+def marked_line(path: Path, mark: str = "# BROKEN") -> int:
+    """The 1-based line of a fixture that carries `mark` (the line a problem must name)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, text in enumerate(lines, 1) if text.rstrip().endswith(mark))
+
+
+def edited_copy(tmp_path: Path, old: str, new: str, name: str = "goals.yaml") -> Path:
+    """A copy of the shipped config in tmp_path with one surgical edit to `name`."""
+    for source in (GOALS, REGIONS):
+        shutil.copy(source, tmp_path / source.name)
+    target = tmp_path / name
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"edit target not found: {old!r}"
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return tmp_path / "goals.yaml"
+
+
+# --- The shipped config ------------------------------------------------------------------------
+
+def test_shipped_config_is_valid() -> None:
+    assert validate_config(GOALS) == []
+
+
+def test_shipped_config_has_everything_in_the_plan(model: PlanModel) -> None:
+    assert [g.id for g in model.goals] == ["1D", "2A", "2B"]
+    assert len(model.themes) == 7
+    assert len(model.focus_areas) == 10
+    assert [s.short for s in model.schemes] == ["FIB", "Forregion", "NUI"]
+    assert model.indicator_ids() == INDICATOR_IDS
+    assert [r.name.nb for r in model.municipalities("32")] == MUNICIPALITIES
+
+
+def test_goal_text_is_verbatim(model: PlanModel) -> None:
+    assert model.goal("1D").text.nb == GOAL_1D
+    assert model.vision.get("nb") == "Det skal være attraktivt å drive næringsvirksomhet i Akershus"
+
+
+def test_every_indicator_has_one_goal_a_theme_and_a_data_note(model: PlanModel) -> None:
+    for ind in model.indicators:
+        assert model.goal_of(ind.id).id == ind.id[:2]
+        assert model.themes_of(ind.id), f"{ind.id} is in no theme"
+        assert ind.data_note is not None and ind.source.credit.startswith("Kilde:")
+
+
+def test_targets_are_proposals(model: PlanModel) -> None:
+    targets = {i.id: (i.target.value, i.target.year) for i in model.indicators if i.target}
+    assert targets == {"1D-01": (85, 2030), "1D-02": (8, 2030), "1D-04": (2, 2030),
+                       "2B-04": (2, 2030)}
+    assert all(i.target.status == "proposed" for i in model.indicators if i.target)
+
+
+def test_old_county_series_use_region_02(model: PlanModel) -> None:
+    old = {i.id for i in model.indicators if i.headline_region == "02"}
+    assert old == {"1D-01", "1D-03", "1D-04", "2B-01", "2B-02", "2B-03"}
+    assert model.region("02").historical
+    assert model.region("02").name.get("en") == "Akershus (pre-2020 county)"
+
+
+def test_current_region_follows_successors(model: PlanModel) -> None:
+    assert model.current_region("3024").code == "3201"
+    assert model.current_region("3024").name.nb == "Bærum"
+    assert model.current_region("0219").code == "3201"
+    assert model.current_region("0213").name.nb == "Nordre Follo"  # Ski, merged
+    assert model.current_region("3201").code == "3201"
+    assert model.current_region("02") is None  # a different area: no current equivalent
+    assert model.current_region("9999") is None
+
+
+def test_lookups_return_none_for_unknown_ids(model: PlanModel) -> None:
+    assert model.indicator("9X-01") is None
+    assert model.goal("9X") is None
+    assert model.region("9999") is None
+
+
+def test_allowed_range(model: PlanModel) -> None:
+    assert model.indicator("1D-01").allowed_range() == (0, 100)
+    assert model.indicator("2B-03").allowed_range() == (0, None)
+    assert model.indicator("2B-02").allowed_range() == (-100, 100)  # a change can be negative
+
+
+# --- Broken fixtures: each names the right line and field --------------------------------------
+
+BROKEN = [
+    ("unknown_key", "indicators[1].colour", "unknown key 'colour'"),
+    ("wrong_type", "indicators[0].target.year", "expected a whole number, got 'next year'"),
+    ("duplicate_id", "indicators[1].id", "duplicate id 'X-01'"),
+    ("dangling_link", "schemes[0].focus_areas[1]", "unknown focus area 'nowhere'"),
+    ("target_without_year", "indicators[0].target.year", "required field 'year' is missing"),
+    ("unknown_unit", "indicators[0].unit", "unknown unit 'prosent'"),
+    ("unknown_direction", "indicators[1].direction", "unknown direction 'flat'"),
+    ("syntax_error", "", "YAML syntax error"),
+    ("target_out_of_range", "indicators[0].target.value", "outside the allowed range 0–100"),
+    ("unquoted_region", "indicators[1].headline_region", "put codes and ids in quotes"),
+]
+
+
+def test_valid_fixture_loads() -> None:
+    assert validate_config(FIXTURES / "valid.yaml") == []
+    assert load_model(FIXTURES / "valid.yaml").current_region("3024").code == "3201"
+
+
+@pytest.mark.parametrize(("name", "field", "message"), BROKEN)
+def test_broken_fixture_names_line_and_field(name: str, field: str, message: str) -> None:
+    path = FIXTURES / f"broken_{name}.yaml"
+    problems = validate_config(path)
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert (problem.file, problem.line, problem.field) == (str(path), marked_line(path), field)
+    assert message in problem.message
+
+
+def test_duplicate_id_names_both_lines() -> None:
+    path = FIXTURES / "broken_duplicate_id.yaml"
+    first, second = marked_line(path, "# FIRST"), marked_line(path, "# BROKEN")
+    assert f"lines {first} and {second}" in validate_config(path)[0].message
+
+
+def test_unknown_value_lists_the_allowed_ones() -> None:
+    message = validate_config(FIXTURES / "broken_unknown_unit.yaml")[0].message
+    assert all(unit in message for unit in ("percent", "count", "nok_million", "thousand_persons"))
+
+
+def test_load_model_raises_with_problems() -> None:
+    with pytest.raises(ModelError) as caught:
+        load_model(FIXTURES / "broken_unknown_key.yaml")
+    assert [p.field for p in caught.value.problems] == ["indicators[1].colour"]
+
+
+def test_problem_prints_file_line_field_message() -> None:
+    problem = Problem("config/goals.yaml", 12, "indicators[3].target.year", "required")
+    assert str(problem) == "config/goals.yaml:12: indicators[3].target.year: required"
+
+
+def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    problems = validate_config(tmp_path / "goals.yaml")
+    assert {p.message for p in problems} == {"file not found"}
+
+
+# --- Surgical edits of the shipped config: cross-reference checks ------------------------------
+
+def test_indicator_in_no_goal(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, "[2B-01, 2B-02, 2B-03, 2B-04, 2B-05, 2B-06]",
+                        "[2B-01, 2B-02, 2B-03, 2B-04, 2B-05]")
+    [problem] = validate_config(goals)
+    assert problem.message == "indicator '2B-06' is not listed under any goal"
+    assert problem.line == marked_line(goals, "- id: 2B-06")
+
+
+def test_indicator_in_two_goals(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, "[2B-01, 2B-02,", "[2B-01, 2A-02, 2B-02,")
+    [problem] = validate_config(goals)
+    assert problem.field == "goals[2].indicators[1]"
+    assert "already listed under goal 2A" in problem.message
+
+
+def test_unknown_headline_region(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, 'headline_region: "32"', 'headline_region: "31"')
+    [problem] = validate_config(goals)
+    assert problem.field == "indicators[1].headline_region"
+    assert "unknown region '31'" in problem.message
+
+
+def test_unknown_successor_is_reported_in_regions_file(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, 'successor: "3201"', 'successor: "3299"', name="regions.yaml")
+    [problem] = validate_config(goals)
+    assert problem.file == str(tmp_path / "regions.yaml")
+    assert problem.field.endswith(".successor") and "unknown region '3299'" in problem.message
+    assert problem.line == marked_line(tmp_path / "regions.yaml", 'successor: "3299", '
+                                       "change: renumbered}")
+
+
+def test_theme_with_unknown_goal(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, "goals: [2A, 2B]\n    indicators: [2A-03",
+                        "goals: [2A, 2C]\n    indicators: [2A-03")
+    [problem] = validate_config(goals)
+    assert problem.field == "themes[0].goals[1]"
+    assert "unknown goal '2C'" in problem.message

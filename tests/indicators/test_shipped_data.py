@@ -1,0 +1,163 @@
+"""Checks on the data files shipped under data/ (pure pandas; no project imports)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data"
+OBS = DATA / "observations"
+# The shared real-data folder sits next to the repository (../shared/data/real).
+REAL = REPO.parent / "shared" / "data" / "real"
+
+CANONICAL_HEADER = "indicator_id,region_code,period,value,unit,series,note,source"
+OBS_FILES = sorted(OBS.glob("*.csv"))
+
+
+def read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_observation_files_exist() -> None:
+    names = {p.stem for p in OBS_FILES}
+    assert {"1D-01", "1D-02", "1D-03", "1D-04", "2A-05", "2B-01", "2B-02", "2B-03", "2B-04",
+            "2B-05", "2B-06"} <= names
+    # Indicators without data get no file, so the app shows them as missing.
+    assert not names & {"1D-05", "2A-01", "2A-02", "2A-03", "2A-04", "2A-06"}
+
+
+@pytest.mark.parametrize("path", OBS_FILES, ids=lambda p: p.name)
+def test_canonical_header_and_encoding(path: Path) -> None:
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
+    assert b"\r\n" not in raw, "LF line ends"
+    assert raw.decode("utf-8").split("\n", 1)[0] == CANONICAL_HEADER
+
+
+@pytest.mark.parametrize("path", OBS_FILES, ids=lambda p: p.name)
+def test_rows_match_file_name_and_are_unique(path: Path) -> None:
+    df = read(path)
+    assert len(df) > 0
+    assert set(df["indicator_id"]) == {path.stem}
+    assert not df.duplicated(["region_code", "period", "series"]).any()
+    assert (df["value"] != "").all()
+    assert not df["value"].str.endswith(".0").any(), "integers are written without .0"
+
+
+def test_region_codes_keep_leading_zeros() -> None:
+    codes = set()
+    for path in OBS_FILES:
+        codes |= set(read(path)["region_code"])
+    assert {"0", "02", "03", "32"} <= codes
+    assert not codes & {"2", "3"}
+
+
+def test_unemployment_share_county_monthly() -> None:
+    df = read(OBS / "2B-04.csv")
+    county = df[df["region_code"] == "32"]
+    assert len(county) == 181
+    assert county["period"].iloc[0] == "2011M01"
+    assert county["period"].iloc[-1] == "2026M01"
+    assert county["period"].is_monotonic_increasing
+    assert (county["unit"] == "percent").all()
+
+
+def test_unemployment_share_matches_source() -> None:
+    if not REAL.is_dir():
+        pytest.skip(f"source folder {REAL} not present")
+    src = read(REAL / "registered_unemployed_pct.csv")
+    expected = src[(src["region_code"] == "32") & (src["period"] == "2026-01")]["value"].item()
+    df = read(OBS / "2B-04.csv")
+    shipped = df[(df["region_code"] == "32") & (df["period"] == "2026M01")]["value"].item()
+    assert Decimal(shipped) == Decimal(expected)
+
+
+COPIED = {
+    "1D-01": "upper_secondary_completion_share",
+    "1D-03": "higher_education_share",
+    "1D-04": "upper_secondary_dropout_share",
+    "2B-02": "gva_volume_change_pct",
+    "2B-03": "employed_persons_regional_accounts",
+    "2B-04": "registered_unemployed_pct",
+    "2B-05": "registered_unemployed_count",
+}
+
+
+@pytest.mark.parametrize("indicator", sorted(COPIED))
+def test_copied_values_equal_source(indicator: str) -> None:
+    if not REAL.is_dir():
+        pytest.skip(f"source folder {REAL} not present")
+    src = read(REAL / f"{COPIED[indicator]}.csv")
+    src_period = src["period"].str.replace(r"^(\d{4})-(\d{2})$", r"\1M\2", regex=True)
+    expected = {(r, p): Decimal(v) for r, p, v in zip(src["region_code"], src_period,
+                                                      src["value"], strict=True)}
+    df = read(OBS / f"{indicator}.csv")
+    shipped = {(r, p): Decimal(v) for r, p, v in zip(df["region_code"], df["period"],
+                                                     df["value"], strict=True)}
+    assert shipped == expected
+
+
+def test_derived_neet_share_2021() -> None:
+    df = read(OBS / "1D-02.csv").set_index(["region_code", "period"])
+    assert df.loc[("32", "2021"), "value"] == "9.4"  # 11 179 / 118 937
+    assert "summen av de 21 kommunene" in df.loc[("32", "2021"), "note"]
+    assert df.loc[("32", "2024"), "value"] == "10.1"
+    assert len(df) == 27
+
+
+def test_derived_gva_per_employed() -> None:
+    df = read(OBS / "2B-01.csv").set_index(["region_code", "period"])
+    assert len(df) == 36
+    assert df.loc[("02", "2019"), "value"] == "994"  # 295 132 mill. kr / 296.9 thousand
+    assert (df["unit"] == "nok_thousand").all()
+    assert df["note"].str.startswith("Beregnet").all()
+
+
+def test_funding_2024_granted_sums_to_indicator_value() -> None:
+    funding = read(DATA / "funding.csv")
+    granted = sum(Decimal(v) for v in funding[funding["year"] == "2024"]["granted_nok_million"])
+    assert granted == Decimal("33.4")
+    indicator = read(OBS / "2A-05.csv")
+    assert Decimal(indicator["value"].item()) == granted
+
+
+def test_grants_never_store_unknown_amount_as_zero() -> None:
+    grants = read(DATA / "grants.csv")
+    assert len(grants) == 9
+    amounts = grants["amount_nok_million"]
+    assert not any(a.strip() and Decimal(a) == 0 for a in amounts)
+    assert set(grants["municipality_code"]) <= {"", "3201", "3236"}
+
+
+def test_grant_and_funding_ids_resolve_in_config() -> None:
+    goals_path = REPO / "config" / "goals.yaml"
+    if not goals_path.is_file():
+        pytest.skip("config/goals.yaml not present")
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load(goals_path.read_text(encoding="utf-8"))
+    schemes = {s["id"]: set(s.get("focus_areas", [])) for s in config["schemes"]}
+    focus_areas = {f["id"] for f in config["focus_areas"]}
+    assert set(read(DATA / "funding.csv")["scheme_id"]) <= set(schemes)
+    for _, grant in read(DATA / "grants.csv").iterrows():
+        assert grant["scheme_id"] in schemes
+        fa = grant["focus_area_id"]
+        if fa:
+            assert fa in focus_areas
+            assert fa in schemes[grant["scheme_id"]], f"{fa} not linked to {grant['scheme_id']}"
+
+
+def test_milestones_use_known_kinds_and_statuses() -> None:
+    ms = read(DATA / "milestones.csv")
+    assert ms["id"].is_unique
+    assert set(ms["kind"]) <= {"phase", "milestone", "decision", "deadline", "meeting", "review"}
+    assert set(ms["status"]) <= {"planned", "done", "delayed", "ongoing"}
+    assert (pd.to_datetime(ms["start"]) <= pd.to_datetime(ms["end"])).all()
+
+
+def test_actions_header_only() -> None:
+    text = (DATA / "actions.csv").read_text(encoding="utf-8")
+    assert text == "id,title_nb,title_en,start,end,owner,percent_complete,goal_id,note\n"

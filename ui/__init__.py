@@ -1,0 +1,1 @@
+"""Streamlit-only building blocks: cached data access, state in the URL, widgets."""

@@ -1,0 +1,87 @@
+"""Cached access to the model and the database: pages never open files or connections themselves."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from indicators import store
+from indicators.assessment import assess_all
+from indicators.model import PlanModel, load_model
+from indicators.progress import Assessment
+from indicators.views import headline_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "config" / "goals.yaml"
+
+
+def db_path() -> Path:
+    """The database the app reads: `$DASHBOARD_DB`, else data/dashboard.duckdb in the repo."""
+    return Path(os.environ.get("DASHBOARD_DB") or ROOT / store.DEFAULT_DB)
+
+
+@st.cache_resource(show_spinner=False)
+def _model(path: str, mtime: float) -> PlanModel:
+    return load_model(path)
+
+
+def model() -> PlanModel:
+    """The plan model, reloaded when config/goals.yaml changes."""
+    return _model(str(CONFIG), CONFIG.stat().st_mtime)
+
+
+def version() -> tuple[int, int] | None:
+    """The database file's version; every cached query is keyed on it, so an import shows at once."""
+    try:
+        return store.stamp(db_path())
+    except FileNotFoundError:
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connection(path: str, version: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    return store.connect(path, read_only=True)
+
+
+def connection() -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the current version of the database (None if not built)."""
+    current = version()
+    return None if current is None else _connection(str(db_path()), current)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _query(name: str, version: tuple[int, int], args: tuple, kwargs: tuple) -> pd.DataFrame:
+    fn = getattr(store, name)
+    con = _connection(str(db_path()), version)
+    # DuckDB connections are not thread-safe; each Streamlit session runs in its own thread.
+    return fn(con.cursor(), *args, **dict(kwargs))
+
+
+def query(name: str, *args: object, **kwargs: object) -> pd.DataFrame | None:
+    """Run the store function `name` (cached per database version); None when not built yet."""
+    current = version()
+    if current is None:
+        return None
+    frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
+    thawed_args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    return _query(name, current, thawed_args, frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _assessments(version: tuple[int, int], config_mtime: float) -> dict[str, Assessment]:
+    plan = model()
+    frame = _query("headline_observations", version, (tuple(headline_pairs(plan)),), ())
+    frames = {key: rows for key, rows in frame.groupby("indicator_id")}
+    return assess_all(plan, frames)
+
+
+def assessments() -> dict[str, Assessment]:
+    """Every indicator's status (empty data → 'not enough data'), cached per database version."""
+    current = version()
+    if current is None:
+        return assess_all(model(), {})
+    return _assessments(current, CONFIG.stat().st_mtime)

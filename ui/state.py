@@ -1,0 +1,46 @@
+"""The view's state lives in the URL (?lang=en&goal=2A&indikator=2B-04), so a copied link reopens it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.i18n import DEFAULT_LANG, lang_or_default
+
+# st.navigation drops the query string when the reader changes page; the session keeps a copy
+# of the parameters that belong to every page (the language) and puts them back.
+STICKY = ("lang",)
+
+
+def restore_sticky() -> None:
+    """Keep sticky parameters in the URL across page changes."""
+    for name in STICKY:
+        if name in st.query_params:
+            st.session_state[f"_sticky_{name}"] = st.query_params[name]
+        elif f"_sticky_{name}" in st.session_state:
+            st.query_params[name] = st.session_state[f"_sticky_{name}"]
+
+
+def lang() -> str:
+    """The reader's language: bokmål unless the URL says `lang=en`."""
+    return lang_or_default(st.query_params.get("lang", DEFAULT_LANG))
+
+
+def param(name: str, default: str | None = None) -> str | None:
+    return st.query_params.get(name, default)
+
+
+def set_param(name: str, value: str | None) -> None:
+    """Write a selection into the URL (or remove it), only when it changed."""
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+        if name in STICKY:
+            st.session_state[f"_sticky_{name}"] = value
+
+
+def choice(name: str, options: list[str], default: str) -> str:
+    """A selection from the URL, falling back to `default` when absent or not one of `options`."""
+    value = param(name)
+    return value if value in options else default
