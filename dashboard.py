@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.i18n import t
 from ui import state
 
-st.set_page_config(page_title="Næringsmål Akershus", page_icon=":material/insights:",
+st.set_page_config(page_title="Næringsmål Akershus",
                    layout="wide", initial_sidebar_state="expanded")
 state.restore_sticky()
 lang = state.lang()

@@ -49,11 +49,11 @@ def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT
         font={"family": style.FONT, "size": 13, "color": style.TEXT},
         paper_bgcolor=style.BACKGROUND, plot_bgcolor=style.BACKGROUND,
         separators=PLOTLY_SEPARATORS[lang], height=height,
-        margin={"l": 60, "r": 24, "t": 86, "b": 92},
+        margin={"l": 60, "r": 24, "t": 86, "b": 110},
         legend={"orientation": "h", "y": -0.14, "x": 0, "xanchor": "left", "yanchor": "top"},
         hoverlabel={"font": {"family": style.FONT}},
     )
-    fig.add_annotation(text=text.source_line, xref="paper", yref="paper", x=0, y=-0.30,
+    fig.add_annotation(text=text.source_line, xref="paper", yref="paper", x=0, y=-0.25,
                        xanchor="left", yanchor="top", showarrow=False,
                        font={"size": 11, "color": style.MUTED_TEXT})
     fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside")

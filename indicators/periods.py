@@ -99,9 +99,9 @@ def parse_periods(texts: pd.Series) -> pd.DataFrame:
     parsed = [parse_period(u) for u in uniques]
     table = pd.DataFrame(
         {
-            "period": pd.array([p.canonical if p else None for p in parsed], dtype=object),
+            "period": pd.array([p.canonical if p else None for p in parsed], dtype="str"),
             "year": pd.array([p.year if p else None for p in parsed], dtype="Int64"),
-            "freq": pd.array([p.freq if p else None for p in parsed], dtype=object),
+            "freq": pd.array([p.freq if p else None for p in parsed], dtype="str"),
             "sub": pd.array([p.sub if p else None for p in parsed], dtype="Int64"),
         }
     )

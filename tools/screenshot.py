@@ -16,7 +16,7 @@ def shoot(url: str, out: str, height: int = 2400, width: int = 1400) -> None:
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
         page.wait_for_selector("[data-testid='stAppViewContainer']")
-        page.wait_for_timeout(4000)
+        page.wait_for_timeout(int(__import__("os").environ.get("SHOT_WAIT", "4000")))
         page.screenshot(path=out)
         browser.close()
 

@@ -29,21 +29,28 @@ def status_badge(status: str | None, lang: str) -> None:
 
 def chart_card(fig: go.Figure, table: pd.DataFrame, summary: str, lang: str, key: str) -> None:
     """The figure, a one-sentence summary for everyone, and the same numbers as a table."""
-    st.plotly_chart(fig, key=key, config={"displaylogo": False, "locale": lang_code(lang)},
-                    alt=summary)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False}, alt=summary)
     if summary:
         st.markdown(summary)
     with st.expander(t("chart.table_alt", lang)):
+        table_view(table)
+
+
+STATIC_TABLE_ROWS = 40  # st.table renders every row as HTML: fine when short, slow when long
+
+
+def table_view(table: pd.DataFrame) -> None:
+    """A plain HTML table (best for screen readers) when short, a scrolling grid when long."""
+    if len(table) <= STATIC_TABLE_ROWS:
         st.table(table, hide_index=True)
-
-
-def lang_code(lang: str) -> str:
-    return "no" if lang == "nb" else "en"
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def md_escape(text: str) -> str:
     """Text from data or config, shown in markdown without being read as markup."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
+    # Only the characters that start markup inside a line; prose keeps its full stops.
+    return "".join("\\" + c if c in "\\`*_[]|<>~$" else c for c in str(text))
 
 
 def rollup_line(rollup: object, lang: str) -> str:

@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from indicators.ingest.rules import Collector, FileProblem
 
 DELIMITERS = (",", ";", "\t")
 MAX_ROWS = 5_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_QUOTED = r'"[^"]*"'
+_NEWLINE, _QUOTE = ord("\n"), ord('"')
+_SPACE_BYTES = (ord(" "), ord("\r"), ord("\f"), _NEWLINE)
 
 
 @dataclass
@@ -26,6 +29,9 @@ class RawTable:
     data: pd.DataFrame  # columns 0..len(header)-1, str
     lines: np.ndarray  # int for CSV, "Sheet!row" for xlsx
     dialect: dict[str, str] = field(default_factory=dict)
+
+
+# --- Encoding ---------------------------------------------------------------------------------
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -73,6 +79,66 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
+# --- Records: where each CSV record starts, found with numpy over the bytes --------------------
+
+
+@dataclass
+class Records:
+    """Byte spans of the CSV records (a quoted field may hold a line break) and their lines."""
+
+    buffer: np.ndarray  # uint8 view of the UTF-8 text
+    inside: np.ndarray | None  # True inside a quoted field (None: the file has no quotes)
+    starts: np.ndarray
+    lines: np.ndarray  # physical line where each record starts, 1-based
+    _blank: dict[bool, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def quoted_newlines(self) -> bool:
+        return self.inside is not None and bool((self.inside & (self.buffer == _NEWLINE)).any())
+
+    def text(self, i: int) -> str:
+        stop = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.buffer)
+        return self.buffer[self.starts[i] : stop].tobytes().decode("utf-8").rstrip("\r\n")
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """How many True in `mask` fall in each record."""
+        return np.add.reduceat(mask.view(np.uint8), self.starts, dtype=np.int64)
+
+    def blank(self, delimiter: str) -> np.ndarray:
+        """Records of nothing but spaces (in a TSV file a tab is a separator, not a space)."""
+        tab_is_space = delimiter != "\t"
+        if tab_is_space not in self._blank:
+            spaces = list(_SPACE_BYTES) + ([ord("\t")] if tab_is_space else [])
+            self._blank[tab_is_space] = self.count(~np.isin(self.buffer, spaces)) == 0
+        return self._blank[tab_is_space]
+
+    def fields(self, delimiter: str) -> np.ndarray:
+        """Fields in each record: delimiters outside quotes, plus one."""
+        mask = self.buffer == ord(delimiter)
+        if self.inside is not None:
+            mask &= ~self.inside
+        return self.count(mask) + 1
+
+
+def scan_records(data: bytes) -> Records:
+    """Split UTF-8 bytes into CSV records without a Python loop."""
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    newline = buffer == _NEWLINE
+    quote = buffer == _QUOTE
+    inside = np.bitwise_xor.accumulate(quote.view(np.uint8)).view(bool) if quote.any() else None
+    breaks = newline if inside is None else newline & ~inside
+    starts = np.concatenate([[0], np.flatnonzero(breaks) + 1])
+    starts = starts[starts < len(buffer)]
+    records = Records(buffer, inside, starts, np.arange(1, len(starts) + 1))
+    if records.quoted_newlines:
+        per_record = records.count(newline)
+        records.lines = 1 + np.concatenate([[0], np.cumsum(per_record)[:-1]])
+    return records
+
+
+# --- Delimiter and table ----------------------------------------------------------------------
+
+
 def detect_delimiter(header_line: str, sample: str) -> str:
     """`,` `;` or tab: csv.Sniffer's guess when the header agrees, else the header's commonest."""
     counts = {d: header_line.count(d) for d in DELIMITERS}
@@ -87,86 +153,91 @@ def detect_delimiter(header_line: str, sample: str) -> str:
 
 
 def read_csv_table(raw: bytes, issues: Collector) -> RawTable | None:
-    """The table in a CSV file, or None after recording structural errors (ragged rows)."""
-    text, encoding = decode(raw)
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise FileProblem("ingest.error.empty_file")
-    if text.count("\n") > MAX_ROWS + 1:
+    """The table in a CSV file, or None after recording ragged rows."""
+    text, data, encoding = _utf8(raw)
+    records = scan_records(data)
+    if len(records.starts) > MAX_ROWS + 1:
         raise FileProblem("ingest.error.too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
-    lines = pd.Series(text.split("\n"), dtype=str).str.rstrip("\r")
-    head, delimiter = _header_and_delimiter(lines)
-    # pandas skips lines of only spaces; in a TSV file a tab is a separator, not a space.
-    blank = (lines.str.strip(" \x0c" if delimiter == "\t" else " \t\x0c") == "").to_numpy()
-    header = next(csv.reader([lines.iat[head]], delimiter=delimiter))
+    head, delimiter = _header_and_delimiter(records)
+    header = next(csv.reader([records.text(head)], delimiter=delimiter))
     dialect = {"encoding": encoding, "delimiter": delimiter,
                "line_end": "CRLF" if "\r\n" in text[:65536] else "LF"}
-    table = _fast_table(text, lines, blank, head, header, delimiter, issues)
-    if table is None and not issues.total_errors:
-        table = _slow_table(text, head, header, delimiter, issues)
-    if table is None:
-        return None
-    return RawTable(header, table[0], table[1], dialect)
+    body = (np.arange(len(records.starts)) > head) & ~records.blank(delimiter)
+    fields = records.fields(delimiter)[body]
+    # A quote inside a field (5" skjerm) fools the fast count; csv.reader then has the last word.
+    if records.inside is None or bool((fields == len(header)).all()):
+        if _report_ragged(fields, records.lines[body], len(header), issues):
+            return None
+        frame = _arrow_table(data, records, head, len(header), delimiter)
+        if frame is not None and len(frame) == int(body.sum()):
+            return RawTable(header, frame, records.lines[body], dialect)
+    return _slow_table(text, records.lines[head], header, delimiter, dialect, issues)
 
 
-def _header_and_delimiter(lines: pd.Series) -> tuple[int, str]:
-    """Index of the header line and the delimiter; honours Excel's `sep=;` first line."""
-    filled = np.flatnonzero((lines.str.strip() != "").to_numpy())
+def _utf8(raw: bytes) -> tuple[str, bytes, str]:
+    """The file as text and as UTF-8 bytes (what the fast reader needs), and its encoding."""
+    text, encoding = decode(raw)
+    text = text.removeprefix("\ufeff")
+    classic_mac = "\n" not in text and "\r" in text
+    if classic_mac:
+        text = text.replace("\r", "\n")
+    if not text.strip():
+        raise FileProblem("ingest.error.empty_file")
+    return text, raw if encoding == "utf-8" and not classic_mac else text.encode("utf-8"), encoding
+
+
+def _header_and_delimiter(records: Records) -> tuple[int, str]:
+    """Index of the header record and the delimiter; honours Excel's `sep=;` first line."""
+    filled = np.flatnonzero(~records.blank(","))
     head = int(filled[0])
-    declared = re.fullmatch(r"sep=(.)", lines.iat[head].strip(" \"'"))
+    declared = re.fullmatch(r"sep=(.)", records.text(head).strip(" \"'"))
     if declared and declared[1] in DELIMITERS and len(filled) > 1:
         return int(filled[1]), declared[1]
-    sample = "\n".join(lines.iloc[head : head + 50])
-    return head, detect_delimiter(lines.iat[head], sample)
+    sample = "\n".join(records.text(i) for i in filled[:50])
+    return head, detect_delimiter(records.text(head), sample)
 
 
-def _field_counts(lines: pd.Series, delimiter: str) -> pd.Series | None:
-    """Fields per line; None when a quoted field spans lines (then csv.reader must count)."""
-    if not lines.str.contains('"', regex=False).any():
-        return lines.str.count(re.escape(delimiter)) + 1
-    if (lines.str.count('"') % 2 == 1).any():
+def _arrow_table(data: bytes, records: Records, head: int, width: int,
+                 delimiter: str) -> pd.DataFrame | None:
+    """The rows after the header, every cell as text, read by pyarrow (fast, multithreaded)."""
+    if head + 1 >= len(records.starts):
+        return pd.DataFrame({i: pd.Series(dtype=str) for i in range(width)})
+    names = [str(i) for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data).slice(int(records.starts[head + 1]))),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=records.quoted_newlines,
+                ignore_empty_lines=True, invalid_row_handler=lambda _row: "skip"),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
         return None
-    unquoted = lines.str.replace(_QUOTED, "", regex=True)
-    return unquoted.str.count(re.escape(delimiter)) + 1
+    frame = table.to_pandas()
+    frame.columns = range(width)
+    return frame
 
 
-def _fast_table(text: str, lines: pd.Series, blank: np.ndarray, head: int, header: list[str],
-                delimiter: str, issues: Collector) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """Vectorised read; None when the slow path is needed or ragged rows were recorded."""
-    body = lines.iloc[head + 1 :]
-    body_blank = blank[head + 1 :]
-    counts = _field_counts(body, delimiter)
-    if counts is None:
-        return None
-    numbers = np.arange(head + 2, len(lines) + 1)[~body_blank]
-    counts = counts.to_numpy()[~body_blank]
-    if _report_ragged(counts, numbers, len(header), issues):
-        return None
-    data = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(len(header)),
-                       skiprows=head + 1, dtype=str, keep_default_na=False, na_filter=False,
-                       skip_blank_lines=True, quotechar='"', engine="c", index_col=False)
-    if len(data) != len(numbers):  # pandas skipped lines differently: let csv.reader decide
-        return None
-    return data, numbers
-
-
-def _slow_table(text: str, head: int, header: list[str], delimiter: str,
-                issues: Collector) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """csv.reader, record by record: for quoted fields that span lines."""
+def _slow_table(text: str, header_line: int, header: list[str], delimiter: str,
+                dialect: dict[str, str], issues: Collector) -> RawTable | None:
+    """csv.reader, record by record, for files pyarrow reads differently (odd quoting)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     numbers: list[int] = []
     previous_end = 0
     for record in reader:
         start, previous_end = previous_end + 1, reader.line_num
-        if start <= head + 1 or not any(cell.strip() for cell in record):
+        if start <= header_line or not any(cell.strip() for cell in record):
             continue
         rows.append(record)
         numbers.append(start)
     counts = np.array([len(r) for r in rows], dtype=int)
     if _report_ragged(counts, np.array(numbers), len(header), issues):
         return None
-    return pd.DataFrame(rows, columns=range(len(header)), dtype=str), np.array(numbers)
+    frame = pd.DataFrame(rows, columns=range(len(header)), dtype=str)
+    return RawTable(header, frame, np.array(numbers, dtype=int), dialect)
 
 
 def _report_ragged(counts: np.ndarray, numbers: np.ndarray, expected: int,

@@ -14,6 +14,7 @@ import pandas as pd
 from indicators.ingest.dialect import RawTable, read_csv_table
 from indicators.ingest.opensdg import is_open_sdg, map_open_sdg
 from indicators.ingest.rules import (
+    Coded,
     Collector,
     Context,
     FileProblem,
@@ -30,6 +31,7 @@ from indicators.ingest.rules import (
 from indicators.ingest.values import (
     ALIASES,
     REQUIRED,
+    ParsedValues,
     canonical_column,
     closest_ids,
     id_from_file_name,
@@ -86,8 +88,9 @@ def read_observations(source: Path | str | bytes, model: PlanModel, *, name: str
         table = _table(raw, file, issues)
         if table is not None:
             dialect = table.dialect
-            ctx, columns, fallback = _prepare(table, file, model, indicator, issues, lang, today)
-            frame = _validate(columns, fallback, ctx)
+            prepared = _prepare(table, file, model, indicator, issues, lang, today)
+            if prepared is not None:
+                frame = _validate(*prepared)
     except FileProblem as problem:
         issues.add_problem(problem)
     issues.finish()
@@ -107,7 +110,7 @@ def _table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
     table = read_xlsx_table(raw) if is_xlsx(raw, file) else read_csv_table(raw, issues)
     if table is None:
         return None
-    filled = (table.data != "").any(axis=1).to_numpy() if len(table.header) else np.array([])
+    filled = (table.data != "").any(axis=1).to_numpy()
     table.data = table.data[filled].reset_index(drop=True)
     table.lines = table.lines[filled]
     return table
@@ -115,20 +118,24 @@ def _table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
 
 def _prepare(table: RawTable, file: str, model: PlanModel, indicator: str | None,
              issues: Collector, lang: str, today: date | None,
-             ) -> tuple[Context, dict[str, pd.Series], str | None]:
-    """Map the header to the standard columns and work out where the indicator id comes from."""
+             ) -> tuple[dict[str, pd.Series], str | None, Context] | None:
+    """Map the header to the standard columns and work out where the indicator id comes from.
+
+    None when required columns are missing (each is reported).
+    """
     if is_open_sdg(table.header, file):
         columns, names = map_open_sdg(table.header, table.data)
         table.dialect["format"] = "open_sdg"
     else:
         columns, names = _map_header(table.header, table.data)
         table.dialect["format"] = "long"
-    fallback = _fallback_id(file, model, indicator, "indicator_id" in columns)
-    _require(columns, fallback is not None)
+    fallback = _fallback_id(file, model, indicator)
+    if not _require(columns, fallback is not None, issues):
+        return None
     if table.data.empty:
         raise FileProblem("ingest.error.no_rows", line=1)
-    ctx = Context(model, issues, table.lines, names, today or date.today(), lang)
-    return ctx, columns, fallback
+    return columns, fallback, Context(model, issues, table.lines, names,
+                                      today or date.today(), lang)
 
 
 def _map_header(header: list[str], data: pd.DataFrame) -> tuple[dict[str, pd.Series],
@@ -144,14 +151,14 @@ def _map_header(header: list[str], data: pd.DataFrame) -> tuple[dict[str, pd.Ser
             raise FileProblem("ingest.error.duplicate_column", line=1, column=name.strip(),
                               first=names[canonical], second=name.strip(), meaning=canonical)
         columns[canonical], names[canonical] = data[pos].str.strip(), name.strip()
-    if not columns:
-        first = ", ".join(h.strip() for h in header[:4] if h.strip())
-        raise FileProblem("ingest.error.no_header", line=1, first=first)
+    cells = [h.strip() for h in header if h.strip()]
+    # A first line of figures is data, not names; a line of unknown names gets "missing column".
+    if not columns and sum(any(ch.isdigit() for ch in c) for c in cells) * 2 >= len(cells):
+        raise FileProblem("ingest.error.no_header", line=1, first=", ".join(cells[:4]))
     return columns, names
 
 
-def _fallback_id(file: str, model: PlanModel, indicator: str | None,
-                 has_column: bool) -> str | None:
+def _fallback_id(file: str, model: PlanModel, indicator: str | None) -> str | None:
     """The id for rows without one: --indicator, else the file name."""
     ids = model.indicator_ids()
     if indicator:
@@ -163,24 +170,23 @@ def _fallback_id(file: str, model: PlanModel, indicator: str | None,
     return id_from_file_name(file, ids)
 
 
-def _require(columns: dict[str, pd.Series], has_fallback_id: bool) -> None:
-    """FileProblem for the first required column that is missing."""
-    for canonical in REQUIRED:
-        if canonical in columns:
-            continue
+def _require(columns: dict[str, pd.Series], has_fallback_id: bool, issues: Collector) -> bool:
+    """Report every missing required column, with the names accepted for it; True if none."""
+    missing = [c for c in REQUIRED if c not in columns]
+    if "indicator_id" in missing and has_fallback_id:
+        missing.remove("indicator_id")
+    for canonical in missing:
         accepted = ", ".join(ALIASES[canonical])
         if canonical == "indicator_id":
-            if not has_fallback_id:
-                raise FileProblem("ingest.error.missing_indicator", line=1, accepted=accepted)
-            continue
-        raise FileProblem("ingest.error.missing_column", line=1, name=canonical,
-                          accepted=accepted)
+            issues.add(1, None, "ingest.error.missing_indicator", accepted=accepted)
+        else:
+            issues.add(1, None, "ingest.error.missing_column", name=canonical, accepted=accepted)
+    return not missing
 
 
 def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context) -> pd.DataFrame:
     """Run every rule; the observation frame (only meaningful when no error was recorded)."""
-    n = len(ctx.lines)
-    blank = pd.Series("", index=range(n), dtype=str)
+    blank = pd.Series("", index=range(len(ctx.lines)), dtype=str)
     texts = {c: columns[c].reset_index(drop=True) if c in columns else blank
              for c in ("indicator_id", "region_code", "period", "value", "unit", "series",
                        "note", "source")}
@@ -190,32 +196,46 @@ def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context)
     values = check_values(texts["value"], ctx)
     check_ranges(ids, values.value, texts["value"], ctx)
     check_units(texts["unit"], ids, ctx)
-    keys = pd.DataFrame({"indicator_id": ids, "region_code": regions,
-                         "period": periods["period"].to_numpy(), "series": texts["series"]})
-    valid = (ids != None) & periods["period"].notna().to_numpy()  # noqa: E711
-    check_duplicates(keys, valid, ctx)
+    series = np.asarray(pd.factorize(texts["series"])[0])
+    keys = pd.DataFrame({"indicator_id": ids.key(), "region_code": regions.key(),
+                         "period": periods.key(), "series": series})
+    valid = ids.valid() & regions.valid() & periods.valid()
+
+    def describe(i: int) -> dict:
+        name = texts["series"].iat[i]
+        return {"indicator": ids.results[ids.codes[i]],
+                "region": regions.results[regions.codes[i]],
+                "period": periods.results[periods.codes[i]].canonical,
+                "series": f", {name}" if name else ""}
+
+    check_duplicates(keys, valid, describe, ctx)
     if ctx.issues.total_errors:
         return empty_frame()
-    frame = _frame(keys, periods, values, texts, ctx.lines)
-    warn_jumps(frame, ctx)
+    frame = _frame(ids, regions, periods, values, texts, ctx.lines)
+    freq = periods.per_row(lambda p: FREQS.index(p.freq), int)
+    warn_jumps(frame, [keys["indicator_id"].to_numpy(), keys["region_code"].to_numpy(), series,
+                       freq], ctx)
     return frame
 
 
-def _frame(keys: pd.DataFrame, periods: pd.DataFrame, values, texts: dict[str, pd.Series],
-           lines: np.ndarray) -> pd.DataFrame:
+FREQS = ("A", "Q", "M", "SY", "MY")
+
+
+def _frame(ids: Coded, regions: Coded, periods: Coded, values: ParsedValues,
+           texts: dict[str, pd.Series], lines: np.ndarray) -> pd.DataFrame:
     """The observation frame of the contract, in file order."""
-    line = lines.astype(int) if lines.dtype != object else lines
+    sub = periods.per_row(lambda p: -1 if p.sub is None else p.sub, int)
     return pd.DataFrame({
-        "indicator_id": keys["indicator_id"].astype(str),
-        "region_code": keys["region_code"].astype(str),
-        "period": keys["period"].astype(str),
-        "year": periods["year"].to_numpy(dtype="int64"),
-        "freq": periods["freq"].to_numpy(dtype=object).astype(str),
-        "sub": pd.array(periods["sub"].to_numpy(), dtype="Int64"),
+        "indicator_id": ids.strings(),
+        "region_code": regions.strings(),
+        "period": periods.strings(lambda p: p.canonical),
+        "year": periods.per_row(lambda p: p.year, np.int64),
+        "freq": periods.strings(lambda p: p.freq),
+        "sub": pd.array(np.where(sub < 0, None, sub), dtype="Int64"),
         "value": values.value,
-        "status": values.status,
-        "series": texts["series"].to_numpy(),
-        "note": texts["note"].to_numpy(),
-        "source": texts["source"].to_numpy(),
-        "line": line,
+        "status": pd.Series(values.status, dtype=object),
+        "series": texts["series"].array,
+        "note": texts["note"].array,
+        "source": texts["source"].array,
+        "line": lines.astype(int) if lines.dtype != object else lines,
     })

@@ -20,10 +20,10 @@ from indicators.ingest.values import (
     parse_values,
     unit_key,
 )
-from indicators.periods import parse_periods
+from indicators.periods import parse_period
 
 if TYPE_CHECKING:
-    from indicators.model import PlanModel
+    from indicators.model import PlanModel, Region
 
 MAX_LISTED = 50  # the first errors are listed; the rest are only counted
 
@@ -91,13 +91,15 @@ class Collector:
             self.total_warnings += 1
             self.warnings.append(issue)
 
-    def add_rows(self, mask: np.ndarray, lines: Sequence, column: str | None, key: str,
-                 params: Callable[[int], dict], severity: str = "error") -> None:
+    def add_rows(self, mask: np.ndarray, lines: Sequence, column: str | None,
+                 key: str | Callable[[int], str], params: Callable[[int], dict],
+                 severity: str = "error") -> None:
         """One issue per True in `mask`; Issue objects are built only for the first ones."""
         rows = np.flatnonzero(mask)
         listed = rows[:MAX_LISTED]
         for i in listed:
-            self.add(_native(lines[i]), column, key, severity, **params(int(i)))
+            row_key = key if isinstance(key, str) else key(int(i))
+            self.add(_native(lines[i]), column, row_key, severity, **params(int(i)))
         # Count the unlisted ones without building them (a bad column can have a million rows).
         if severity == "error":
             self.total_errors += len(rows) - len(listed)
@@ -119,8 +121,40 @@ def _native(value: object) -> int | str:
     return value.item() if isinstance(value, np.generic) else value  # type: ignore[return-value]
 
 
-# --- Rules on the columns of a file. Each works on whole columns and builds Issue objects only
-# for failing rows, so a valid file of a million rows is checked in well under a second.
+# --- Rules on the columns of a file. Ids, codes, periods and units repeat on every row, so each
+# distinct text is checked once (Coded) and Issue objects are built only for failing rows; a
+# valid file of a million rows is checked in about a second.
+
+
+@dataclass
+class Coded:
+    """A column as codes into its distinct texts, with a checked result per distinct text."""
+
+    codes: np.ndarray  # int per row
+    results: np.ndarray  # object per distinct text; None where the text failed
+
+    @classmethod
+    def of(cls, texts: pd.Series, check: Callable[[str], object]) -> Coded:
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        results = np.empty(len(uniques), dtype=object)
+        results[:] = [check(u) for u in uniques]
+        return cls(np.asarray(codes), results)
+
+    def per_row(self, fn: Callable[[object], object], dtype: object = object) -> np.ndarray:
+        """fn of each row's result, computed once per distinct text."""
+        return np.array([fn(r) for r in self.results], dtype=dtype)[self.codes]
+
+    def valid(self) -> np.ndarray:
+        return self.per_row(lambda r: r is not None, bool)
+
+    def key(self) -> np.ndarray:
+        """An int per row, equal for rows whose results are equal (e.g. 2024-01 and 2024M01)."""
+        keys, _ = pd.factorize(pd.Series([str(r) for r in self.results], dtype=object))
+        return np.asarray(keys)[self.codes] if len(self.results) else self.codes
+
+    def strings(self, fn: Callable[[object], str] = str) -> pd.api.extensions.ExtensionArray:
+        """A str array of fn(result) per row."""
+        return pd.array([fn(r) for r in self.results], dtype="str").take(self.codes)
 
 
 @dataclass
@@ -137,13 +171,18 @@ class Context:
     def column(self, canonical: str) -> str | None:
         return self.names.get(canonical)
 
+    def rows(self, mask: np.ndarray, canonical: str | None, key: str | Callable[[int], str],
+             params: Callable[[int], dict], severity: str = "error") -> None:
+        """Report each row in `mask` against the file's name for column `canonical`."""
+        column = self.column(canonical) if canonical else None
+        self.issues.add_rows(mask, self.lines, column, key, params, severity)
 
-def per_unique(texts: pd.Series, fn: Callable[[str], object]) -> np.ndarray:
-    """fn applied once per distinct text (ids, codes and units repeat on every row)."""
-    codes, uniques = pd.factorize(texts, use_na_sentinel=False)
-    results = np.empty(len(uniques), dtype=object)
-    results[:] = [fn(u) for u in uniques]
-    return results[codes]
+    def empty(self, texts: pd.Series, canonical: str) -> np.ndarray:
+        """Report empty cells in a column that needs a value; the mask of them."""
+        empty = (texts == "").to_numpy(dtype=bool)
+        name = self.column(canonical)
+        self.rows(empty, canonical, "ingest.error.empty_cell", lambda i: {"name": name})
+        return empty
 
 
 def number_text(x: float, lang: str = "nb") -> str:
@@ -152,50 +191,38 @@ def number_text(x: float, lang: str = "nb") -> str:
     return text.replace(".", ",") if lang == "nb" else text
 
 
-def check_indicators(texts: pd.Series, fallback: str | None, ctx: Context) -> np.ndarray:
+def check_indicators(texts: pd.Series, fallback: str | None, ctx: Context) -> Coded:
     """The model id of each row (None where unknown); errors for unknown or missing ids."""
     ids = ctx.model.indicator_ids()
     lookup = id_lookup(ids)
-    empty = (texts == "").to_numpy()
-    resolved = per_unique(texts, lambda x: lookup.get(id_key(x)) if x else fallback)
-    column = ctx.column("indicator_id")
-    ctx.issues.add_rows(empty & (resolved == None), ctx.lines, column,  # noqa: E711
-                        "ingest.error.empty_cell", lambda i: {"name": column})
-    unknown = ~empty & (resolved == None)  # noqa: E711
-    ctx.issues.add_rows(unknown, ctx.lines, column, "ingest.error.unknown_indicator",
-                        lambda i: _unknown_id(texts.iat[i], ids))
-    return resolved
+    coded = Coded.of(texts, lambda x: lookup.get(id_key(x)) if x else fallback)
+    unknown = ~coded.valid()
+    if fallback is None:
+        unknown &= ~ctx.empty(texts, "indicator_id")
+    ctx.rows(unknown, "indicator_id", "ingest.error.unknown_indicator",
+             lambda i: {"id": texts.iat[i], "suggestions": ", ".join(closest_ids(texts.iat[i],
+                                                                                 ids))})
+    return coded
 
 
-def _unknown_id(text: str, ids: list[str]) -> dict:
-    return {"id": text, "suggestions": ", ".join(closest_ids(text, ids))}
-
-
-def check_regions(texts: pd.Series, ctx: Context) -> np.ndarray:
+def check_regions(texts: pd.Series, ctx: Context) -> Coded:
     """Region codes as the model spells them; errors for unknown and retired codes."""
-    codes = per_unique(texts, _region_code)
-    problems = per_unique(pd.Series(codes, dtype=str), lambda c: _region_problem(c, ctx))
-    column = ctx.column("region_code")
-    empty = (texts == "").to_numpy()
-    ctx.issues.add_rows(empty, ctx.lines, column, "ingest.error.empty_cell",
-                        lambda i: {"name": column})
-    failing = ~empty & (problems != None)  # noqa: E711
-    for i in np.flatnonzero(failing)[:MAX_LISTED]:
-        key, params = problems[i]
-        ctx.issues.add(_native(ctx.lines[i]), column, key, **params)
-    ctx.issues.total_errors += max(0, int(failing.sum()) - MAX_LISTED)
-    return codes
+    coded = Coded.of(texts, lambda text: _region_check(text, ctx))
+    empty = ctx.empty(texts, "region_code")
+    failing = ~empty & coded.per_row(lambda r: isinstance(r, tuple), bool)
+    ctx.rows(failing, "region_code", lambda i: coded.results[coded.codes[i]][0],
+             lambda i: coded.results[coded.codes[i]][1])
+    coded.results = np.array([None if isinstance(r, tuple) else r for r in coded.results],
+                             dtype=object)
+    return coded
 
 
-def _region_code(text: str) -> str:
-    """SSB exports write "3201 Bærum"; the code is the leading number."""
-    m = re.fullmatch(r"(\d{1,4})\s+\D.*", text)
-    return m[1] if m else text
-
-
-def _region_problem(code: str, ctx: Context) -> tuple[str, dict] | None:
-    if not code:
+def _region_check(text: str, ctx: Context) -> str | tuple[str, dict] | None:
+    """The model's code for `text`, or (message key, params) saying why it is not accepted."""
+    if not text:
         return None
+    m = re.fullmatch(r"(\d{1,4})\s+\D.*", text)  # SSB exports write "3201 Bærum"
+    code = m[1] if m else text
     region = ctx.model.region(code)
     if region is None:
         padded = ctx.model.region("0" + code) if code.isdigit() else None
@@ -204,7 +231,7 @@ def _region_problem(code: str, ctx: Context) -> tuple[str, dict] | None:
                 "code": code, "padded": padded.code, "name": padded.name.get(ctx.lang)}
         return "ingest.error.unknown_region", {"code": code}
     if not (region.historical and region.successor):
-        return None
+        return code
     current = ctx.model.current_region(code)
     if current is None:
         return "ingest.error.unknown_region", {"code": code}
@@ -213,119 +240,120 @@ def _region_problem(code: str, ctx: Context) -> tuple[str, dict] | None:
                  "new_name": current.name.get(ctx.lang)}
 
 
-def _merged(region: object, ctx: Context) -> bool:
+def _merged(region: Region | None, ctx: Context) -> bool:
     """True when any step from `region` to today's code merged or split areas."""
     for _ in range(10):  # a successor chain is short; the bound guards against a cycle
         if region is None:
             return False
-        if getattr(region, "change", None) in ("merged", "split"):
+        if region.change in ("merged", "split"):
             return True
-        successor = getattr(region, "successor", None)
-        region = ctx.model.region(successor) if successor else None
+        region = ctx.model.region(region.successor) if region.successor else None
     return False
 
 
-def check_periods(texts: pd.Series, ctx: Context) -> pd.DataFrame:
-    """Canonical period, year, freq and sub of each row; errors for bad and future periods."""
-    parsed = parse_periods(texts)
-    column = ctx.column("period")
-    empty = (texts == "").to_numpy()
-    bad = parsed["period"].isna().to_numpy() & ~empty
-    ctx.issues.add_rows(empty, ctx.lines, column, "ingest.error.empty_cell",
-                        lambda i: {"name": column})
-    ctx.issues.add_rows(bad, ctx.lines, column, "ingest.error.bad_period",
-                        lambda i: {"text": texts.iat[i]})
+def check_periods(texts: pd.Series, ctx: Context) -> Coded:
+    """The Period of each row (None where invalid); errors for bad and future periods."""
+    coded = Coded.of(texts, parse_period)
+    bad = ~coded.valid() & ~ctx.empty(texts, "period")
+    ctx.rows(bad, "period", "ingest.error.bad_period", lambda i: {"text": texts.iat[i]})
     max_year = ctx.today.year + 1
-    future = (parsed["year"] > max_year).fillna(False).to_numpy(dtype=bool)
-    ctx.issues.add_rows(future, ctx.lines, column, "ingest.error.future_period",
-                        lambda i: {"period": parsed["period"].iat[i], "max_year": max_year})
-    return parsed
+    future = coded.per_row(lambda p: p is not None and p.year > max_year, bool)
+    ctx.rows(future, "period", "ingest.error.future_period",
+             lambda i: {"period": coded.results[coded.codes[i]].canonical, "max_year": max_year})
+    return coded
 
 
 def check_values(texts: pd.Series, ctx: Context) -> ParsedValues:
     """Numbers and SSB symbols; errors for text that is no number and for NaN/Infinity."""
     parsed = parse_values(texts)
-    column = ctx.column("value")
-    ctx.issues.add_rows(parsed.not_a_number, ctx.lines, column, "ingest.error.not_a_number",
-                        lambda i: {"text": texts.iat[i]})
-    ctx.issues.add_rows(parsed.not_finite, ctx.lines, column, "ingest.error.not_finite",
-                        lambda i: {"text": texts.iat[i]})
+    ctx.rows(parsed.not_a_number, "value", "ingest.error.not_a_number",
+             lambda i: {"text": texts.iat[i]})
+    ctx.rows(parsed.not_finite, "value", "ingest.error.not_finite",
+             lambda i: {"text": texts.iat[i]})
     return parsed
 
 
-def check_ranges(ids: np.ndarray, values: np.ndarray, texts: pd.Series, ctx: Context) -> None:
+def check_ranges(ids: Coded, values: np.ndarray, texts: pd.Series, ctx: Context) -> None:
     """Errors for values outside each indicator's allowed range (percent 0–100, others ≥ 0)."""
-    known = [i for i in pd.unique(ids) if i is not None]
-    limits = {i: ctx.model.indicator(i).allowed_range() for i in known}
-    by_row = pd.Series(ids, dtype=object)
-    lo = by_row.map({i: r[0] for i, r in limits.items()}).to_numpy(dtype=float, na_value=np.nan)
-    hi = by_row.map({i: r[1] for i, r in limits.items()}).to_numpy(dtype=float, na_value=np.nan)
+    def bound(side: int) -> np.ndarray:
+        def one(i: object) -> float:
+            limit = ctx.model.indicator(i).allowed_range()[side] if i else None
+            return np.nan if limit is None else limit
+        return ids.per_row(one, float)
+
+    lo, hi = bound(0), bound(1)
     with np.errstate(invalid="ignore"):
         below, above = values < lo, values > hi
-    column = ctx.column("value")
 
-    def params(i: int, bound: str, limit: np.ndarray) -> dict:
-        return {"value": texts.iat[i], bound: number_text(limit[i], ctx.lang),
-                "indicator": ids[i], "unit": ctx.model.indicator(ids[i]).unit}
+    def params(i: int, name: str, limit: np.ndarray) -> dict:
+        indicator = ids.results[ids.codes[i]]
+        return {"value": texts.iat[i], name: number_text(limit[i], ctx.lang),
+                "indicator": indicator, "unit": ctx.model.indicator(indicator).unit}
 
-    ctx.issues.add_rows(below, ctx.lines, column, "ingest.error.below_min",
-                        lambda i: params(i, "min", lo))
-    ctx.issues.add_rows(above, ctx.lines, column, "ingest.error.above_max",
-                        lambda i: params(i, "max", hi))
+    ctx.rows(below, "value", "ingest.error.below_min", lambda i: params(i, "min", lo))
+    ctx.rows(above, "value", "ingest.error.above_max", lambda i: params(i, "max", hi))
 
 
-def check_units(texts: pd.Series, ids: np.ndarray, ctx: Context) -> None:
+def check_units(texts: pd.Series, ids: Coded, ctx: Context) -> None:
     """Errors where a unit is given and is not the indicator's unit in the model."""
-    written = per_unique(texts, lambda u: unit_key(u) if u else "")
-    known = [i for i in pd.unique(ids) if i is not None]
-    expected = pd.Series(ids, dtype=object).map(
-        {i: ctx.model.indicator(i).unit for i in known}).to_numpy(dtype=object)
-    wrong = (written != "") & (written != expected) & (expected != None)  # noqa: E711
-    column = ctx.column("unit")
-    ctx.issues.add_rows(wrong, ctx.lines, column, "ingest.error.unit_mismatch",
-                        lambda i: {"found": texts.iat[i], "expected": expected[i],
-                                   "indicator": ids[i]})
+    units = Coded.of(texts, lambda u: (unit_key(u) or "?") if u else "")
+    expected = [ctx.model.indicator(i).unit if i else "" for i in ids.results]
+    # Check each distinct (indicator, unit) pair once.
+    pairs, first = np.unique(ids.codes * (len(units.results) + 1) + units.codes,
+                             return_inverse=True)
+    bad_pair = np.array([_unit_wrong(units.results[p % (len(units.results) + 1)],
+                                     expected[p // (len(units.results) + 1)]) for p in pairs],
+                        dtype=bool)
+    wrong = bad_pair[first] if len(pairs) else np.zeros(len(texts), dtype=bool)
+    ctx.rows(wrong, "unit", "ingest.error.unit_mismatch",
+             lambda i: {"found": texts.iat[i], "expected": expected[ids.codes[i]],
+                        "indicator": ids.results[ids.codes[i]]})
 
 
-def check_duplicates(keys: pd.DataFrame, valid: np.ndarray, ctx: Context) -> None:
+def _unit_wrong(written: str, expected: str) -> bool:
+    return bool(written) and bool(expected) and written != expected
+
+
+def check_duplicates(keys: pd.DataFrame, valid: np.ndarray, describe: Callable[[int], dict],
+                     ctx: Context) -> None:
     """Errors for a second row with the same indicator, region, period and series."""
-    rows = keys[valid]
-    if rows.empty:
-        return
-    group = rows.groupby(list(rows.columns), sort=False).ngroup().to_numpy()
-    _, first = np.unique(group, return_index=True)
     positions = np.flatnonzero(valid)
-    first_pos = positions[first[group]]
+    if not len(positions):
+        return
+    group = keys[valid].groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    _, first = np.unique(group, return_index=True)
+    first_row = positions[first[group]]  # for each valid row, the row its key first appeared on
     duplicate = np.zeros(len(keys), dtype=bool)
-    duplicate[positions] = first_pos != positions
-
-    def params(i: int) -> dict:
-        series = keys["series"].iat[i]
-        return {"first_line": _native(ctx.lines[first_pos[np.searchsorted(positions, i)]]),
-                "indicator": keys["indicator_id"].iat[i], "region": keys["region_code"].iat[i],
-                "period": keys["period"].iat[i], "series": f", {series}" if series else ""}
-
-    ctx.issues.add_rows(duplicate, ctx.lines, None, "ingest.error.duplicate_key", params)
+    duplicate[positions] = first_row != positions
+    first_of = np.full(len(keys), -1)
+    first_of[positions] = first_row
+    ctx.rows(duplicate, None, "ingest.error.duplicate_key",
+             lambda i: {"first_line": _native(ctx.lines[first_of[i]]), **describe(i)})
 
 
 JUMP = 0.5  # a change of more than 50 % from the previous period is worth a second look
 
 
-def warn_jumps(frame: pd.DataFrame, ctx: Context) -> None:
-    """Warnings for values that differ by more than 50 % from the previous period."""
-    order = frame.sort_values(["indicator_id", "region_code", "series", "freq", "year", "sub"],
-                              kind="stable")
-    group = order.groupby(["indicator_id", "region_code", "series", "freq"], sort=False)
-    previous = group["value"].shift(1).to_numpy(dtype=float)
-    previous_period = group["period"].shift(1).to_numpy(dtype=object)
-    value = order["value"].to_numpy(dtype=float)
+def warn_jumps(frame: pd.DataFrame, keys: list[np.ndarray], ctx: Context) -> None:
+    """Warnings for values that differ by more than 50 % from the previous period.
+
+    `keys` are int arrays (indicator, region, series, frequency) that together name a series.
+    """
+    year, sub = frame["year"].to_numpy(), frame["sub"].fillna(0).to_numpy(dtype=int)
+    order = np.lexsort([sub, year, *reversed(keys)])
+    same = np.ones(len(order), dtype=bool)
+    for k in keys:
+        same &= np.concatenate([[False], k[order][1:] == k[order][:-1]])
+    value = frame["value"].to_numpy(dtype=float)[order]
+    previous = np.where(same, np.concatenate([[np.nan], value[:-1]]), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.abs(value - previous) / np.abs(previous)
     jump = (previous != 0) & (change > JUMP)
-    lines = order["line"].to_numpy(dtype=object)
+    lines = ctx.lines[order]
+    periods = frame["period"].to_numpy(dtype=object)[order]
     ctx.issues.add_rows(jump, lines, ctx.column("value"), "ingest.warning.jump",
                         lambda i: {"value": number_text(value[i], ctx.lang),
                                    "previous": number_text(previous[i], ctx.lang),
-                                   "previous_period": previous_period[i],
+                                   "previous_period": periods[i - 1],
                                    "change": round(change[i] * 100)},
                         severity="warning")

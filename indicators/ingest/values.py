@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Canonical column → accepted header names (compared lowercased, trimmed, spaces as "_").
 ALIASES = {
@@ -43,6 +45,7 @@ _SPACES = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break spac
 _GROUPED = rf"[+-]?\d{{1,3}}(?:{_SPACES}\d{{3}})+(?:[.,]\d+)?"
 _DOT_GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+"  # 1.234,5 — dots between thousands
 _COMMA_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+\.\d+"  # 1,234.5 — English Excel
+_PLAIN = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"  # 12,5  12.5  -3  1e6
 _NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
                "-infinity", "∞", "-∞", "+∞"}
 
@@ -59,19 +62,28 @@ class ParsedValues:
 
 def parse_values(texts: pd.Series) -> ParsedValues:
     """Parse a column of value cells without a Python loop over rows."""
-    s = texts.str.strip().str.replace("\u2212", "-", regex=False)  # U+2212 is Word's minus
-    is_symbol = s.isin(list(SYMBOLS)).to_numpy()
-    numeric_text = _plain_number_text(s)
-    value = pd.to_numeric(numeric_text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    s = texts.str.strip()
+    if s.str.contains("\u2212", regex=False).any():
+        s = s.str.replace("\u2212", "-", regex=False)  # U+2212 is Word's minus sign
+    is_symbol = s.isin(list(SYMBOLS)).to_numpy(dtype=bool)
+    plain = s.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    value = np.full(len(s), np.nan)
+    if plain.any():
+        commas = pc.replace_substring(pa.array(s[plain]), ",", ".")
+        value[plain] = pc.cast(commas, pa.float64()).to_numpy(zero_copy_only=False)
+    other = ~plain & ~is_symbol
+    if other.any():  # spaces between thousands, mixed separators, and text that is no number
+        value[other] = pd.to_numeric(_plain_number_text(s[other]), errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan)
     lowered = s.str.lower()
-    not_finite = (lowered.isin(list(_NOT_FINITE)).to_numpy() | np.isinf(value)) & ~is_symbol
+    not_finite = (lowered.isin(list(_NOT_FINITE)).to_numpy(dtype=bool) | np.isinf(value))
+    not_finite &= ~is_symbol
     not_a_number = np.isnan(value) & ~is_symbol & ~not_finite
     status = np.full(len(s), None, dtype=object)
     if is_symbol.any():
         status[is_symbol] = s[is_symbol].map(SYMBOLS).to_numpy(dtype=object)
-    value = np.where(is_symbol, np.nan, value)
+    value[is_symbol | not_finite] = np.nan
     value[status == NIL] = 0.0
-    value[not_finite | not_a_number] = np.nan
     return ParsedValues(value, status, not_a_number, not_finite)
 
 
