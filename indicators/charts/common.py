@@ -1,0 +1,61 @@
+"""What every figure shares: the text it carries, its layout, and where a period sits on a time axis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import style
+from indicators.i18n import PLOTLY_SEPARATORS, lang_or_default
+
+HEIGHT = 460
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What makes a figure self-explaining when pasted into a slide."""
+
+    title: str
+    subtitle: str  # unit and area, e.g. "Prosent av arbeidsstyrken · Akershus"
+    source_line: str  # "Kilde: NAV · Sist oppdatert 26. november 2026 · Akershus fylkeskommune"
+
+
+def x_date(year: int, freq: str, sub: int | None) -> date:
+    """Where a period sits on a time axis: months and quarters at their start, years at 1 January."""
+    if freq == "M" and sub:
+        return date(int(year), int(sub), 1)
+    if freq == "Q" and sub:
+        return date(int(year), 3 * int(sub) - 2, 1)
+    return date(int(year), 1, 1)
+
+
+def with_x(frame: pd.DataFrame) -> pd.DataFrame:
+    """The observation frame with an `x` date column for plotting."""
+    out = frame.copy()
+    subs = out["sub"].astype("object").where(out["sub"].notna(), None)
+    out["x"] = [x_date(y, f, s) for y, f, s in zip(out["year"], out["freq"], subs, strict=True)]
+    return out
+
+
+def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT) -> go.Figure:
+    """Title, unit, source and the county's name inside the figure; one font; calm grid."""
+    lang = lang_or_default(lang)
+    fig.update_layout(
+        title={"text": f"<b>{text.title}</b><br><span style='font-size:13px'>{text.subtitle}</span>",
+               "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+        font={"family": style.FONT, "size": 13, "color": style.TEXT},
+        paper_bgcolor=style.BACKGROUND, plot_bgcolor=style.BACKGROUND,
+        separators=PLOTLY_SEPARATORS[lang], height=height,
+        margin={"l": 60, "r": 24, "t": 86, "b": 110},
+        legend={"orientation": "h", "y": -0.14, "x": 0, "xanchor": "left", "yanchor": "top"},
+        hoverlabel={"font": {"family": style.FONT}},
+    )
+    fig.add_annotation(text=text.source_line, xref="paper", yref="paper", x=0, y=-0.25,
+                       xanchor="left", yanchor="top", showarrow=False,
+                       font={"size": 11, "color": style.MUTED_TEXT})
+    fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside")
+    fig.update_yaxes(gridcolor=style.GRID, zeroline=False)
+    return fig
