@@ -78,3 +78,15 @@ def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> li
             "method": a.method,
         })
     return records
+
+
+def rollup_records(model: PlanModel, assessments: dict[str, Assessment]) -> list[dict]:
+    """One flat record per roll-up (goal, plan theme, focus area) for `progress --json`."""
+    records = []
+    for level, groups in rollups(model, assessments).items():
+        for group in groups:
+            r = group.rollup
+            records.append({"level": level, "id": group.id, "status": r.status, "score": r.score,
+                            "counts": r.counts, "members": list(group.members),
+                            "n_with_score": r.n_with_score, "n_without": r.n_without})
+    return records

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from indicators import access, canonical, store, writeback
 from indicators import build as builder
-from indicators import canonical, store
+from indicators.assessment import assess_all, progress_records, rollup_records
 from indicators.i18n import format_number, t
-from indicators.ingest.reader import read_observations
+from indicators.ingest.reader import ReadResult, read_observations
+from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
 from indicators.model import ModelError, PlanModel, load_model, validate_config
+from indicators.views import headline_pairs
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -58,8 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for name in args.files:
         if not Path(name).is_file():
             raise UsageError(t("cli.no_such_file", args.lang, file=name))
-    results = [read_observations(Path(f), model, indicator=args.indicator, lang=args.lang)
-               for f in args.files]
+    results = [_read_import(Path(f), model, args) for f in args.files]
     if any(not r.ok for r in results):
         _print_errors(results, args.lang)
         print(t("cli.nothing_written", args.lang), file=sys.stderr)
@@ -67,11 +71,34 @@ def cmd_import(args: argparse.Namespace) -> int:
     for result in results:
         for warning in result.warnings:
             print(issue_line(warning, args.lang), file=sys.stderr)
+        if isinstance(result, TableResult):
+            _import_table(result, args)
+            continue
         outcome = store.import_observations(
             args.db, result.frame, file_name=Path(result.file).name, sha256=result.sha256,
             user=args.user, replace=args.replace, dry_run=args.dry_run)
         _print_outcome(result.file, outcome, args.lang)
+        if not outcome.dry_run:
+            _write_back(args, model, outcome.diff["indicator_id"])
     return EXIT_OK
+
+
+def _read_import(path: Path, model: PlanModel, args: argparse.Namespace
+                 ) -> ReadResult | TableResult:
+    """funding/grants/milestones/actions files (by name or --table) replace their plan table."""
+    table = args.table or table_for_file(path)
+    if table:
+        return read_table_file(table, path, model, lang=args.lang)
+    return read_observations(path, model, indicator=args.indicator, lang=args.lang)
+
+
+def _import_table(result: TableResult, args: argparse.Namespace) -> None:
+    outcome = store.import_table(args.db, result.table, result.frame,
+                                 file_name=Path(result.file).name, sha256=result.sha256,
+                                 user=args.user, dry_run=args.dry_run)
+    key = "cli.dry_run_summary" if outcome.dry_run else "cli.import_summary"
+    print(t(key, args.lang, file=result.file, id=outcome.import_id, added=outcome.added,
+            changed=outcome.changed, unchanged=outcome.unchanged, removed=outcome.removed))
 
 
 def _print_errors(results: list, lang: str) -> None:
@@ -125,6 +152,37 @@ def cmd_undo(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     print(t("cli.undone", args.lang, id=args.import_id, undo_id=undo_id))
+    _write_back(args, _model(args), writeback.indicators_of_import(args.db, args.import_id))
+    return EXIT_OK
+
+
+def _write_back(args: argparse.Namespace, model: PlanModel, ids: object) -> None:
+    """Mirror an import or undo in data/observations/<id>.csv: by default when the database
+    lives in the data folder (data/dashboard.duckdb), always with --write-back, never with
+    --no-write-back."""
+    folder = _data_dir(args)
+    wanted = args.write_back
+    if wanted is None:
+        wanted = Path(args.db).resolve().parent == folder.resolve()
+    if not wanted:
+        return
+    for path in writeback.write_back(args.db, folder, model, ids):
+        print(t("update.wrote_file", args.lang, file=path))
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Print the secrets.toml line with the scrypt hash of a planner password."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(t("auth.hash_prompt", args.lang))
+        if getpass.getpass(t("auth.hash_again", args.lang)) != password:
+            print(t("auth.hash_mismatch", args.lang), file=sys.stderr)
+            return EXIT_INVALID
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < access.MIN_PASSWORD:
+        print(t("auth.hash_too_short", args.lang, n=access.MIN_PASSWORD), file=sys.stderr)
+        return EXIT_INVALID
+    print(f'planner_password_scrypt = "{access.hash_password(password)}"')
     return EXIT_OK
 
 
@@ -142,9 +200,47 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    model = _model(args)
+    con = store.connect(args.db)
+    try:
+        frame = store.headline_observations(con, headline_pairs(model))
+    finally:
+        con.close()
+    assessments = assess_all(model, dict(tuple(frame.groupby("indicator_id"))))
+    records = progress_records(model, assessments)
+    groups = rollup_records(model, assessments)
+    if args.json:
+        print(json.dumps(records + groups, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(_progress_table(records, groups, args.lang))
+    return EXIT_OK
+
+
+def _progress_table(records: list[dict], groups: list[dict], lang: str) -> str:
+    lines = [f"{'id':8} {'status':28} {'score':>6}  {'base':>14}  {'current':>14}  target"]
+    for r in records:
+        base = f"{r['base_year'] or ''} {_num(r['base_value'])}"
+        current = f"{r['current_year'] or ''} {_num(r['current_value'])}"
+        target = f"{_num(r['target'])} ({r['target_year']})" if r["target"] is not None else ""
+        lines.append(f"{r['indicator_id']:8} {t('status.' + r['status'], lang)[:28]:28} "
+                     f"{_num(r['score']):>6}  {base:>14}  {current:>14}  {target}")
+    lines.append("")
+    for g in groups:
+        lines.append(f"{g['level']:10} {g['id']:26} {t('status.' + g['status'], lang)[:28]:28} "
+                     f"{_num(g['score']):>6}")
+    return "\n".join(lines)
+
+
+def _num(x: float | None) -> str:
+    return "" if x is None else format_number(x, "en", 2).replace(",", "")
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "progress": cmd_progress,
     "validate": cmd_validate, "build": cmd_build, "import": cmd_import,
     "history": cmd_history, "undo": cmd_undo, "export-csv": cmd_export_csv,
+    "hash-password": cmd_hash_password,
 }
 
 
@@ -165,12 +261,20 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--replace", action="store_true")
     imp.add_argument("--indicator")
+    imp.add_argument("--table", choices=list(SPECS),
+                     help="the file is a plan table (default: by name, e.g. grants.csv)")
     imp.add_argument("--user")
+    imp.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None,
+                     help="rewrite data/observations/<id>.csv (default: when --db is in data/)")
     sub.add_parser("history", parents=[common])
     undo = sub.add_parser("undo", parents=[common])
     undo.add_argument("import_id", type=int)
     undo.add_argument("--force", action="store_true")
     undo.add_argument("--user")
+    undo.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
+    sub.add_parser("hash-password", parents=[common])
+    prog = sub.add_parser("progress", parents=[common])
+    prog.add_argument("--json", action="store_true")
     exp = sub.add_parser("export-csv", parents=[common])
     exp.add_argument("--indicator")
     return main
@@ -178,7 +282,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    needs_db = args.command in ("history", "undo", "export-csv")
+    needs_db = args.command in ("history", "undo", "export-csv", "progress")
     if needs_db and not Path(args.db).exists():
         print(t("cli.no_database", args.lang, db=args.db), file=sys.stderr)
         return EXIT_USAGE

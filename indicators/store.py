@@ -6,12 +6,14 @@ import fcntl
 import getpass
 import os
 import shutil
+import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -94,7 +96,19 @@ def db_path_default() -> Path:
 
 def connect(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database; viewers open it read-only so they can never change it."""
-    return duckdb.connect(str(db_path), read_only=read_only)
+    if not read_only:
+        return duckdb.connect(str(db_path))
+    # DuckDB shares one instance per path within a process: a plain read-only connect made after
+    # an import swapped in a new file would still see the old one while any old connection lives.
+    # A private in-memory database with the file attached always reads the current file; views
+    # make its tables visible to cursors too (a cursor does not inherit USE).
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS db (READ_ONLY)", [str(db_path)])
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'db'").fetchall()
+    for (name,) in names:
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM db.main."{name}"')
+    return con
 
 
 def stamp(db_path: Path | str) -> tuple[int, int]:
@@ -138,6 +152,7 @@ def transaction(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyC
     """
     db_path = Path(db_path)
     with writer_lock(db_path):
+        _remove_stale_copies(db_path)
         fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -155,10 +170,29 @@ def transaction(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyC
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
+            _test_pause_before_swap()
             os.replace(tmp, db_path)
         finally:
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+PAUSE_ENV = "INDICATORS_TEST_PAUSE_BEFORE_SWAP"
+
+
+def _test_pause_before_swap() -> None:
+    """Test hook: with $INDICATORS_TEST_PAUSE_BEFORE_SWAP=seconds, wait with the finished copy
+    unswapped and the lock held, so tests can kill a writer or start a second one right there."""
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        print(f"{PAUSE_ENV}: paused before swap", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
+def _remove_stale_copies(db_path: Path) -> None:
+    """Delete copies left by a writer that was killed; safe because we hold the writer lock."""
+    for stale in db_path.parent.glob(db_path.name + ".*.tmp*"):
+        stale.unlink(missing_ok=True)
 
 
 def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -354,14 +388,14 @@ def undo(db_path: Path | str, import_id: int, *, user: str | None = None,
             raise StoreError(f"Import {import_id} er selv en angring og kan ikke angres.")
         if row[1] is not None:
             raise StoreError(f"Import {import_id} er allerede angret (av {row[1]}).")
-        conflicts = later_conflicts(con, import_id)
+        conflicts = import_conflicts(con, import_id, row[0])
         if conflicts and not force:
             later = ", ".join(str(c) for c in conflicts)
             raise StoreError(
                 f"Import {import_id} kan ikke angres: senere import {later} endret de samme "
                 f"radene. Angre {later} først, eller bruk --force."
             )
-        _restore(con, import_id)
+        restore_import(con, import_id, row[0])
         undo_id = _next_import_id(con)
         counts = con.execute(
             "SELECT count(*) FILTER (action = 'added'), count(*) FILTER (action <> 'added') "
@@ -524,3 +558,122 @@ def headline_observations(con: duckdb.DuckDBPyConnection,
     ).df()
     con.unregister("wanted_pairs")
     return frame
+
+
+def touched_indicators(con: duckdb.DuckDBPyConnection, import_id: int) -> list[str]:
+    """The indicators whose rows an import added, changed or removed (what its undo changes)."""
+    rows = con.execute(
+        "SELECT DISTINCT indicator_id FROM import_changes WHERE import_id = ? ORDER BY 1",
+        [import_id]).fetchall()
+    return [r[0] for r in rows]
+
+
+# ---- the plan tables as versioned imports: a file replaces its table, the old rows are kept ----
+
+TABLE_KEYS = {"funding": ["year", "scheme_id"], "grants": [], "milestones": ["id"], "actions": ["id"]}
+
+
+def import_table(db_path: Path | str, table: str, frame: pd.DataFrame, *, file_name: str,
+                 sha256: str, user: str | None = None, dry_run: bool = False) -> ImportResult:
+    """Replace a plan table (funding, grants, …) with a file's rows, recorded like an import.
+
+    The rows it replaces are kept in `plan_history_<table>` under the import id, so `undo`
+    puts them back exactly. With `dry_run`, nothing is written.
+    """
+    db_path = Path(db_path)
+    if dry_run:
+        return _result(None, table_diff(table, _stored_table(db_path, table), frame), True)
+    with transaction(db_path) as con:
+        diff = table_diff(table, read_table(con, table), frame)
+        import_id = _next_import_id(con)
+        history = f"plan_history_{table}"
+        columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
+        con.execute(f"CREATE TABLE IF NOT EXISTS {history} AS "
+                    f"SELECT 0 AS import_id, {columns} FROM {table} LIMIT 0")
+        con.execute(f"INSERT INTO {history} SELECT ?, {columns} FROM {table}", [import_id])
+        replace_table(con, table, frame)
+        counts = diff["action"].value_counts()
+        con.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, '', TRUE, ?, ?, ?, ?, NULL, NULL)",
+            [import_id, datetime.now().replace(microsecond=0), user or current_user(), table,
+             file_name, sha256] + [int(counts.get(a, 0)) for a in
+                                   ("added", "changed", "unchanged", "removed")])
+    return _result(import_id, diff, dry_run=False)
+
+
+def _stored_table(db_path: Path, table: str) -> pd.DataFrame:
+    if not db_path.exists():
+        return pd.DataFrame(columns=TABLE_COLUMNS[table])
+    con = connect(db_path, read_only=True)
+    try:
+        return read_table(con, table)
+    finally:
+        con.close()
+
+
+def table_diff(table: str, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """One row per added, changed, unchanged or removed row (`key`, `action`).
+
+    Keyed tables compare by key; grants have no key, so equal rows are unchanged and the rest
+    are removed and added.
+    """
+    columns, key = TABLE_COLUMNS[table], TABLE_KEYS[table]
+    before, after = _row_texts(old, columns), _row_texts(new, columns)
+    rows: list[tuple[str, str]] = []
+    if key:
+        at = [columns.index(k) for k in key]
+        old_by = {tuple(r[i] for i in at): r for r in before}
+        new_by = {tuple(r[i] for i in at): r for r in after}
+        for k, row in new_by.items():
+            action = "added" if k not in old_by else (
+                "unchanged" if old_by[k] == row else "changed")
+            rows.append((" ".join(k), action))
+        rows += [(" ".join(k), "removed") for k in old_by if k not in new_by]
+    else:
+        left = Counter(before)
+        for row in after:
+            if left[row] > 0:
+                left[row] -= 1
+                rows.append((" ".join(row[:4]), "unchanged"))
+            else:
+                rows.append((" ".join(row[:4]), "added"))
+        rows += [(" ".join(r[:4]), "removed") for r, n in left.items() for _ in range(n)]
+    return pd.DataFrame(rows, columns=["key", "action"])
+
+
+def _row_texts(frame: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
+    if frame is None or not len(frame):
+        return []
+    cells = [[_cell_text(v) for v in frame[c]] for c in columns]
+    return list(zip(*cells, strict=True))
+
+
+def _cell_text(value: object) -> str:
+    """A cell as comparable text: missing as '', 3.0 as 3, a date or timestamp as 2025-03-17."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, date):  # datetime and pd.Timestamp are dates too
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def import_conflicts(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) -> list[int]:
+    """Later imports, not undone, that an undo of this one would overwrite."""
+    if kind not in TABLE_COLUMNS:
+        return later_conflicts(con, import_id)
+    rows = con.execute("SELECT id FROM imports WHERE kind = ? AND id > ? AND undone_by IS NULL "
+                       "ORDER BY id", [kind, import_id]).fetchall()
+    return [r[0] for r in rows]
+
+
+def restore_import(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) -> None:
+    """Put back what an import overwrote: observation rows, or a plan table's previous rows."""
+    if kind not in TABLE_COLUMNS:
+        _restore(con, import_id)
+        return
+    columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[kind])
+    con.execute(f"DELETE FROM {kind}")
+    con.execute(f"INSERT INTO {kind} ({columns}) SELECT {columns} FROM plan_history_{kind} "
+                "WHERE import_id = ?", [import_id])

@@ -22,6 +22,7 @@ TARGET_COLOUR = "#007A5A"  # green-teal, 5.3:1
 PROJECTION_COLOUR = "#6A4C93"
 PROJECTION_BAND = "rgba(106, 76, 147, 0.15)"
 SEQUENTIAL_SCALE = ["#DCE6F2", "#9DB9DC", "#5B86C0", "#1D4F91", "#0B2A55"]
+MISSING_FILL = "#EEEEEE"
 
 # Status: colour + shape + text label (the label comes from i18n: status.<key>). Colours pass
 # 4.5:1 against white; the glyph (in DejaVu Sans, so it prints in images and slides too) and the

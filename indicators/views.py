@@ -77,11 +77,6 @@ def _summary(indicator: Indicator, row: object | None) -> Summary:
                    previous, updated, row.note or "", row.source or "")
 
 
-def region_name(model: PlanModel, code: str, lang: str) -> str:
-    region = model.region(code)
-    return region.name.get(lang) if region else code
-
-
 def source_text(indicator: Indicator, lang: str) -> str:
     """`Kilde: SSB, tabell 11713` — the credit and the table, as printed under every number."""
     table = indicator.source.table
@@ -97,7 +92,7 @@ def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -
         "name": s.indicator.name.get(lang),
         "value": format_value(s.value, unit, lang) if s.has_data else t("value.missing", lang),
         "period": format_period(s.period, lang) if s.period else "",
-        "region": region_name(model, s.region_code, lang),
+        "region": model.region_name(s.region_code, lang),
         "change": change_text(s, lang),
         "status": a.status if a else None,
         "source": source_text(s.indicator, lang),
@@ -138,19 +133,26 @@ def trend_data(model: PlanModel, indicator: Indicator, frame: pd.DataFrame,
     codes = [indicator.headline_region, *[c for c in COMPARISON if c != indicator.headline_region]]
     rows = frame[frame["region_code"].isin(codes) & (frame["series"] == "")]
     present = set(rows["region_code"])
-    names = {c: region_name(model, c, lang) for c in codes if c in present}
+    names = {c: model.region_name(c, lang) for c in codes if c in present}
     return TrendData(rows, names)
 
 
-def chart_text(indicator: Indicator, s: Summary, trend: TrendData, lang: str) -> ChartText:
-    periods = trend.frame["period"]
-    span = f"{format_period(periods.iloc[0], lang)}–{format_period(periods.iloc[-1], lang)}" \
-        if len(periods) else ""
+def chart_text(indicator: Indicator, s: Summary, span: str, lang: str,
+               title: str | None = None) -> ChartText:
+    """Title, unit + period span, and the source line with the date of the last update."""
     subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(), span) if p)
     updated = format_date(s.updated, lang) if s.updated else MISSING
-    return ChartText(indicator.name.get(lang), subtitle,
+    return ChartText(title or indicator.name.get(lang), subtitle,
                      t("chart.source_line", lang, source=source_text(indicator, lang),
                        updated=updated))
+
+
+def trend_span(trend: TrendData, lang: str) -> str:
+    """`januar 2011–januar 2026`: the periods a trend chart covers."""
+    periods = trend.frame.sort_values(["year", "sub"])["period"]
+    if periods.empty:
+        return ""
+    return f"{format_period(periods.iloc[0], lang)}–{format_period(periods.iloc[-1], lang)}"
 
 
 def trend_table(trend: TrendData, unit: str, lang: str) -> pd.DataFrame:
@@ -188,7 +190,7 @@ def trend_summary(model: PlanModel, indicator: Indicator, trend: TrendData, lang
 def observation_table(model: PlanModel, frame: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
     """Every stored observation, readable: area, period, value (or its SSB symbol), note, source."""
     return pd.DataFrame({
-        t("col.region", lang): [region_name(model, c, lang) for c in frame["region_code"]],
+        t("col.region", lang): [model.region_name(c, lang) for c in frame["region_code"]],
         t("col.period", lang): [format_period(p, lang) for p in frame["period"]],
         t("col.value", lang): [symbol_or_value(v, s, unit, lang)
                                for v, s in zip(frame["value"], frame["status"], strict=True)],
@@ -229,3 +231,43 @@ def metadata_table(indicator: Indicator, s: Summary, lang: str) -> pd.DataFrame:
     if source.note:
         rows.append((t("col.note", lang), source.note.get(lang)))
     return pd.DataFrame(rows, columns=[t("col.field", lang), t("col.content", lang)])
+
+
+# ---- municipalities -----------------------------------------------------------------------------
+
+
+def municipal_periods(model: PlanModel, frame: pd.DataFrame) -> list[str]:
+    """Periods with figures for Akershus' municipalities, newest first."""
+    codes = {r.code for r in model.municipalities()}
+    rows = frame[frame["region_code"].isin(codes) & frame["value"].notna() & (frame["series"] == "")]
+    ordered = rows.sort_values(["year", "sub"], ascending=False)
+    return list(dict.fromkeys(ordered["period"]))
+
+
+def municipal_rows(model: PlanModel, frame: pd.DataFrame, period: str) -> pd.DataFrame:
+    """One period's municipal values (headline series)."""
+    codes = {r.code for r in model.municipalities()}
+    mask = (frame["region_code"].isin(codes) & (frame["period"] == period)
+            & frame["value"].notna() & (frame["series"] == ""))
+    return frame[mask][["region_code", "period", "value"]]
+
+
+def municipal_names(model: PlanModel, lang: str) -> dict[str, str]:
+    return {r.code: r.name.get(lang) for r in model.municipalities()}
+
+
+def municipal_table(rows: pd.DataFrame, names: dict[str, str], unit: str, lang: str) -> pd.DataFrame:
+    data = rows.sort_values("value", ascending=False)
+    return pd.DataFrame({t("col.region", lang): [names.get(c, c) for c in data["region_code"]],
+                         t("col.value", lang): [format_value(v, unit, lang) for v in data["value"]]})
+
+
+def municipal_summary(rows: pd.DataFrame, names: dict[str, str], unit: str, period: str,
+                      lang: str) -> str:
+    data = rows.sort_values("value", ascending=False)
+    top, bottom = data.iloc[0], data.iloc[-1]
+    return t("regional.summary", lang, top=names.get(top["region_code"]),
+             top_value=format_value(top["value"], unit, lang),
+             bottom=names.get(bottom["region_code"]),
+             bottom_value=format_value(bottom["value"], unit, lang), n=len(data),
+             period=format_period(period, lang))

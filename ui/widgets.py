@@ -29,7 +29,8 @@ def status_badge(status: str | None, lang: str) -> None:
 
 def chart_card(fig: go.Figure, table: pd.DataFrame, summary: str, lang: str, key: str) -> None:
     """The figure, a one-sentence summary for everyone, and the same numbers as a table."""
-    st.plotly_chart(fig, key=key, config={"displaylogo": False}, alt=summary)
+    # theme=None: the page shows exactly the figure that the PNG and the deck get.
+    st.plotly_chart(fig, key=key, config={"displaylogo": False}, alt=summary, theme=None)
     if summary:
         st.markdown(summary)
     with st.expander(t("chart.table_alt", lang)):

@@ -5,6 +5,11 @@ carry title, unit, source and date in the figure itself.
 """
 
 from indicators.charts.common import ChartText, base_layout, with_x, x_date
-from indicators.charts.trend import sparkline, trend
+from indicators.charts.funding import focus_bars, granted_by_year, sankey, scheme_bars
+from indicators.charts.regional import choropleth, ranked_bars
+from indicators.charts.timeline import gantt
+from indicators.charts.trend import Overlay, sparkline, trend, with_overlay
 
-__all__ = ["ChartText", "base_layout", "sparkline", "trend", "with_x", "x_date"]
+__all__ = ["ChartText", "Overlay", "base_layout", "choropleth", "ranked_bars", "sparkline", "trend",
+           "with_overlay", "with_x", "x_date"]
+__all__ += ["focus_bars", "gantt", "granted_by_year", "sankey", "scheme_bars"]

@@ -12,6 +12,7 @@ from indicators import style
 from indicators.i18n import PLOTLY_SEPARATORS, lang_or_default
 
 HEIGHT = 460
+TOP = 86  # title and subtitle
 
 
 @dataclass(frozen=True)
@@ -40,22 +41,36 @@ def with_x(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT) -> go.Figure:
-    """Title, unit, source and the county's name inside the figure; one font; calm grid."""
+def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT,
+                bottom: int = 120) -> go.Figure:
+    """Title, unit, source and the county's name inside the figure; one font; calm grid.
+
+    The legend sits under the axis and the source line at the very bottom, both placed in
+    pixels from the bottom edge so they never overlap, whatever the height.
+    """
     lang = lang_or_default(lang)
     fig.update_layout(
         title={"text": f"<b>{text.title}</b><br><span style='font-size:13px'>{text.subtitle}</span>",
-               "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+               "x": 0.01, "xanchor": "left", "yref": "container", "y": 1 - 14 / height,
+               "yanchor": "top"},
         font={"family": style.FONT, "size": 13, "color": style.TEXT},
         paper_bgcolor=style.BACKGROUND, plot_bgcolor=style.BACKGROUND,
         separators=PLOTLY_SEPARATORS[lang], height=height,
-        margin={"l": 60, "r": 24, "t": 86, "b": 110},
-        legend={"orientation": "h", "y": -0.14, "x": 0, "xanchor": "left", "yanchor": "top"},
+        margin={"l": 60, "r": 24, "t": TOP},
+        legend={"orientation": "h", "yref": "container", "x": 0, "xanchor": "left",
+                "yanchor": "bottom"},
         hoverlabel={"font": {"family": style.FONT}},
     )
-    fig.add_annotation(text=text.source_line, xref="paper", yref="paper", x=0, y=-0.25,
-                       xanchor="left", yanchor="top", showarrow=False,
+    fig.add_annotation(text=text.source_line, xref="paper", yref="paper", x=0, xanchor="left",
+                       yanchor="bottom", showarrow=False,
                        font={"size": 11, "color": style.MUTED_TEXT})
     fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside")
     fig.update_yaxes(gridcolor=style.GRID, zeroline=False)
+    return set_bottom(fig, height, bottom)
+
+
+def set_bottom(fig: go.Figure, height: int, bottom: int) -> go.Figure:
+    """Resize the figure's bottom band (legend + source line), keeping the source at the edge."""
+    fig.update_layout(height=height, margin={"b": bottom}, legend={"y": 26 / height})
+    fig.layout.annotations[0].y = -(bottom - 6) / (height - TOP - bottom)
     return fig

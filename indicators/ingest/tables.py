@@ -1,184 +1,430 @@
-"""Readers for the plan's own files: funding.csv, grants.csv, milestones.csv and actions.csv."""
+"""Readers for the plan's own files: funding.csv, grants.csv, milestones.csv and actions.csv.
+
+They read any dialect the observation reader reads (delimiter, encoding, decimal comma, .xlsx)
+and report problems the same way: `FILE:LINE:COLUMN: what is wrong — how to fix it`, in bokmål
+or English, the first 50 listed and the rest counted. A file with any error is not used.
+"""
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from indicators.i18n import t
+from indicators.ingest.dialect import RawTable, read_csv_table
+from indicators.ingest.rules import Collector, FileProblem, Issue
+from indicators.ingest.values import header_key, parse_values
+from indicators.ingest.xlsx import is_xlsx, read_xlsx_table
 from indicators.model import PlanModel
 
-MILESTONE_KINDS = {"phase", "milestone", "decision", "deadline", "meeting", "review"}
-MILESTONE_STATUSES = {"planned", "ongoing", "done", "delayed"}
+MAX_BYTES = 50 * 1024 * 1024
+MILESTONE_KINDS = ("phase", "milestone", "decision", "deadline", "meeting", "review")
+MILESTONE_STATUSES = ("planned", "ongoing", "done", "delayed")
+FIRST_YEAR = 2000  # grant and scheme figures before this are a typo, not history we hold
+DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
+
+TableProblem = Issue  # the old name; an Issue prints as FILE:LINE:COLUMN: message
 
 
-@dataclass
-class TableProblem:
-    """One problem in a plan file, placed like an observation-file error."""
+@dataclass(frozen=True)
+class Col:
+    """One column of a plan file: its name, the other names planners write, and its kind."""
 
-    file: str
-    line: int
-    column: str
-    message: str
+    name: str
+    kind: str  # text | id | year | amount | count | percent | date | municipality
+    aliases: tuple[str, ...] = ()
+    header: bool = True  # must be in the header
+    cell: bool = False  # every row needs a value
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+@dataclass(frozen=True)
+class Spec:
+    table: str
+    columns: tuple[Col, ...]
+    key: tuple[str, ...]  # two rows with the same key are an error
+    key_text: str  # locale key naming the key in the duplicate message
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
 
 
 @dataclass
 class TableResult:
-    frame: pd.DataFrame
-    problems: list[TableProblem]
+    """What reading a plan file gave: its rows, or the errors that stopped it."""
+
+    file: str
+    frame: pd.DataFrame  # the table's columns (store.TABLE_COLUMNS); no rows when there are errors
+    errors: list[Issue]
+    total_errors: int
+    warnings: list[Issue] = field(default_factory=list)
+    total_warnings: int = 0
+    sha256: str = ""
+    table: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.total_errors == 0
+
+    @property
+    def problems(self) -> list[Issue]:
+        """The errors (the name build and validate use)."""
+        return self.errors
 
 
-def _number(series: pd.Series) -> pd.Series:
-    cleaned = series.str.replace("\u00a0", "").str.replace(" ", "").str.replace(",", ".")
-    return pd.to_numeric(cleaned.replace("", None), errors="coerce")
+SPECS: dict[str, Spec] = {
+    "funding": Spec("funding", (
+        Col("year", "year", ("år", "aar"), cell=True),
+        Col("scheme_id", "scheme", ("ordning", "scheme", "ordning_id"), cell=True),
+        Col("applications", "count", ("søknader", "soknader", "antall_søknader")),
+        Col("applied_nok_million", "amount", ("søkt", "sokt", "søkt_mill_kr", "applied")),
+        Col("granted_nok_million", "amount", ("innvilget", "innvilget_mill_kr", "granted")),
+        Col("projects", "count", ("prosjekter", "antall_prosjekter")),
+        Col("note", "text", ("merknad", "kommentar"), header=False),
+        Col("source", "text", ("kilde",), header=False),
+    ), ("year", "scheme_id"), "tables.key.funding"),
+    "grants": Spec("grants", (
+        Col("year", "year", ("år", "aar"), cell=True),
+        Col("scheme_id", "scheme", ("ordning", "scheme", "ordning_id"), cell=True),
+        Col("recipient", "text", ("mottaker", "tilskuddsmottaker", "søker"), header=False),
+        Col("project", "text", ("prosjekt", "prosjektnavn"), header=False),
+        Col("municipality_code", "municipality", ("kommunenummer", "kommunenr", "kommune"),
+            header=False),
+        Col("focus_area_id", "focus_area", ("satsingsområde", "satsingsomrade", "focus_area")),
+        Col("amount_nok_million", "amount", ("beløp", "belop", "beløp_mill_kr", "amount",
+                                             "innvilget")),
+        Col("description", "text", ("beskrivelse",), header=False),
+    ), ("year", "scheme_id", "recipient", "project"), "tables.key.grants"),
+    "milestones": Spec("milestones", (
+        Col("id", "text", (), cell=True),
+        Col("start", "date", ("fra", "startdato", "dato"), cell=True),
+        Col("end", "date", ("til", "slutt", "sluttdato"), header=False),
+        Col("kind", "kind", ("type", "art"), cell=True),
+        Col("status", "status", (), cell=True),
+        Col("owner", "text", ("ansvarlig", "eier"), header=False),
+        Col("title_nb", "text", ("tittel", "tittel_nb"), cell=True),
+        Col("title_en", "text", ("tittel_en",), header=False),
+        Col("description_nb", "text", ("beskrivelse", "beskrivelse_nb"), header=False),
+        Col("description_en", "text", ("beskrivelse_en",), header=False),
+    ), ("id",), "tables.key.id"),
+    "actions": Spec("actions", (
+        Col("id", "text", (), cell=True),
+        Col("title_nb", "text", ("tittel", "tittel_nb", "tiltak"), cell=True),
+        Col("title_en", "text", ("tittel_en",), header=False),
+        Col("start", "date", ("fra", "startdato"), cell=True),
+        Col("end", "date", ("til", "slutt", "sluttdato"), cell=True),
+        Col("owner", "text", ("ansvarlig", "eier")),
+        Col("percent_complete", "percent", ("fullført", "prosent_fullført", "fremdrift"),
+            cell=True),
+        Col("goal_id", "goal", ("delmål", "delmal", "mål"), header=False),
+        Col("note", "text", ("merknad", "kommentar"), header=False),
+    ), ("id",), "tables.key.id"),
+}
 
 
-def _problems(name: str, frame: pd.DataFrame, column: str, bad: pd.Series,
-              message: str) -> list[TableProblem]:
-    return [TableProblem(name, int(i) + 2, column, message.format(value=frame.at[i, column]))
-            for i in frame.index[bad]]
+# ---- reading ------------------------------------------------------------------------------
 
 
-def _check_numbers(name: str, frame: pd.DataFrame, columns: list[str],
-                   required: set[str]) -> list[TableProblem]:
-    problems: list[TableProblem] = []
-    for column in columns:
-        values = _number(frame[column])
-        empty = frame[column].str.strip() == ""
-        problems += _problems(name, frame, column, ~empty & values.isna(),
-                              '"{value}" er ikke et tall — bruk f.eks. 12,5')
-        problems += _problems(name, frame, column, values < 0,
-                              '"{value}" er negativt — beløp og antall må være 0 eller mer')
-        if column in required:
-            problems += _problems(name, frame, column, empty, "mangler verdi — fyll inn")
-    return problems
+def read_table_file(table: str, source: Path | str | bytes, model: PlanModel, *,
+                    name: str | None = None, lang: str = "nb",
+                    today: date | None = None) -> TableResult:
+    """Read and validate one plan file; its rows are used only if it has no errors at all."""
+    spec = SPECS[table]
+    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+    file = name or ("<upload>" if isinstance(source, bytes) else str(source))
+    issues = Collector(file)
+    frame = _empty(spec)
+    try:
+        texts, lines, names = _texts(spec, _raw_table(raw, file, issues), issues)
+        if texts is not None:
+            check = _Check(spec, model, issues, lines, names, today or date.today(), lang)
+            frame = check.run(texts)
+    except FileProblem as problem:
+        issues.add_problem(problem)
+    issues.finish()
+    if issues.total_errors:
+        frame = _empty(spec)
+    return TableResult(file, frame, issues.errors, issues.total_errors, issues.warnings,
+                       issues.total_warnings, hashlib.sha256(raw).hexdigest(), table)
 
 
-def _check_ids(name: str, frame: pd.DataFrame, column: str, known: set[str],
-               what: str, allow_empty: bool = True) -> list[TableProblem]:
-    values = frame[column].str.strip()
-    bad = ~values.isin(known) & ~((values == "") & allow_empty)
-    choices = ", ".join(sorted(known))
-    return _problems(name, frame, column, bad,
-                     f'ukjent {what} "{{value}}" — bruk en av: {choices}')
+def read_funding(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+    """Scheme totals per year: applications, amounts applied for and granted, projects."""
+    return read_table_file("funding", path, model, **options)
 
 
-def _check_dates(name: str, frame: pd.DataFrame, columns: list[str]) -> list[TableProblem]:
-    problems: list[TableProblem] = []
-    for column in columns:
-        parsed = pd.to_datetime(frame[column].replace("", None), format="%Y-%m-%d",
-                                errors="coerce")
-        empty = frame[column].str.strip() == ""
-        problems += _problems(name, frame, column, ~empty & parsed.isna(),
-                              '"{value}" er ikke en dato — skriv ÅÅÅÅ-MM-DD, f.eks. 2025-03-17')
-    return problems
-
-
-def _read(path: Path, columns: list[str]) -> tuple[pd.DataFrame, list[TableProblem]]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    missing = [c for c in columns if c not in frame.columns]
-    problems = [TableProblem(path.name, 1, c, "kolonnen mangler — legg den til i overskriften")
-                for c in missing]
-    return frame, problems
-
-
-def read_funding(path: Path, model: PlanModel) -> TableResult:
-    """Scheme totals per year; every scheme id must be in the model, amounts ≥ 0."""
-    columns = ["year", "scheme_id", "applications", "applied_nok_million",
-               "granted_nok_million", "projects", "note", "source"]
-    frame, problems = _read(path, columns)
-    if problems:
-        return TableResult(frame, problems)
-    problems += _check_ids(path.name, frame, "scheme_id", {s.id for s in model.schemes},
-                           "ordning", allow_empty=False)
-    problems += _check_numbers(path.name, frame, ["year", "applications", "applied_nok_million",
-                                                  "granted_nok_million", "projects"], {"year"})
-    problems += _duplicates(path.name, frame, ["year", "scheme_id"])
-    return TableResult(_typed(frame[columns], ["applied_nok_million", "granted_nok_million"],
-                              ["year", "applications", "projects"]), problems)
-
-
-def read_grants(path: Path, model: PlanModel) -> TableResult:
+def read_grants(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
     """One row per grant; an empty amount stays unknown (never 0)."""
-    columns = ["year", "scheme_id", "recipient", "project", "municipality_code",
-               "focus_area_id", "amount_nok_million", "description"]
-    frame, problems = _read(path, columns)
-    if problems:
-        return TableResult(frame, problems)
-    problems += _check_ids(path.name, frame, "scheme_id", {s.id for s in model.schemes},
-                           "ordning", allow_empty=False)
-    problems += _check_ids(path.name, frame, "focus_area_id",
-                           {f.id for f in model.focus_areas}, "satsingsområde")
-    municipalities = {r.code for r in model.regions if r.level == "municipality"}
-    problems += _check_ids(path.name, frame, "municipality_code", municipalities, "kommunenummer")
-    problems += _check_numbers(path.name, frame, ["year", "amount_nok_million"], {"year"})
-    return TableResult(_typed(frame[columns], ["amount_nok_million"], ["year"]), problems)
+    return read_table_file("grants", path, model, **options)
 
 
-def read_milestones(path: Path, model: PlanModel) -> TableResult:
+def read_milestones(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
     """Timeline items with a start date, an optional end date, a kind and a status."""
-    columns = ["id", "start", "end", "kind", "status", "owner", "title_nb", "title_en",
-               "description_nb", "description_en"]
-    frame, problems = _read(path, columns)
-    if problems:
-        return TableResult(frame, problems)
-    problems += _check_ids(path.name, frame, "kind", MILESTONE_KINDS, "type", allow_empty=False)
-    problems += _check_ids(path.name, frame, "status", MILESTONE_STATUSES, "status",
-                           allow_empty=False)
-    problems += _check_dates(path.name, frame, ["start", "end"])
-    problems += _duplicates(path.name, frame, ["id"])
-    return TableResult(_dated(frame[columns], ["start", "end"]), problems)
+    return read_table_file("milestones", path, model, **options)
 
 
-def read_actions(path: Path, model: PlanModel) -> TableResult:
+def read_actions(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
     """Action items (tiltak): start, end, owner and percent complete."""
-    columns = ["id", "title_nb", "title_en", "start", "end", "owner", "percent_complete",
-               "goal_id", "note"]
-    frame, problems = _read(path, columns)
-    if problems:
-        return TableResult(frame, problems)
-    problems += _check_ids(path.name, frame, "goal_id", {g.id for g in model.goals}, "delmål")
-    problems += _check_dates(path.name, frame, ["start", "end"])
-    problems += _check_numbers(path.name, frame, ["percent_complete"], set())
-    problems += _duplicates(path.name, frame, ["id"])
-    frame = _typed(frame[columns], ["percent_complete"], [])
-    return TableResult(_dated(frame, ["start", "end"]), problems)
+    return read_table_file("actions", path, model, **options)
 
 
-def _duplicates(name: str, frame: pd.DataFrame, key: list[str]) -> list[TableProblem]:
-    dup = frame.duplicated(key, keep=False)
-    problems = []
-    for _, group in frame[dup].groupby(key):
-        lines = [int(i) + 2 for i in group.index]
-        problems.append(TableProblem(name, lines[-1], key[-1],
-                                     f"samme {' + '.join(key)} som linje {lines[0]} — fjern én"))
-    return problems
-
-
-def _typed(frame: pd.DataFrame, floats: list[str], ints: list[str]) -> pd.DataFrame:
-    out = frame.copy()
-    for column in floats:
-        out[column] = _number(out[column]).astype(float)
-    for column in ints:
-        out[column] = _number(out[column]).astype("Int64")
-    return out
-
-
-def _dated(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    out = frame.copy()
-    for column in columns:
-        parsed = pd.to_datetime(out[column].replace("", None), format="%Y-%m-%d", errors="coerce")
-        out[column] = [d.date() if not pd.isna(d) else None for d in parsed]
-    return out
-
-
-READERS: dict[str, Callable[[Path, PlanModel], TableResult]] = {
+READERS: dict[str, Callable[..., TableResult]] = {
     "funding": read_funding, "grants": read_grants,
     "milestones": read_milestones, "actions": read_actions,
 }
+
+
+def table_for_file(path: Path | str) -> str | None:
+    """The plan table a file is for, by its name (grants.csv, tilskudd-2025 is not: use --table)."""
+    stem = re.sub(r"\.(csv|tsv|txt|xlsx|xlsm)$", "", Path(path).name, flags=re.I).lower()
+    return stem if stem in SPECS else None
+
+
+def _raw_table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
+    if len(raw) > MAX_BYTES:
+        raise FileProblem("ingest.error.too_large", size_mb=round(len(raw) / 2**20),
+                          limit_mb=MAX_BYTES // 2**20)
+    if not raw.strip():
+        raise FileProblem("ingest.error.empty_file")
+    table = read_xlsx_table(raw) if is_xlsx(raw, file) else read_csv_table(raw, issues)
+    if table is not None:
+        filled = (table.data != "").any(axis=1).to_numpy()
+        table.data = table.data[filled].reset_index(drop=True)
+        table.lines = table.lines[filled]
+    return table
+
+
+def _texts(spec: Spec, table: RawTable | None, issues: Collector
+           ) -> tuple[dict[str, pd.Series] | None, np.ndarray, dict[str, str]]:
+    """Each column of the spec as trimmed text, by header name or alias; None if some are missing."""
+    if table is None:
+        return None, np.array([]), {}
+    lookup = {header_key(a): c.name for c in spec.columns for a in (c.name, *c.aliases)}
+    texts: dict[str, pd.Series] = {}
+    names: dict[str, str] = {}
+    for pos, header in enumerate(table.header):
+        canonical = lookup.get(header_key(header))
+        if canonical is None:
+            continue
+        if canonical in names:
+            raise FileProblem("tables.error.duplicate_column", line=1, column=header.strip(),
+                              first=names[canonical], second=header.strip())
+        texts[canonical] = table.data[pos].astype(str).str.strip().reset_index(drop=True)
+        names[canonical] = header.strip()
+    missing = [c for c in spec.columns if c.header and c.name not in texts]
+    for col in missing:
+        issues.add(1, None, "tables.error.missing_column", name=col.name,
+                   accepted=", ".join((col.name, *col.aliases)))
+    if missing:
+        return None, np.array([]), names
+    blank = pd.Series("", index=range(len(table.data)), dtype=str)
+    for col in spec.columns:
+        texts.setdefault(col.name, blank)
+    return texts, table.lines, names
+
+
+# ---- checking -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Check:
+    """Runs every rule of a spec over the columns of one file."""
+
+    spec: Spec
+    model: PlanModel
+    issues: Collector
+    lines: np.ndarray
+    names: dict[str, str]
+    today: date
+    lang: str
+
+    def report(self, mask: np.ndarray, column: str | None, key: str,
+               params: Callable[[int], dict], severity: str = "error") -> None:
+        name = self.names.get(column, column) if column else None
+        self.issues.add_rows(np.asarray(mask, dtype=bool), self.lines, name, key, params,
+                             severity)
+
+    def run(self, texts: dict[str, pd.Series]) -> pd.DataFrame:
+        out: dict[str, object] = {}
+        for col in self.spec.columns:
+            values = texts[col.name]
+            empty = (values == "").to_numpy()
+            if col.cell:
+                shown = {"name": self.names.get(col.name, col.name)}
+                self.report(empty, col.name, "tables.error.empty_cell", lambda _i, p=shown: p)
+            out[col.name] = getattr(self, f"_{col.kind}")(col.name, values, empty)
+        frame = pd.DataFrame(out)
+        self._rows(frame, texts)
+        self._duplicates(texts)
+        return frame[self.spec.names()]
+
+    # one method per column kind; each returns the typed column and reports bad cells
+
+    def _text(self, _name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
+        return values
+
+    def _known(self, name: str, values: pd.Series, empty: np.ndarray, known: list[str],
+               key: str) -> pd.Series:
+        bad = ~empty & ~values.isin(known).to_numpy()
+        self.report(bad, name, key, lambda i: {
+            "value": values.iat[i], "choices": ", ".join(known),
+            "closest": ", ".join(difflib.get_close_matches(values.iat[i], known, 3, 0.0))})
+        return values
+
+    def _scheme(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        known = [s.id for s in self.model.schemes]
+        return self._known(name, values, empty, known, "tables.error.unknown_scheme")
+
+    def _focus_area(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        known = [f.id for f in self.model.focus_areas]
+        return self._known(name, values, empty, known, "tables.error.unknown_focus_area")
+
+    def _goal(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        known = [g.id for g in self.model.goals]
+        return self._known(name, values, empty, known, "tables.error.unknown_goal")
+
+    def _kind(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        return self._known(name, values, empty, list(MILESTONE_KINDS), "tables.error.unknown_kind")
+
+    def _status(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        return self._known(name, values, empty, list(MILESTONE_STATUSES),
+                           "tables.error.unknown_status")
+
+    def _municipality(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        codes = values.str.extract(r"^(\d{4})\b", expand=False).fillna(values)  # "3201 Bærum"
+        current = {r.code for r in self.model.regions
+                   if r.level == "municipality" and not r.historical}
+        bad = ~empty & ~codes.isin(current).to_numpy()
+        self.report(bad, name, "tables.error.unknown_municipality",
+                    lambda i: self._municipality_hint(codes.iat[i]))
+        return codes.where(~empty, "")
+
+    def _municipality_hint(self, code: str) -> dict:
+        region = self.model.region(code)
+        now = self.model.current_region(code) if region is not None else None
+        hint = "" if now is None or now.code == code else \
+            " (" + t("tables.hint.now", self.lang, code=now.code, name=now.name.get(self.lang)) + ")"
+        return {"value": code, "hint": hint}
+
+    def _numbers(self, name: str, values: pd.Series) -> np.ndarray:
+        parsed = parse_values(values)
+        bad = parsed.not_a_number | parsed.not_finite
+        self.report(bad, name, "tables.error.not_a_number", lambda i: {"text": values.iat[i]})
+        return parsed.value
+
+    def _amount(self, name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
+        number = self._numbers(name, values)
+        with np.errstate(invalid="ignore"):
+            self.report(number < 0, name, "tables.error.negative",
+                        lambda i: {"text": values.iat[i]})
+        return pd.Series(number, dtype=float)
+
+    def _count(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        number = self._amount(name, values, empty)
+        fraction = (number.notna() & (number % 1 != 0)).to_numpy()
+        self.report(fraction, name, "tables.error.not_whole", lambda i: {"text": values.iat[i]})
+        return number.where(~fraction).round().astype("Int64")
+
+    def _percent(self, name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
+        number = pd.Series(self._numbers(name, values.str.rstrip("%").str.strip()), dtype=float)
+        outside = ((number < 0) | (number > 100)).to_numpy()
+        self.report(outside, name, "tables.error.percent_range", lambda i: {"text": values.iat[i]})
+        return number
+
+    def _year(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        number = pd.to_numeric(values.where(values.str.fullmatch(r"\d{4}"), None),
+                               errors="coerce")
+        self.report(~empty & number.isna().to_numpy(), name, "tables.error.not_a_year",
+                    lambda i: {"text": values.iat[i]})
+        top = self.today.year + 1
+        wrong = ((number < FIRST_YEAR) | (number > top)).to_numpy()
+        self.report(wrong, name, "tables.error.year_out_of_range",
+                    lambda i: {"year": values.iat[i], "first": FIRST_YEAR, "last": top})
+        return number.where(~wrong).astype("Int64")
+
+    def _date(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        parsed = [parse_date(v) for v in values]
+        bad = ~empty & np.array([p is None for p in parsed], dtype=bool)
+        self.report(bad, name, "tables.error.not_a_date", lambda i: {"text": values.iat[i]})
+        outside = np.array([p is not None and not DATE_RANGE[0] <= p <= DATE_RANGE[1]
+                            for p in parsed], dtype=bool)
+        self.report(outside, name, "tables.error.date_out_of_range",
+                    lambda i: {"text": values.iat[i]})
+        return pd.Series(parsed, dtype=object)
+
+    # rules across columns
+
+    def _rows(self, frame: pd.DataFrame, texts: dict[str, pd.Series]) -> None:
+        if "end" in frame:
+            later = np.array([s is not None and e is not None and e < s
+                              for s, e in zip(frame["start"], frame["end"], strict=True)], bool)
+            self.report(later, "end", "tables.error.end_before_start",
+                        lambda i: {"start": texts["start"].iat[i], "end": texts["end"].iat[i]})
+        if self.spec.table == "grants":
+            self._grants(frame, texts)
+        if self.spec.table == "funding":
+            self._funding(frame, texts)
+
+    def _grants(self, frame: pd.DataFrame, texts: dict[str, pd.Series]) -> None:
+        unnamed = ((texts["recipient"] == "") & (texts["project"] == "")).to_numpy()
+        self.report(unnamed, "recipient", "tables.error.grant_unnamed", lambda _i: {})
+        served = {s.id: set(s.focus_areas) for s in self.model.schemes}
+        outside = np.array([s in served and f != "" and self.model.focus_area(f) is not None
+                            and f not in served[s]
+                            for s, f in zip(frame["scheme_id"], frame["focus_area_id"],
+                                            strict=True)], dtype=bool)
+        self.report(outside, "focus_area_id", "tables.warning.focus_not_in_scheme",
+                    lambda i: {"focus_area": texts["focus_area_id"].iat[i],
+                               "scheme": texts["scheme_id"].iat[i]}, severity="warning")
+
+    def _funding(self, frame: pd.DataFrame, texts: dict[str, pd.Series]) -> None:
+        with np.errstate(invalid="ignore"):
+            more = (frame["granted_nok_million"] > frame["applied_nok_million"]).to_numpy(bool)
+        self.report(more, "granted_nok_million", "tables.warning.granted_above_applied",
+                    lambda i: {"granted": texts["granted_nok_million"].iat[i],
+                               "applied": texts["applied_nok_million"].iat[i]},
+                    severity="warning")
+
+    def _duplicates(self, texts: dict[str, pd.Series]) -> None:
+        keys = pd.DataFrame({k: texts[k].str.casefold() for k in self.spec.key})
+        # Rows without a key of their own (an empty id) already have an error.
+        filled = (keys[list(self.spec.key[:1])] != "").all(axis=1)
+        first = keys.groupby(list(self.spec.key), sort=False).cumcount() > 0
+        duplicate = (first & filled).to_numpy()
+        firsts = keys[filled].drop_duplicates(keep="first")
+        first_line = {tuple(r): int(i) for i, r in zip(firsts.index, firsts.to_numpy(),
+                                                        strict=True)}
+        what = t(self.spec.key_text, self.lang)
+        self.report(duplicate, self.spec.key[-1], "tables.error.duplicate",
+                    lambda i: {"what": what, "first_line": _line(
+                        self.lines[first_line[tuple(keys.iloc[i])]])})
+
+
+def _line(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def parse_date(text: str) -> date | None:
+    """`2025-03-17`, `17.03.2025` (Norwegian Excel) or an Excel cell `2025-03-17 00:00:00`."""
+    text = text.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    nordic = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if nordic:
+            return date(int(nordic[3]), int(nordic[2]), int(nordic[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def _empty(spec: Spec) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in spec.names()})

@@ -80,3 +80,32 @@ def test_import_history_and_undo(built: Path, tmp_path: Path) -> None:
 def test_usage_errors_exit_2(built: Path) -> None:
     assert run(built, "import", "finnes-ikke.csv").returncode == 2
     assert run(built, "nosuchcommand").returncode == 2
+
+
+def test_progress_json_agrees_with_the_method_on_shipped_data(built: Path) -> None:
+    import csv
+    import json
+
+    result = run(built, "progress", "--json")
+    assert result.returncode == 0, result.stderr
+    records = {r["indicator_id"]: r for r in json.loads(result.stdout) if "indicator_id" in r}
+    # 1D-04 (dropout, lower is better, proposed target 2 % by 2030), headline region 02:
+    # worked by hand from data/observations/1D-04.csv with progress-method.md, method 2.
+    text = (built / "data" / "observations" / "1D-04.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    old_county = {int(r["period"][:4]) + 1: float(r["value"]) for r in rows if r["region_code"] == "02"}
+    base_year, current_year = min(old_county), max(old_county)
+    y0, y1 = old_county[base_year], old_county[current_year]
+    required = (2.0 / y0) ** (1 / (2030 - base_year)) - 1
+    pv = -1 * ((y1 / y0) ** (1 / (current_year - base_year)) - 1) / abs(required)
+    expected_status = ("on_track" if pv >= 0.95 else "moderate_progress" if pv >= 0.6
+                       else "limited_progress" if pv >= 0 else "deterioration")
+    r = records["1D-04"]
+    assert (r["base_year"], r["current_year"]) == (base_year, current_year)
+    assert r["progress_value"] == pytest.approx(pv)
+    assert r["status"] == expected_status
+    assert r["score"] == pytest.approx(max(4.1667 * pv - 2.5, -5) if pv < 0.6
+                                       else min(7.1429 * pv - 4.2857, 5))
+    assert records["2A-01"]["status"] == "not_available"  # no data yet
+    goals = {r["id"]: r for r in json.loads(result.stdout) if r.get("level") == "goal"}
+    assert set(goals) == {"1D", "2A", "2B"}

@@ -16,7 +16,11 @@ def test_nav_unemployment_page_shows_latest_value_and_source(open_page) -> None:
     assert "Kilde: NAV" in text or "NAV" in text
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = [trace["name"] for trace in chart["data"]]
-    assert names == ["Akershus", "Oslo", "Hele landet"]
+    assert names[:3] == ["Akershus", "Oslo", "Hele landet"]
+    # The proposed target is drawn and labelled as a proposal, with the path needed to reach it.
+    assert "Mål 2030: 2,0\xa0% (forslag, ikke vedtatt)" in names
+    assert "Nødvendig utvikling for å nå målet" in names
+    assert "Hvis trenden fortsetter" in names
     assert "Kilde: NAV" in json.dumps(chart["layout"]["annotations"], ensure_ascii=False)
 
 
@@ -29,3 +33,29 @@ def test_indicator_without_data_says_what_is_missing(open_page) -> None:
     at = open_page("pages/indicator.py", id="2A-01")
     assert not at.get("plotly_chart")
     assert "Ingen data for denne indikatoren ennå." in at.info[0].value
+
+
+def test_status_and_how_it_was_calculated(open_page) -> None:
+    at = open_page("pages/indicator.py", id="2B-04")
+    text = all_text(at)
+    assert "Forverring" in text
+    # The numbers that made the status: base year 2019 (NAV's break in 2018), latest full year 2025.
+    assert "Fra 2019 til 2025" in text
+    calculation = at.table[0].value.to_string()
+    assert "Fremdriftsverdi" in calculation and "Nødvendig årlig vekst" in calculation
+
+
+def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
+    at = open_page("pages/indicator.py", id="2B-04", periode="2022M03")
+    assert at.selectbox(key="period_choice").value == "2022M03"
+    text = all_text(at)
+    assert "21 kommuner har tall for mars 2022" in text
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    titles = [c["layout"]["title"]["text"] for c in charts]
+    assert any("mars 2022" in title for title in titles)
+
+
+def test_overdue_update_is_flagged(open_page) -> None:
+    text = all_text(open_page("pages/indicator.py", id="2B-03"))
+    # Regional accounts end in 2019; 2020 plus the usual 14 months: long overdue.
+    assert "Neste oppdatering ventet: 1. februar 2022" in text and "Forsinket" in text

@@ -1,0 +1,139 @@
+"""Grant funding charts: applied vs granted per scheme, granted per year, focus areas, the flow."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import style
+from indicators.charts.common import ChartText, base_layout
+from indicators.i18n import format_number, format_value, t
+
+APPLIED_COLOUR = "#9DB9DC"  # light blue: the larger, fainter bar behind what was granted
+NODE_COLOURS = {"scheme": style.PRIMARY, "focus": "#007A5A", "goal": "#6A4C93",
+                "unknown": "#5F6368", "unlisted": "#5F6368"}
+
+
+def _money(x: float | None, lang: str) -> str:
+    return t("funding.unknown", lang) if x is None or pd.isna(x) else \
+        format_value(float(x), "nok_million", lang)
+
+
+def scheme_bars(table: pd.DataFrame, names: dict[str, str], text: ChartText,
+                lang: str) -> go.Figure:
+    """Applied for and granted per scheme in one year, horizontal, values written on the bars."""
+    rows = table.iloc[::-1]  # plotly draws the first category at the bottom
+    labels = [names.get(s, s) for s in rows["scheme_id"]]
+    fig = go.Figure()
+    # Granted first: within a group plotly stacks traces bottom-up, so "applied" reads first.
+    for column, key, colour in (("granted_nok_million", "funding.col.granted", style.PRIMARY),
+                                ("applied_nok_million", "funding.col.applied", APPLIED_COLOUR)):
+        values = rows[column]
+        fig.add_trace(go.Bar(
+            y=labels, x=values, name=t(key, lang), orientation="h", marker_color=colour,
+            text=[_money(v, lang) for v in values], textposition="outside", cliponaxis=False,
+            hovertext=[f"{n}: {t(key, lang)} {_money(v, lang)}" for n, v in zip(labels, values,
+                                                                                strict=True)],
+            hoverinfo="text"))
+    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
+    top = pd.concat([rows["applied_nok_million"], rows["granted_nok_million"]]).max()
+    # Room on the right for the value written after the longest bar.
+    fig.update_xaxes(title=t("unit.nok_million", lang), range=[0, (top or 1) * 1.22])
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, text, lang, height=max(320, 170 + 80 * len(rows)))
+
+
+def granted_by_year(table: pd.DataFrame, names: dict[str, str], text: ChartText,
+                    lang: str) -> go.Figure:
+    """Granted per year, stacked by scheme: how the money moves as years are added."""
+    fig = go.Figure()
+    for index, (scheme, rows) in enumerate(table.groupby("scheme_id", sort=False)):
+        rows = rows.sort_values("year")
+        fig.add_trace(go.Bar(
+            x=[str(y) for y in rows["year"]], y=rows["granted_nok_million"],
+            name=names.get(scheme, scheme),
+            marker_color=style.SERIES_COLOURS[index % len(style.SERIES_COLOURS)],
+            hovertext=[f"{names.get(scheme, scheme)} {y}: {_money(v, lang)}"
+                       for y, v in zip(rows["year"], rows["granted_nok_million"], strict=True)],
+            hoverinfo="text"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title=t("unit.nok_million", lang), rangemode="tozero")
+    return base_layout(fig, text, lang)
+
+
+def focus_bars(rollup: pd.DataFrame, names: dict[str, str], text: ChartText,
+               lang: str) -> go.Figure:
+    """Listed projects per focus area; the known amount (or 'ukjent') written beside each bar."""
+    rows = rollup.iloc[::-1]
+    labels = [names.get(f, f) for f in rows["focus_area_id"]]
+    amounts = [t("funding.no_projects", lang) if n == 0 else _money(a, lang)
+               for a, n in zip(rows["amount"], rows["projects"], strict=True)]
+    fig = go.Figure(go.Bar(
+        y=labels, x=rows["projects"], orientation="h", marker_color="#007A5A",
+        text=[f"{format_number(n, lang, 0)} · {a}" if n else "" for n, a in
+              zip(rows["projects"], amounts, strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertext=[f"{n}: {format_number(p, lang, 0)} {t('funding.projects_word', lang)}, {a}"
+                   for n, p, a in zip(labels, rows["projects"], amounts, strict=True)],
+        hoverinfo="text", showlegend=False))
+    most = max(int(rows["projects"].max() or 0), 1)
+    fig.update_xaxes(title=t("funding.col.projects", lang), range=[0, most * 1.3],
+                     dtick=None if most > 10 else 1)
+    fig.update_yaxes(automargin=True)
+    return base_layout(fig, text, lang, height=max(360, 150 + 34 * len(rows)))
+
+
+def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measure: str,
+           text: ChartText, lang: str) -> go.Figure:
+    """Scheme → focus area → goal; link widths are projects or mill. kr."""
+    index = {n: i for i, n in enumerate(nodes)}
+    colours = [NODE_COLOURS[n.split(":")[0]] for n in nodes]
+    link_colours = [_faint(colours[index[s]]) for s in links["source"]]
+    unit = t("funding.projects_word", lang) if measure == "projects" else t(
+        "unit.nok_million.suffix", lang)
+    values = [format_number(v, lang, 0 if measure == "projects" or float(v).is_integer() else 1)
+              for v in links["value"]]
+    x, y = _positions(nodes, links)
+    fig = go.Figure(go.Sankey(
+        arrangement="fixed", textfont={"color": style.TEXT, "size": 12},
+        node={"label": [labels.get(n, n) for n in nodes], "color": colours, "pad": 14,
+              "thickness": 16, "line": {"width": 0}, "hoverinfo": "skip", "x": x, "y": y},
+        link={"source": [index[s] for s in links["source"]],
+              "target": [index[x] for x in links["target"]], "value": links["value"],
+              "color": link_colours,
+              "customdata": [f"{v} {unit}" for v in values],
+              "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>"},
+    ))
+    layout = base_layout(fig, text, lang, height=max(420, 160 + 30 * len(nodes)))
+    layout.update_layout(margin={"l": 16, "r": 16, "t": 86, "b": 70})
+    layout.update_annotations(y=-0.08)
+    return layout
+
+
+COLUMN_X = {"scheme": 0.001, "focus": 0.5, "unknown": 0.5, "unlisted": 0.5, "goal": 0.999}
+
+
+def _positions(nodes: list[str], links: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """Schemes left, focus areas (and what is not allocated) in the middle, goals right; each
+    column stacked top-down in the given order, node heights in proportion to what flows."""
+    size = {n: max(links.loc[links["source"] == n, "value"].sum(),
+                   links.loc[links["target"] == n, "value"].sum()) for n in nodes}
+    x = [COLUMN_X[n.split(":")[0]] for n in nodes]
+    y = [0.0] * len(nodes)
+    for column in set(x):
+        members = [i for i, cx in enumerate(x) if cx == column]
+        total = sum(size[nodes[i]] for i in members) or 1.0
+        pad = 0.04 if len(members) > 1 else 0.0
+        scale = (1 - pad * (len(members) - 1)) / total
+        top = 0.0
+        for i in members:
+            height = size[nodes[i]] * scale
+            y[i] = min(max(top + height / 2, 0.001), 0.999)
+            top += height + pad
+    return x, y
+
+
+def _faint(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, 0.35)"

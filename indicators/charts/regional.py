@@ -1,0 +1,126 @@
+"""Municipality charts for one period: a choropleth map of Akershus and a sorted bar chart."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import style
+from indicators.charts.common import ChartText, base_layout
+from indicators.i18n import format_value
+
+GEOJSON = Path(__file__).resolve().parents[2] / "data" / "geo" / "akershus_kommuner_2024.geojson"
+
+
+@lru_cache(maxsize=1)
+def municipalities_geojson() -> dict:
+    """The 21 municipalities (2024 borders, © Kartverket, CC BY 4.0)."""
+    return json.loads(GEOJSON.read_text(encoding="utf-8"))
+
+
+def choropleth(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText,
+               lang: str, missing_label: str = "–") -> go.Figure:
+    """Municipalities shaded in five classes of value, drawn as plain polygons.
+
+    Plotly's geo charts fetch a world map from the internet even when it is hidden; plain
+    polygons on x/y axes need nothing from outside, so the map renders offline and in exports.
+    The classes are listed in the legend, so the map can be read without judging shades.
+    """
+    values = dict(zip(frame["region_code"], frame["value"], strict=True))
+    bins = _classes(list(values.values()))
+    fig = go.Figure()
+    shown: set[int] = set()
+    for feature in municipalities_geojson()["features"]:
+        code = feature["properties"]["kommunenummer"]
+        value = values.get(code)
+        index = _class_of(value, bins)
+        name = missing_label if index < 0 else _class_label(bins, index, unit, lang)
+        xs, ys = _outline(feature["geometry"])
+        hover = f"{names.get(code, code)}: {format_value(value, unit, lang)}"
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, fill="toself", mode="lines", line={"color": style.MUTED_TEXT, "width": 0.6},
+            fillcolor=style.MISSING_FILL if index < 0 else style.SEQUENTIAL_SCALE[index],
+            name=name, legendgroup=str(index), showlegend=index not in shown,
+            legendrank=index if index >= 0 else 99, hoveron="fills", text=hover,
+            hoverinfo="text"))
+        shown.add(index)
+    base_layout(fig, text, lang, height=560, bottom=40)
+    (west, south), (east, north) = _bounds()
+    fig.update_xaxes(visible=False, showgrid=False, range=[west - 0.05, east + 0.05])
+    # One degree of latitude is about twice as long as one of longitude at 60° N.
+    fig.update_yaxes(visible=False, showgrid=False, range=[south - 0.02, north + 0.02],
+                     scaleanchor="x", scaleratio=2.0)
+    fig.update_layout(legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 0.5, "yref": "paper",
+                              "yanchor": "middle", "traceorder": "normal"},
+                      margin={"l": 10, "r": 10})
+    return fig
+
+
+@lru_cache(maxsize=1)
+def _bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    """South-west and north-east corners of the municipalities."""
+    points = [p for f in municipalities_geojson()["features"]
+              for x, y in [_outline(f["geometry"])] for p in zip(x, y, strict=True)
+              if p[0] is not None]
+    return ((min(p[0] for p in points), min(p[1] for p in points)),
+            (max(p[0] for p in points), max(p[1] for p in points)))
+
+
+def _classes(values: list[float]) -> list[float]:
+    """Edges of five equal-count classes (fewer when there are few distinct values)."""
+    data = sorted(v for v in values if v is not None and not math.isnan(v))
+    if not data:
+        return []
+    cuts = [data[min(len(data) - 1, round(k * (len(data) - 1) / 5))] for k in range(6)]
+    return sorted(set(cuts))
+
+
+def _class_of(value: float | None, bins: list[float]) -> int:
+    if value is None or math.isnan(value) or not bins:
+        return -1
+    for index in range(len(bins) - 1):
+        if value <= bins[index + 1]:
+            return index
+    return max(0, len(bins) - 2)
+
+
+def _class_label(bins: list[float], index: int, unit: str, lang: str) -> str:
+    if len(bins) == 1:
+        return format_value(bins[0], unit, lang)
+    return f"{format_value(bins[index], unit, lang)} – {format_value(bins[index + 1], unit, lang)}"
+
+
+def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
+    """All rings of a (multi)polygon as one line, rings separated by gaps."""
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in polygons:
+        for ring in polygon:
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+    return xs, ys
+
+
+def ranked_bars(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText,
+                lang: str, highlight: str | None = None) -> go.Figure:
+    """Municipalities sorted by value, highest at the top, values printed on the bars."""
+    data = frame.sort_values("value", ascending=True)
+    labels = [names.get(c, c) for c in data["region_code"]]
+    colours = [style.PROJECTION_COLOUR if c == highlight else style.PRIMARY
+               for c in data["region_code"]]
+    fig = go.Figure(go.Bar(
+        x=data["value"], y=labels, orientation="h", marker={"color": colours},
+        text=[format_value(v, unit, lang) for v in data["value"]], textposition="outside",
+        hoverinfo="text", cliponaxis=False))
+    base_layout(fig, text, lang, height=max(360, 26 * len(data) + 190), bottom=70)
+    fig.update_layout(showlegend=False, margin={"l": 140, "r": 60})
+    fig.update_xaxes(showgrid=True, gridcolor=style.GRID, rangemode="tozero")
+    return fig

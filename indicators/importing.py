@@ -1,0 +1,187 @@
+"""The app's import workflow without Streamlit: check an upload, preview it, commit it, undo it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import store, writeback
+from indicators.i18n import t
+from indicators.ingest.reader import ReadResult, read_observations
+from indicators.ingest.rules import Issue, number_text
+from indicators.model import PlanModel
+
+Step = Callable[[float, str], None]  # progress: fraction done, locale key of the step
+PREVIEW_ROWS = 1000  # rows of each preview table sent to the browser; the counts are exact
+SYMBOLS = ("..", ".", ":", "-")
+# Reader messages that name a command-line option get an app wording of the fix.
+APP_FIXES = {"ingest.error.missing_indicator": "update.fix.missing_indicator"}
+
+
+def _no_step(_fraction: float, _key: str) -> None:
+    return None
+
+
+@dataclass
+class Pending:
+    """A checked upload waiting for the planner's confirmation."""
+
+    name: str
+    read: ReadResult
+    preview: store.ImportResult | None  # None when the file has errors
+    replace: bool
+    version: tuple[int, int] | None  # the database the preview was made against
+    token: tuple = field(default=())  # what the page checked: file digest and options
+
+    @property
+    def changes(self) -> int:
+        p = self.preview
+        return 0 if p is None else p.added + p.changed + p.removed
+
+
+@dataclass
+class Committed:
+    """A finished import or undo and the data files it rewrote."""
+
+    import_id: int
+    result: store.ImportResult | None
+    indicators: list[str]
+    files: list[Path]
+    data_dir: Path | None
+
+
+def version(db_path: Path) -> tuple[int, int] | None:
+    try:
+        return store.stamp(db_path)
+    except FileNotFoundError:
+        return None
+
+
+def check(raw: bytes, name: str, model: PlanModel, db_path: Path, *, indicator: str | None = None,
+          replace: bool = False, lang: str = "nb", step: Step = _no_step) -> Pending:
+    """Read and validate the upload and, when it is valid, work out what it would change."""
+    step(0.05, "update.step.reading")
+    read = read_observations(raw, model, name=name, indicator=indicator, lang=lang)
+    if not read.ok:
+        step(1.0, "update.step.done")
+        return Pending(name, read, None, replace, version(db_path))
+    step(0.6, "update.step.comparing")
+    preview = store.import_observations(db_path, read.frame, file_name=name, sha256=read.sha256,
+                                        replace=replace, dry_run=True)
+    step(1.0, "update.step.done")
+    return Pending(name, read, preview, replace, version(db_path))
+
+
+def commit(pending: Pending, db_path: Path, model: PlanModel, user: str,
+           step: Step = _no_step) -> Committed:
+    """Import the checked file as `user`, then write the touched indicators back to data/."""
+    step(0.1, "update.step.writing")
+    result = store.import_observations(db_path, pending.read.frame, file_name=pending.name,
+                                       sha256=pending.read.sha256, user=user,
+                                       replace=pending.replace, kind="app")
+    ids = sorted(set(result.diff["indicator_id"]))
+    step(0.7, "update.step.files")
+    committed = _write_back(db_path, model, result.import_id, ids)
+    committed.result = result
+    step(1.0, "update.step.done")
+    return committed
+
+
+def undo(db_path: Path, model: PlanModel, import_id: int, user: str, force: bool = False,
+         ) -> Committed:
+    """Undo one import (refusing on later conflicts unless `force`) and rewrite its files."""
+    undo_id = store.undo(db_path, import_id, user=user, force=force)
+    return _write_back(db_path, model, undo_id, writeback.indicators_of_import(db_path, import_id))
+
+
+def _write_back(db_path: Path, model: PlanModel, import_id: int, ids: list[str]) -> Committed:
+    folder = writeback.data_dir_for(db_path)
+    files = writeback.write_back(db_path, folder, model, ids) if folder and ids else []
+    return Committed(import_id, None, ids, files, folder)
+
+
+def conflicts(db_path: Path, import_id: int) -> list[int]:
+    """Later imports that changed the same rows (undo would wipe their work too)."""
+    con = store.connect(db_path)
+    try:
+        return store.later_conflicts(con, import_id)
+    finally:
+        con.close()
+
+
+# ---- tables the page shows --------------------------------------------------------------------
+
+
+def split_message(text: str) -> tuple[str, str]:
+    """A reader message is "what is wrong — how to fix it"; the two halves for two columns."""
+    problem, _, fix = text.partition(" — ")
+    return problem.strip(), fix.strip()
+
+
+def issue_table(issues: list[Issue], lang: str) -> pd.DataFrame:
+    """Line, column, problem and how to fix it, one row per issue."""
+    rows = []
+    for issue in issues:
+        problem, fix = split_message(issue.message(lang))
+        if issue.key in APP_FIXES:
+            fix = t(APP_FIXES[issue.key], lang)
+        rows.append({t("update.col.line", lang): "" if issue.line is None else str(issue.line),
+                     t("update.col.column", lang): issue.column or "",
+                     t("update.col.problem", lang): problem,
+                     t("update.col.fix", lang): fix})
+    columns = [t(f"update.col.{c}", lang) for c in ("line", "column", "problem", "fix")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def value_text(value: object, status: object, lang: str) -> str:
+    """A value as the planner wrote it: 12,5 in bokmål, or its SSB symbol."""
+    if isinstance(status, str) and status in SYMBOLS:
+        return status
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return number_text(float(value), lang)
+
+
+def change_tables(model: PlanModel, preview: store.ImportResult, lang: str
+                  ) -> dict[str, pd.DataFrame]:
+    """New, changed and removed rows (the first PREVIEW_ROWS of each) as display tables."""
+    diff = preview.diff
+    out = {}
+    for action in ("added", "changed", "removed"):
+        rows = diff[diff["action"] == action].head(PREVIEW_ROWS)
+        table = pd.DataFrame({
+            t("update.col.indicator", lang): rows["indicator_id"],
+            t("update.col.region", lang): [f"{c} {model.region_name(c, lang)}"
+                                          for c in rows["region_code"]],
+            t("update.col.period", lang): rows["period"],
+            t("update.col.series", lang): rows["series"],
+        })
+        old = [value_text(v, s, lang) for v, s in zip(rows["old_value"], rows["old_status"],
+                                                       strict=True)]
+        new = [value_text(v, s, lang) for v, s in zip(rows["new_value"], rows["new_status"],
+                                                       strict=True)]
+        if action != "added":
+            table[t("update.col.old", lang)] = old
+        if action != "removed":
+            table[t("update.col.new", lang)] = new
+        out[action] = table.reset_index(drop=True)
+    return out
+
+
+def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every import, newest first, with readable column names."""
+    names = {"id": "id", "imported_at": "time", "user_name": "user", "kind": "kind",
+             "file_name": "file", "added": "added", "changed": "changed",
+             "unchanged": "unchanged", "removed": "removed", "undo_of": "undo_of",
+             "undone_by": "undone_by"}
+    table = history[list(names)].copy()
+    table["kind"] = [t(f"update.kind.{k}", lang) if k in KINDS else k for k in table["kind"]]
+    table.columns = [t(f"update.col.{v}", lang) for v in names.values()]
+    return table
+
+
+KINDS = ("app", "file", "build", "undo")

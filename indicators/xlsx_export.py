@@ -1,0 +1,54 @@
+"""Observations as an Excel workbook for reading, with formula-like text made harmless."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from indicators.canonical import HEADER, number_text
+
+# Text starting with these is run as a formula by Excel, LibreOffice and Google Sheets
+# ("CSV/formula injection"); a leading apostrophe makes it plain text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WIDTHS = {"indicator_id": 12, "region_code": 12, "period": 10, "value": 12, "unit": 12,
+          "series": 16, "note": 40, "source": 30}
+
+
+def neutralise(text: str) -> str:
+    """`'=1+1` for `=1+1`: shown as typed, never evaluated."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _value_cell(value: float, status: str | None) -> float | int | str:
+    """A number as a number; a missing value as its SSB symbol (our own text, never a formula)."""
+    text = number_text(value, status)
+    if text in ("..", ".", ":", "-"):
+        return text
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def to_xlsx(frame: pd.DataFrame, units: dict[str, str], sheet: str = "data") -> bytes:
+    """The rows of `frame` (store order) with the canonical columns, as .xlsx bytes."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
+    ws.append(HEADER)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        status = None if pd.isna(row.status) else row.status
+        texts = [row.indicator_id, row.region_code, row.period]
+        rest = [units.get(row.indicator_id, ""), row.series or "", row.note or "",
+                row.source or ""]
+        ws.append([*(neutralise(str(t)) for t in texts), _value_cell(row.value, status),
+                   *(neutralise(str(t)) for t in rest)])
+    ws.freeze_panes = "A2"
+    for letter, name in zip("ABCDEFGH", HEADER, strict=True):
+        ws.column_dimensions[letter].width = WIDTHS[name]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
