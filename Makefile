@@ -30,13 +30,21 @@ $(AXE): package.json
 	npm install --no-audit --no-fund --no-package-lock --silent
 	@touch $(AXE)
 
+# The database is derived from config/ and data/. `make run` rebuilds it only when one of those
+# files is newer than it, so the import history (and undo) survives a restart; `make build`
+# always rebuilds from the files.
+SOURCES := $(wildcard config/*.yaml data/*.csv data/observations/*.csv data/observations/*.xlsx)
+
+$(DB): $(SOURCES) | $(STAMP)
+	$(PY) -m indicators build --db $(DB)
+
 build: $(STAMP)
 	$(PY) -m indicators build --db $(DB)
 
 validate: $(STAMP)
 	$(PY) -m indicators validate
 
-run: install build
+run: install $(DB)
 	$(VENV)/bin/streamlit run dashboard.py --server.headless true --server.port $(PORT)
 
 test: install

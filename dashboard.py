@@ -5,24 +5,44 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.i18n import t
-from ui import state
+from ui import a11y, state
 
-st.set_page_config(page_title="Næringsmål Akershus",
-                   layout="wide", initial_sidebar_state="expanded")
+# The chart-only page for iframes (/embed?indikator=…): reachable by URL, never listed.
+EMBED = ("pages/embed.py", "embed", "nav.embed", ":material/code:")
+# Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
+bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswith("/" + EMBED[1])
+st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
+                   initial_sidebar_state="collapsed" if bare else "expanded")
 state.restore_sticky()
 lang = state.lang()
 
 PAGES = [  # (file, url path, title key, icon)
     ("pages/overview.py", "oversikt", "nav.overview", ":material/dashboard:"),
+    ("pages/goal.py", "delmal", "nav.goal", ":material/flag:"),
     ("pages/indicator.py", "indikator", "nav.indicator", ":material/show_chart:"),
+    ("pages/themes.py", "plantema", "nav.themes", ":material/category:"),
+    ("pages/catalogue.py", "katalog", "nav.catalogue", ":material/table_view:"),
+    ("pages/method.py", "metode", "nav.method", ":material/functions:"),
+    ("pages/funding.py", "tilskudd", "nav.funding", ":material/payments:"),
+    ("pages/timeline.py", "tidslinje", "nav.timeline", ":material/timeline:"),
+    ("pages/presentation.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
+    ("pages/update.py", "oppdater", "nav.update", ":material/upload_file:"),
 ]
 
 pages = [
     st.Page(path, url_path=url, title=t(key, lang), icon=icon, default=(url == "oversikt"))
     for path, url, key, icon in PAGES
 ]
+pages.append(st.Page(EMBED[0], url_path=EMBED[1], title=t(EMBED[2], lang), icon=EMBED[3],
+                     visibility="hidden"))
 # A flat list: sidebar sections render list markup that axe-core flags (field-notes.md).
-current = st.navigation(pages, position="sidebar")
+current = st.navigation(pages, position="hidden" if bare else "sidebar")
+# Each page its own browser-tab title, in the reader's language (WCAG 2.4.2).
+st.set_page_config(page_title=f"{current.title} · {t('app.title', lang)}")
+if bare:
+    a11y.apply(lang)
+    current.run()
+    st.stop()
 
 with st.sidebar:
     choice = st.radio(t("lang.label", lang), ["nb", "en"], index=0 if lang == "nb" else 1,
@@ -32,5 +52,7 @@ with st.sidebar:
         state.set_param("lang", choice)
         st.rerun()
     st.caption(t("app.sidebar_note", lang))
+
+a11y.apply(lang)  # <html lang> and a skip link (WCAG 3.1.1, 2.4.1)
 
 current.run()

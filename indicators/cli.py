@@ -9,13 +9,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from indicators import access, canonical, store, writeback
+from indicators import access, canonical, importing, store, writeback
 from indicators import build as builder
+from indicators import fetch as fetcher
 from indicators.assessment import assess_all, progress_records, rollup_records
 from indicators.i18n import format_number, t
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
 from indicators.model import ModelError, PlanModel, load_model, validate_config
+from indicators.sources.ssb import SsbUnavailable
 from indicators.views import headline_pairs
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -69,6 +71,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("cli.nothing_written", args.lang), file=sys.stderr)
         return EXIT_INVALID
     for result in results:
+        if isinstance(result, ReadResult):  # also compare with the stored previous period
+            importing.add_stored_jumps(result, Path(args.db), args.lang)
         for warning in result.warnings:
             print(issue_line(warning, args.lang), file=sys.stderr)
         if isinstance(result, TableResult):
@@ -117,14 +121,13 @@ def issue_line(issue: object, lang: str) -> str:
 
 
 def _print_outcome(file: str, outcome: store.ImportResult, lang: str) -> None:
-    if outcome.dry_run:
-        for row in outcome.diff.itertuples(index=False):
-            print(f"{row.action:8} {row.indicator_id} {row.region_code} {row.period} "
-                  f"{row.series or '-'}: {_cell(row.old_value, row.old_status)} → "
-                  f"{_cell(row.new_value, row.new_status)}")
-        key = "cli.dry_run_summary"
-    else:
-        key = "cli.import_summary"
+    # A dry run lists every difference; an import lists the stored values it overwrote.
+    diff = outcome.diff if outcome.dry_run else outcome.diff[outcome.diff["action"] != "added"]
+    for row in diff.itertuples(index=False):
+        print(f"{row.action:8} {row.indicator_id} {row.region_code} {row.period} "
+              f"{row.series or '-'}: {_cell(row.old_value, row.old_status)} → "
+              f"{_cell(row.new_value, row.new_status)}")
+    key = "cli.dry_run_summary" if outcome.dry_run else "cli.import_summary"
     print(t(key, lang, file=file, id=outcome.import_id, added=outcome.added,
             changed=outcome.changed, unchanged=outcome.unchanged, removed=outcome.removed))
 
@@ -236,11 +239,110 @@ def _num(x: float | None) -> str:
     return "" if x is None else format_number(x, "en", 2).replace(",", "")
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch indicators from SSB and import them like a file (history, undo, write-back)."""
+    model = _model(args)
+    try:
+        chosen = fetcher.ssb_indicators(model, args.ids, args.lang)
+    except fetcher.FetchError as error:
+        raise UsageError(str(error)) from None
+    if not chosen:
+        print(t("ssb.none_configured", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        fetched = fetcher.fetch(model, chosen, lang=args.lang)
+    except SsbUnavailable as error:
+        print(t("ssb.unreachable", args.lang, url=error.url.split("?")[0], reason=error.reason),
+              file=sys.stderr)
+        return EXIT_INVALID
+    for line in [f.message(args.lang) for f in fetched.flags] + [
+            issue_line(w, args.lang) for f in fetched.tables for w in f.read.warnings]:
+        print(line, file=sys.stderr)
+    imported = fetcher.apply(args.db, fetched, user=args.user, dry_run=args.dry_run)
+    key = "ssb.dry_run_summary" if args.dry_run else "ssb.table_summary"
+    for item in imported:
+        r = item.result
+        print(t(key, args.lang, table=item.table.table, updated=item.table.updated,
+                id=r.import_id, added=r.added, changed=r.changed, unchanged=r.unchanged))
+    if not args.dry_run:
+        _write_back(args, model, fetcher.touched(imported))
+    for indicator_id, reason in fetched.failed.items():
+        print(t("ssb.failed", args.lang, id=indicator_id, reason=reason), file=sys.stderr)
+    if fetched.failed:
+        done = "ssb.failed_summary" if imported else "ssb.nothing_fetched"
+        print(t(done, args.lang, count=len(fetched.failed)), file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`export pptx OUT [--goal ID]` (the briefing deck) or `export png|svg|html ID OUT` (one chart)."""
+    from indicators import deck, export  # late: python-pptx and kaleido load only when exporting
+
+    model = _model(args)
+    for indicator_id in [*(args.indicator or []), *([args.id] if args.kind != "pptx" else [])]:
+        if model.indicator(indicator_id) is None:
+            raise UsageError(t("cli.unknown_indicator", args.lang, id=indicator_id))
+    unknown = [g for g in args.goal or [] if model.goal(g) is None]
+    if unknown:
+        raise UsageError(t("export.cli.unknown_goal", args.lang, id=unknown[0]))
+    con = store.connect(args.db)
+    try:
+        if args.kind == "pptx":
+            content = deck.build_deck(model, con, goals=args.goal, indicators=args.indicator,
+                                      regions=args.region, lang=args.lang, maps=args.maps,
+                                      progress=lambda done, total, what: print(
+                                          f"[{done}/{total}] {what}", file=sys.stderr))
+        else:
+            content = _export_chart(export, model, con, args)
+    except export.ExportUnavailable as error:
+        print(f"{t('export.no_browser', args.lang)}\n{error}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        con.close()
+    Path(args.out).write_bytes(content)
+    print(t("export.cli.wrote", args.lang, file=args.out))
+    return EXIT_OK
+
+
+def _export_chart(export: object, model: PlanModel, con: object, args: argparse.Namespace) -> bytes:
+    data = export.load_indicator(model, con, args.id)
+    fig = export.trend_figure(model, data, args.lang, args.region)
+    if args.kind == "png":
+        return export.to_png(fig, args.preset)
+    if args.kind == "svg":
+        return export.to_svg(fig, args.preset)
+    return export.to_html(fig, f"{data.indicator.id} {data.indicator.name.get(args.lang)}",
+                          args.lang).encode("utf-8")
+
+
+def _export_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    # The shared options sit on the leaves only, so their defaults cannot overwrite each other.
+    exp = sub.add_parser("export", help="briefing deck or one chart as a file")
+    kinds = exp.add_subparsers(dest="kind", required=True)
+    pptx = kinds.add_parser("pptx", parents=[common], help="the briefing deck (16:9 PowerPoint)")
+    pptx.add_argument("out", metavar="OUT.pptx")
+    pptx.add_argument("--goal", action="append", metavar="ID", help="a goal (repeatable)")
+    pptx.add_argument("--indicator", action="append", metavar="ID", help="only these indicators")
+    pptx.add_argument("--region", action="append", metavar="CODE",
+                      help="comparison regions (default: Oslo and Norway)")
+    pptx.add_argument("--maps", action="store_true", help="add municipal maps (as pictures)")
+    pptx.set_defaults(id=None)
+    for kind in ("png", "svg", "html"):
+        chart = kinds.add_parser(kind, parents=[common], help=f"one indicator's chart as {kind}")
+        chart.add_argument("id", metavar="ID")
+        chart.add_argument("out", metavar=f"OUT.{kind}")
+        chart.add_argument("--preset", choices=["16:9", "square"], default="16:9")
+        chart.add_argument("--region", action="append", metavar="CODE",
+                           help="regions to draw (default: the indicator's, Oslo and Norway)")
+        chart.set_defaults(goal=None, indicator=None, maps=False)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "progress": cmd_progress,
     "validate": cmd_validate, "build": cmd_build, "import": cmd_import,
     "history": cmd_history, "undo": cmd_undo, "export-csv": cmd_export_csv,
-    "hash-password": cmd_hash_password,
+    "hash-password": cmd_hash_password, "fetch": cmd_fetch, "export": cmd_export,
 }
 
 
@@ -277,12 +379,19 @@ def parser() -> argparse.ArgumentParser:
     prog.add_argument("--json", action="store_true")
     exp = sub.add_parser("export-csv", parents=[common])
     exp.add_argument("--indicator")
+    fetch = sub.add_parser("fetch", parents=[common], help="refresh indicators from a source")
+    fetch.add_argument("source", choices=["ssb"])
+    fetch.add_argument("ids", nargs="*", metavar="ID", help="indicator ids (default: all with ssb:)")
+    fetch.add_argument("--dry-run", action="store_true")
+    fetch.add_argument("--user")
+    fetch.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
+    _export_parser(sub, common)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    needs_db = args.command in ("history", "undo", "export-csv", "progress")
+    needs_db = args.command in ("history", "undo", "export-csv", "progress", "export")
     if needs_db and not Path(args.db).exists():
         print(t("cli.no_database", args.lang, db=args.db), file=sys.stderr)
         return EXIT_USAGE

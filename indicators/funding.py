@@ -356,6 +356,8 @@ def flow_summary(model: PlanModel, flow: Flow, measure: str, year: int, lang: st
     into_goals = links[links["target"].str.startswith("goal:")].groupby("target")["value"].sum()
     goals = ", ".join(f"{node.split(':')[1]}: {value(v)}" for node, v in into_goals.items())
     placed = float(into_goals.sum())
+    if placed == 0:
+        return t("funding.flow_summary_none", lang, year=year, total=value(out_of_schemes))
     return t("funding.flow_summary", lang, year=year, placed=value(placed),
              total=value(out_of_schemes), goals=goals or "–",
              rest=value(max(out_of_schemes - placed, 0.0)))

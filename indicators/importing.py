@@ -12,7 +12,7 @@ import pandas as pd
 from indicators import store, writeback
 from indicators.i18n import t
 from indicators.ingest.reader import ReadResult, read_observations
-from indicators.ingest.rules import Issue, number_text
+from indicators.ingest.rules import JUMP, MAX_LISTED, Issue, number_text
 from indicators.model import PlanModel
 
 Step = Callable[[float, str], None]  # progress: fraction done, locale key of the step
@@ -72,8 +72,57 @@ def check(raw: bytes, name: str, model: PlanModel, db_path: Path, *, indicator: 
     step(0.6, "update.step.comparing")
     preview = store.import_observations(db_path, read.frame, file_name=name, sha256=read.sha256,
                                         replace=replace, dry_run=True)
+    add_stored_jumps(read, db_path, lang)
     step(1.0, "update.step.done")
     return Pending(name, read, preview, replace, version(db_path))
+
+
+def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb") -> None:
+    """Warn where a value differs by more than 50 % from the stored previous period.
+
+    The reader compares rows within the file; a file that adds one new month is compared here
+    with the month before it in the database (when the file does not hold a later one itself).
+    """
+    if not Path(db_path).exists() or read.frame.empty:
+        return
+    frame = read.frame.reset_index(drop=True)
+    con = store.connect(db_path)
+    try:
+        stored = store.previous_stored(con, frame)
+    finally:
+        con.close()
+    if stored.empty:
+        return
+    own = _previous_in_file(frame)
+    jumps = []
+    for row in stored.itertuples(index=False):
+        i = int(row.pos)
+        value, previous = float(frame.at[i, "value"]), float(row.prev_value)
+        if own[i] >= row.prev_t or previous == 0 or math.isnan(value):
+            continue  # the file's own previous period is nearer: the reader compared those
+        change = abs(value - previous) / abs(previous)
+        if change > JUMP:
+            jumps.append(Issue(read.file, _line(frame.at[i, "line"]), None, "ingest.warning.jump",
+                               {"value": number_text(value, lang),
+                                "previous": number_text(previous, lang),
+                                "previous_period": row.prev_period, "change": round(change * 100)},
+                               "warning"))
+    read.warnings = (read.warnings + jumps)[:MAX_LISTED]
+    read.total_warnings += len(jumps)
+
+
+def _previous_in_file(frame: pd.DataFrame) -> list[float]:
+    """Per row, the time key of the file's own previous period of the same series (-1: none)."""
+    t = frame["year"].astype(int) * 100 + frame["sub"].fillna(0).astype(int)
+    keyed = frame.assign(t=t, series=frame["series"].fillna("").astype(str))
+    ordered = keyed.sort_values("t", kind="stable")
+    groups = ordered.groupby(["indicator_id", "region_code", "series", "freq"], sort=False)
+    previous = groups["t"].shift(1).fillna(-1)
+    return previous.reindex(frame.index).tolist()
+
+
+def _line(value: object) -> int | str:
+    return value.item() if hasattr(value, "item") else value  # numpy scalar → plain Python
 
 
 def commit(pending: Pending, db_path: Path, model: PlanModel, user: str,
@@ -119,7 +168,8 @@ def conflicts(db_path: Path, import_id: int) -> list[int]:
 def split_message(text: str) -> tuple[str, str]:
     """A reader message is "what is wrong — how to fix it"; the two halves for two columns."""
     problem, _, fix = text.partition(" — ")
-    return problem.strip(), fix.strip()
+    fix = fix.strip()
+    return problem.strip(), fix[:1].upper() + fix[1:]
 
 
 def issue_table(issues: list[Issue], lang: str) -> pd.DataFrame:
@@ -128,7 +178,7 @@ def issue_table(issues: list[Issue], lang: str) -> pd.DataFrame:
     for issue in issues:
         problem, fix = split_message(issue.message(lang))
         if issue.key in APP_FIXES:
-            fix = t(APP_FIXES[issue.key], lang)
+            fix = split_message(" — " + t(APP_FIXES[issue.key], lang))[1]
         rows.append({t("update.col.line", lang): "" if issue.line is None else str(issue.line),
                      t("update.col.column", lang): issue.column or "",
                      t("update.col.problem", lang): problem,
@@ -146,9 +196,10 @@ def value_text(value: object, status: object, lang: str) -> str:
     return number_text(float(value), lang)
 
 
-def change_tables(model: PlanModel, preview: store.ImportResult, lang: str
-                  ) -> dict[str, pd.DataFrame]:
-    """New, changed and removed rows (the first PREVIEW_ROWS of each) as display tables."""
+def change_tables(model: PlanModel, preview: store.ImportResult, lang: str,
+                  frame: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """New, changed and removed rows (the first PREVIEW_ROWS of each) as display tables; with
+    the file's `frame`, new and changed rows show their note too."""
     diff = preview.diff
     out = {}
     for action in ("added", "changed", "removed"):
@@ -168,8 +219,18 @@ def change_tables(model: PlanModel, preview: store.ImportResult, lang: str
             table[t("update.col.old", lang)] = old
         if action != "removed":
             table[t("update.col.new", lang)] = new
+            if frame is not None:
+                table[t("update.col.note", lang)] = _notes(rows, frame)
         out[action] = table.reset_index(drop=True)
     return out
+
+
+def _notes(rows: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
+    """The file's note for each diff row."""
+    keys = store.KEY
+    notes = frame[[*keys, "note"]].astype({"series": str}).fillna({"note": ""})
+    merged = rows[keys].merge(notes.drop_duplicates(keys), on=keys, how="left")
+    return merged["note"].fillna("").astype(str).tolist()
 
 
 def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:

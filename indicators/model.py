@@ -87,6 +87,48 @@ class Target(_Strict):
         return self.status == "adopted"
 
 
+SsbValue = Literal["cell", "share", "sum"]
+Codes = list[str] | str  # value codes, or one value expression such as "*", "top(5)", "from(2015)"
+
+
+class SsbRegions(_Strict):
+    """One group of regions asked for in its own request (each level may need its own codelist)."""
+
+    codes: Codes
+    codelist: str | None = None  # e.g. agg_KommGjeldende, agg_KommFylker, vs_Landet
+    output_values: Literal["aggregated", "single"] | None = None
+
+
+class SsbSource(_Strict):
+    """How `fetch ssb` gets an indicator from an SSB table through PxWebApi v2.
+
+    `value` says how a figure is made from the table's cells: `cell` (the cell of `contents`),
+    `share` (sum of `numerator` / sum of `denominator` x `factor`, default 100) or `sum` (of
+    `parts`). Numerator, denominator and parts are codes of the dimension `over` (default the
+    contents codes). Regions come from `selection[region_dimension]` or from `regions`.
+    """
+
+    table: NonEmpty
+    contents: str | None = None
+    value: SsbValue = "cell"
+    selection: dict[str, Codes] = {}
+    codelists: dict[str, str] = {}  # codelist per dimension other than the regions
+    codelist: str | None = None  # the region dimension's codelist
+    regions: list[SsbRegions] = []
+    over: str = "ContentsCode"
+    numerator: list[str] = []
+    denominator: list[str] = []
+    parts: list[str] = []
+    factor: float | None = None
+    decimals: int | None = Field(default=None, ge=0)
+    region_dimension: str = "Region"
+    time_dimension: str = "Tid"
+    note: Text | None = None
+
+    def value_factor(self) -> float:
+        return self.factor if self.factor is not None else (100.0 if self.value == "share" else 1.0)
+
+
 class Indicator(_Strict):
     id: NonEmpty
     name: Text
@@ -102,6 +144,7 @@ class Indicator(_Strict):
     min: float | None = None
     max: float | None = None
     data_note: Text | None = None
+    ssb: SsbSource | None = None  # where `fetch ssb` gets it; None: not fetched from SSB
 
     def allowed_range(self) -> tuple[float | None, float | None]:
         """Bounds a value may take: percent 0..100, others >= 0, unless min/max say otherwise."""
@@ -421,6 +464,9 @@ def _check_file(doc: _Doc, parsed: GoalsFile | RegionsFile) -> None:
             _check_unique(doc, name, "id", getattr(parsed, name))
         for i, indicator in enumerate(parsed.indicators):
             doc.problems += [doc.problem(("indicators", i, *p), m) for p, m in _ranges(indicator)]
+            if indicator.ssb is not None:
+                doc.problems += [doc.problem(("indicators", i, "ssb", *p), m)
+                                 for p, m in ssb_problems(indicator.ssb)]
     else:
         _check_unique(doc, "regions", "code", parsed.regions)
         for i, region in enumerate(parsed.regions):
@@ -457,6 +503,34 @@ def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
     elif ind.base_year is not None and ind.base_year >= ind.target.year:
         yield ("target", "year"), (f"target year {ind.target.year} must be after the base year "
                                    f"{ind.base_year}")
+
+
+def ssb_problems(spec: SsbSource) -> Iterator[tuple[Loc, str]]:
+    """What is inconsistent in an indicator's ssb: block (the fields are checked by pydantic)."""
+    if not (spec.table.isascii() and spec.table.isdigit() and len(spec.table) == 5):
+        yield ("table",), (f"an SSB table id is five digits in quotes, e.g. \"13556\"; "
+                           f"got '{spec.table}'")
+    needs = {"cell": (), "share": ("numerator", "denominator"), "sum": ("parts",)}[spec.value]
+    for name in ("numerator", "denominator", "parts"):
+        if name in needs and not getattr(spec, name):
+            yield ("value",), f"value: {spec.value} needs a list of codes in '{name}'"
+        elif name not in needs and getattr(spec, name):
+            yield (name,), f"'{name}' is only used with value: " + (
+                "share" if name != "parts" else "sum")
+    if spec.contents is None and (spec.value == "cell" or spec.over != "ContentsCode"):
+        yield ("contents",), "required field 'contents' is missing (the SSB contents code)"
+    for name in dict.fromkeys(("ContentsCode", spec.over)):
+        if name in spec.selection:
+            yield ("selection", name), (f"'{name}' is set by contents/numerator/denominator/parts;"
+                                        " remove it from selection")
+    has_regions = spec.region_dimension in spec.selection
+    if has_regions == bool(spec.regions):
+        yield ("regions",), (f"give the regions either in selection.{spec.region_dimension} or "
+                             "as a list under regions (one of them)")
+    if spec.codelist and spec.regions:
+        yield ("codelist",), "with regions:, give each group its own codelist"
+    if spec.region_dimension in spec.codelists:
+        yield ("codelists", spec.region_dimension), "the region codelist goes in 'codelist'"
 
 
 def _range_text(low: float | None, high: float | None) -> str:

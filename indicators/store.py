@@ -677,3 +677,25 @@ def restore_import(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) ->
     con.execute(f"DELETE FROM {kind}")
     con.execute(f"INSERT INTO {kind} ({columns}) SELECT {columns} FROM plan_history_{kind} "
                 "WHERE import_id = ?", [import_id])
+
+
+def previous_stored(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """For each row of an incoming frame (by position `pos`), the stored value of the latest
+    earlier period of the same indicator, region, series and frequency (for jump warnings)."""
+    keys = frame[["indicator_id", "region_code", "series", "freq", "year", "sub"]].copy()
+    keys["series"] = keys["series"].fillna("").astype(str)
+    keys["pos"] = range(len(keys))
+    con.register("incoming_prev", keys)
+    found = con.execute(
+        """
+        SELECT i.pos, o.period AS prev_period, o.value AS prev_value, o.t AS prev_t
+        FROM (SELECT *, year * 100 + coalesce(sub, 0) AS t FROM incoming_prev) i
+        ASOF JOIN (SELECT *, year * 100 + coalesce(sub, 0) AS t FROM observations
+                   WHERE value IS NOT NULL) o
+          ON i.indicator_id = o.indicator_id AND i.region_code = o.region_code
+         AND i.series = o.series AND i.freq = o.freq AND i.t > o.t
+        ORDER BY i.pos
+        """
+    ).df()
+    con.unregister("incoming_prev")
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 # Okabe–Ito based palette: separable for colour-blind readers; every line colour has ≥ 3:1
 # contrast against white (WCAG 1.4.11), text colours ≥ 4.5:1.
 PRIMARY = "#1D4F91"
-TEXT = "#1B1B1B"
+TEXT = "#111111"  # = textColor in .streamlit/config.toml
 MUTED_TEXT = "#4A4F55"  # 8:1 on white
 GRID = "#D9DDE3"
 BACKGROUND = "#FFFFFF"

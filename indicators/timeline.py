@@ -303,6 +303,8 @@ def list_rows(items: list[Item], today: date, lang: str) -> pd.DataFrame:
                      lane_label(item.lane, lang), status_text(item, today, lang), item.owner,
                      item.description))
     rows.sort(key=lambda r: r[0])
+    # Normal spaces, so a long date range may wrap in a narrow column.
+    rows = [(r[0], r[1].replace("\xa0", " "), *r[2:]) for r in rows]
     columns = ["when", "what", "lane", "status", "owner", "description"]
     frame = pd.DataFrame([r[1:] for r in rows], columns=columns)
     return frame.rename(columns={c: t(f"timeline.col.{c}", lang) for c in columns})

@@ -80,7 +80,10 @@ def _summary(indicator: Indicator, row: object | None) -> Summary:
 def source_text(indicator: Indicator, lang: str) -> str:
     """`Kilde: SSB, tabell 11713` — the credit and the table, as printed under every number."""
     table = indicator.source.table
-    credit = indicator.source.credit
+    # The model keeps the credit as the source asks for it ("Kilde: SSB"); English pages say
+    # "Source:" in front of the same name.
+    name = indicator.source.credit.removeprefix("Kilde:").strip()
+    credit = f"{t('source.prefix', lang)}: {name}"
     return f"{credit}, {t('source.table', lang)} {table}" if table else credit
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
+from indicators import funding as plan_funding
+from indicators import timeline as plan_timeline
 from indicators.assessment import rollups
 from indicators.i18n import t
 from indicators.views import headline_pairs, summaries, summary_row
@@ -46,3 +50,19 @@ for goal in plan.goals:
     st.markdown("\n".join(lines), unsafe_allow_html=True)
     with_data = sum(by_id[i].has_data for i in goal.indicators)
     st.caption(t("goal.data_count", lang, with_data=with_data, total=len(goal.indicators)))
+
+# ---- Grants and the next milestones (Tilskudd and Tidslinje have the details) ------------------
+st.header(t("funding.overview_heading", lang), anchor="tilskudd")
+grant_totals = data.query("read_table", "funding")
+if len(grant_totals):
+    grant_year = int(grant_totals["year"].max())
+    st.markdown(plan_funding.totals_sentence(plan, grant_totals, grant_year, lang)
+                + f" [{t('funding.overview_link', lang)}](tilskudd?lang={lang})")
+plan_today = date.today()
+next_items = plan_timeline.upcoming(plan_timeline.timeline_items(
+    plan, data.query("read_table", "milestones"), data.query("read_table", "actions"),
+    plan_today, lang), plan_today, 3)
+st.markdown(f"**{t('timeline.next_heading', lang)}**\n\n" + "\n".join(
+    f"- **{plan_timeline.when_text(i.start, i.end, lang)}**: {md_escape(i.title)}"
+    + (f" ({t('timeline.cycle_note', lang)})" if i.generated else "") for i in next_items)
+    + f"\n\n[{t('timeline.overview_link', lang)}](tidslinje?lang={lang})")

@@ -44,3 +44,13 @@ def choice(name: str, options: list[str], default: str) -> str:
     """A selection from the URL, falling back to `default` when absent or not one of `options`."""
     value = param(name)
     return value if value in options else default
+
+
+def choices(name: str, options: list[str]) -> list[str]:
+    """A comma-separated selection from the URL (`?kommune=3201,3203`), keeping known values."""
+    return [v for v in (param(name) or "").split(",") if v in options]
+
+
+def set_choices(name: str, values: list[str], default: list[str] | None = None) -> None:
+    """Write a multi-selection into the URL; nothing when empty or the default (short links)."""
+    set_param(name, None if not values or values == default else ",".join(values))

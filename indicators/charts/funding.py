@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import style
-from indicators.charts.common import ChartText, base_layout
+from indicators.charts.common import TOP, ChartText, base_layout
 from indicators.i18n import format_number, format_value, t
 
 APPLIED_COLOUR = "#9DB9DC"  # light blue: the larger, fainter bar behind what was granted
@@ -67,7 +67,8 @@ def focus_bars(rollup: pd.DataFrame, names: dict[str, str], text: ChartText,
     """Listed projects per focus area; the known amount (or 'ukjent') written beside each bar."""
     rows = rollup.iloc[::-1]
     labels = [names.get(f, f) for f in rows["focus_area_id"]]
-    amounts = [t("funding.no_projects", lang) if n == 0 else _money(a, lang)
+    amounts = [t("funding.no_projects", lang) if n == 0 else
+               t("funding.amount_unknown", lang) if pd.isna(a) else _money(a, lang)
                for a, n in zip(rows["amount"], rows["projects"], strict=True)]
     fig = go.Figure(go.Bar(
         y=labels, x=rows["projects"], orientation="h", marker_color="#007A5A",
@@ -94,10 +95,11 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
         "unit.nok_million.suffix", lang)
     values = [format_number(v, lang, 0 if measure == "projects" or float(v).is_integer() else 1)
               for v in links["value"]]
-    x, y = _positions(nodes, links)
+    height = max(460, 200 + 30 * len(nodes))
+    x, y = _positions(nodes, links, height - TOP - SANKEY_BOTTOM, 3)
     fig = go.Figure(go.Sankey(
-        arrangement="fixed", textfont={"color": style.TEXT, "size": 12},
-        node={"label": [labels.get(n, n) for n in nodes], "color": colours, "pad": 14,
+        arrangement="snap", textfont={"color": style.TEXT, "size": 12},
+        node={"label": [labels.get(n, n) for n in nodes], "color": colours, "pad": 3,
               "thickness": 16, "line": {"width": 0}, "hoverinfo": "skip", "x": x, "y": y},
         link={"source": [index[s] for s in links["source"]],
               "target": [index[x] for x in links["target"]], "value": links["value"],
@@ -105,32 +107,38 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
               "customdata": [f"{v} {unit}" for v in values],
               "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>"},
     ))
-    layout = base_layout(fig, text, lang, height=max(420, 160 + 30 * len(nodes)))
-    layout.update_layout(margin={"l": 16, "r": 16, "t": 86, "b": 70})
-    layout.update_annotations(y=-0.08)
-    return layout
+    fig = base_layout(fig, text, lang, height=height, bottom=SANKEY_BOTTOM)
+    return fig.update_layout(margin={"l": 16, "r": 16})
 
 
+SANKEY_BOTTOM = 50  # only the source line below a Sankey: it has no axis or legend
 COLUMN_X = {"scheme": 0.001, "focus": 0.5, "unknown": 0.5, "unlisted": 0.5, "goal": 0.999}
 
 
-def _positions(nodes: list[str], links: pd.DataFrame) -> tuple[list[float], list[float]]:
+def _positions(nodes: list[str], links: pd.DataFrame, plot_px: float,
+               pad_px: float) -> tuple[list[float], list[float]]:
     """Schemes left, focus areas (and what is not allocated) in the middle, goals right; each
-    column stacked top-down in the given order, node heights in proportion to what flows."""
+    column stacked top-down in the given order.
+
+    Plotly draws node heights at one scale for all columns (set by the fullest column), so the
+    positions use that same scale and spread what is left of each column over its gaps.
+    """
     size = {n: max(links.loc[links["source"] == n, "value"].sum(),
                    links.loc[links["target"] == n, "value"].sum()) for n in nodes}
     x = [COLUMN_X[n.split(":")[0]] for n in nodes]
+    columns = {cx: [i for i, c in enumerate(x) if c == cx] for cx in set(x)}
+    scale = min((plot_px - pad_px * (len(m) - 1)) / (sum(size[nodes[i]] for i in m) or 1.0)
+                for m in columns.values())
     y = [0.0] * len(nodes)
-    for column in set(x):
-        members = [i for i, cx in enumerate(x) if cx == column]
-        total = sum(size[nodes[i]] for i in members) or 1.0
-        pad = 0.04 if len(members) > 1 else 0.0
-        scale = (1 - pad * (len(members) - 1)) / total
-        top = 0.0
-        for i in members:
-            height = size[nodes[i]] * scale
+    for members in columns.values():
+        heights = [size[nodes[i]] * scale / plot_px for i in members]
+        gaps = len(members) - 1
+        # Columns with room to spare are centred with modest gaps rather than spread apart.
+        gap = min((1 - sum(heights)) / gaps, 0.06) if gaps else 0.0
+        top = (1 - sum(heights) - gap * gaps) / 2
+        for i, height in zip(members, heights, strict=True):
             y[i] = min(max(top + height / 2, 0.001), 0.999)
-            top += height + pad
+            top += height + gap
     return x, y
 
 

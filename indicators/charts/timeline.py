@@ -49,7 +49,7 @@ def gantt(frame: pd.DataFrame, today: date, text: ChartText, lang: str,
             x=[(e - s).days * 86_400_000 for s, e in zip(rows["start"], ends, strict=True)],
             orientation="h", name=_legend_name(status, "action" if lane_group else "", lang),
             marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white",
-                                                 "size": 6},
+                                                 "size": 6, "fillmode": "overlay"},
                     "line": {"color": "white", "width": 1}},
             hovertext=rows["hover"], hoverinfo="text", legendgroup=status))
     points = frame[frame["point"]]
@@ -61,18 +61,13 @@ def gantt(frame: pd.DataFrame, today: date, text: ChartText, lang: str,
                     "line": {"color": "white", "width": 1}},
             name=_legend_name(status, "", lang), hovertext=rows["hover"], hoverinfo="text",
             legendgroup=status, showlegend=status not in set(spans["status"])))
-    _today(fig, today, lang)
     fig.update_layout(barmode="overlay", bargap=0.35)
     fig.update_xaxes(type="date", range=[x_range[0].isoformat(), x_range[1].isoformat()],
                      showgrid=True, gridcolor=style.GRID, dtick="M12", tickformat="%Y")
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
                      automargin=True, gridcolor=style.GRID)
-    height = 200 + 34 * len(order)
-    fig = base_layout(fig, text, lang, height=height)
-    # Legend and source sit below the plot; keep them clear of each other at any height.
-    fig.update_layout(legend={"y": -70 / height * 1.0 - 0.02},
-                      margin={"l": 60, "r": 24, "t": 86, "b": 140})
-    fig.update_annotations(selector={"text": text.source_line}, y=-150 / height)
+    fig = base_layout(fig, text, lang, height=160 + 34 * len(order) + 120, bottom=120)
+    _today(fig, today, lang)  # after base_layout, whose source line must stay annotation 0
     return fig
 
 

@@ -206,3 +206,49 @@ def test_theme_with_unknown_goal(tmp_path: Path) -> None:
     [problem] = validate_config(goals)
     assert problem.field == "themes[0].goals[1]"
     assert "unknown goal '2C'" in problem.message
+
+
+# --- The ssb: block (where `fetch ssb` gets an indicator) ---------------------------------------
+
+def test_shipped_ssb_blocks(model: PlanModel) -> None:
+    with_ssb = {i.id: i.ssb for i in model.indicators if i.ssb is not None}
+    assert {k: v.table for k, v in with_ssb.items()} == {"1D-02": "13556", "1D-03": "09429",
+                                                         "2B-06": "01223"}
+    assert with_ssb["1D-02"].contents == "BosatteProsent" and with_ssb["1D-02"].value == "cell"
+    assert with_ssb["1D-03"].value == "sum" and with_ssb["1D-03"].parts == ["03a", "04a"]
+    assert [g.codelist for g in with_ssb["2B-06"].regions] == ["vs_Landet", "agg_KommFylker",
+                                                               "agg_KommSummer"]
+    assert with_ssb["1D-02"].value_factor() == 1.0
+
+
+def test_ssb_share_without_numerator_and_denominator(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, "contents: BosatteProsent\n      value: cell",
+                        "contents: BosatteProsent\n      value: share")
+    problems = validate_config(goals)
+    assert [p.field for p in problems] == ["indicators[1].ssb.value"] * 2
+    assert "value: share needs a list of codes in 'numerator'" in problems[0].message
+    assert "'denominator'" in problems[1].message
+    assert problems[0].line == marked_line(goals, "value: share")
+
+
+def test_ssb_unknown_key_and_bad_table(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, 'table: "13556"\n      contents: BosatteProsent',
+                        'table: "1355"\n      content: BosatteProsent')
+    problems = {p.field: p.message for p in validate_config(goals)}
+    assert "did you mean 'contents'" in problems["indicators[1].ssb.content"]
+    assert "allowed keys:" in problems["indicators[1].ssb.content"]
+
+
+def test_ssb_table_must_be_five_digits(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, 'table: "13556"', 'table: "1355"')
+    [problem] = validate_config(goals)
+    assert problem.field == "indicators[1].ssb.table"
+    assert "five digits" in problem.message
+
+
+def test_ssb_regions_given_twice(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, 'selection: {HovArbStyrkStatus: NEET,',
+                        'selection: {Region: "*", HovArbStyrkStatus: NEET,')
+    [problem] = validate_config(goals)
+    assert problem.field == "indicators[1].ssb.regions"
+    assert "either in selection.Region or as a list under regions" in problem.message

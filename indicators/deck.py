@@ -1,0 +1,630 @@
+"""The briefing deck: a 16:9 PowerPoint with the vision, each goal, each indicator and the sources.
+
+Charts are native PowerPoint charts (editable, their numbers in the embedded sheet are the stored
+values); a figure PowerPoint cannot draw natively — the municipal map — goes in as a picture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import XyChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from indicators import charts, explain, export, style, views
+from indicators.assessment import rollups
+from indicators.charts.common import with_x
+from indicators.i18n import UNIT_DECIMALS, format_date, format_period, format_value, t, unit_label
+from indicators.model import Goal, PlanModel
+from indicators.progress import Assessment
+
+Progress = Callable[[int, int, str], None]
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+FONT = "Arial"  # on every office PC; LibreOffice substitutes Liberation Sans (same metrics)
+BLUE = RGBColor.from_string(style.PRIMARY[1:])
+TEXT = RGBColor.from_string(style.TEXT[1:])
+MUTED = RGBColor.from_string(style.MUTED_TEXT[1:])
+GRID = RGBColor.from_string(style.GRID[1:])
+BAND = RGBColor(0xEE, 0xF2, 0xF8)
+DASHES = [MSO_LINE_DASH_STYLE.SOLID, MSO_LINE_DASH_STYLE.DASH, MSO_LINE_DASH_STYLE.ROUND_DOT]
+# The locale prefix makes LibreOffice write a decimal comma in Norwegian whatever the machine's
+# locale; PowerPoint shows the reader's own separators either way.
+LOCALE_CODE = {"nb": "[$-414]", "en": "[$-809]"}
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+@dataclass
+class Deck:
+    """A presentation being built, with what every slide's footer needs."""
+
+    prs: Presentation
+    lang: str
+    today: date
+
+    def slide(self, title: str | None) -> object:
+        """A new slide with the "Title Only" layout (slide titles are what screen readers list)."""
+        layout = self.prs.slide_layouts[5 if title is not None else 6]
+        slide = self.prs.slides.add_slide(layout)
+        if title is not None:
+            shape = slide.shapes.title
+            shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), \
+                WIDTH - 2 * MARGIN, Inches(0.9)
+            _text(shape.text_frame, title, 28, bold=True, colour=BLUE)
+            shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+            shape.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+        self._footer(slide)
+        return slide
+
+    def _footer(self, slide: object) -> None:
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, HEIGHT - Inches(0.12), WIDTH,
+                                      Inches(0.12))
+        band.fill.solid()
+        band.fill.fore_color.rgb = BLUE
+        band.line.fill.background()
+        footer = t("deck.footer", self.lang, date=format_date(self.today, self.lang),
+                   n=len(self.prs.slides))
+        box = slide.shapes.add_textbox(MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN,
+                                       Inches(0.3))
+        _text(box.text_frame, footer, 10, colour=MUTED)
+
+
+# ---- text helpers -------------------------------------------------------------------------------
+
+
+def _text(frame: object, text: str, size: float, bold: bool = False, italic: bool = False,
+          colour: RGBColor = TEXT) -> object:
+    """Replace a text frame's text with one run in the deck's font."""
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    for extra in frame.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    paragraph.text = ""
+    run = paragraph.add_run()
+    run.text = text
+    _font(run.font, size, bold, italic, colour)
+    return paragraph
+
+
+def _font(font: object, size: float, bold: bool = False, italic: bool = False,
+          colour: RGBColor = TEXT) -> None:
+    font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
+    font.color.rgb = colour
+
+
+def _add_paragraph(frame: object, text: str, size: float, bold: bool = False,
+                   italic: bool = False, colour: RGBColor = TEXT, space_before: float = 6) -> object:
+    paragraph = frame.add_paragraph()
+    paragraph.space_before = Pt(space_before)
+    run = paragraph.add_run()
+    run.text = text
+    _font(run.font, size, bold, italic, colour)
+    return paragraph
+
+
+def _box(slide: object, left: int, top: int, width: int, height: int) -> object:
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    frame.margin_left = frame.margin_right = 0
+    return frame
+
+
+def _status_runs(paragraph: object, status: str, lang: str, size: float) -> None:
+    """Glyph and label in the status colour: shape and text, never colour alone."""
+    spec = style.STATUS_STYLE[status]
+    colour = RGBColor.from_string(spec["colour"][1:])
+    run = paragraph.add_run()
+    run.text = f"{spec['glyph']} {t(f'status.{status}', lang)}"
+    _font(run.font, size, bold=True, colour=colour)
+
+
+# ---- the slides ---------------------------------------------------------------------------------
+
+
+def title_slide(deck: Deck, model: PlanModel, goals: list[Goal]) -> None:
+    lang = deck.lang
+    slide = deck.slide(None)
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
+    band.fill.solid()
+    band.fill.fore_color.rgb = BLUE
+    band.line.fill.background()
+    title = slide.shapes.add_textbox(MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(1.2))
+    # The deck's title is a real title placeholder nowhere; name it for the outline view.
+    title.name = "Title"
+    _text(title.text_frame, t("app.title", lang), 44, bold=True, colour=BLUE)
+    scope = t("deck.scope_all", lang) if len(goals) == len(model.goals) else \
+        t("deck.scope_goals", lang, goals=", ".join(g.id for g in goals))
+    _add_paragraph(title.text_frame, scope, 24, colour=TEXT, space_before=8)
+    vision = _box(slide, MARGIN, Inches(3.3), Inches(10.5), Inches(1.6))
+    _text(vision, t("vision.label", lang), 14, bold=True, colour=MUTED)
+    _add_paragraph(vision, f"«{model.vision.get(lang)}»", 26, italic=True, space_before=4)
+    when = _box(slide, MARGIN, Inches(5.3), Inches(10.5), Inches(0.9))
+    _text(when, t("deck.made", lang, date=format_date(deck.today, lang)), 16)
+    _add_paragraph(when, t("deck.organisation", lang), 16, bold=True, colour=BLUE, space_before=2)
+
+
+def goal_slide(deck: Deck, goal: Goal, group: object, rows: list[dict],
+               assessments: dict[str, Assessment]) -> None:
+    lang = deck.lang
+    slide = deck.slide(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
+    quote = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(1.2))
+    _text(quote, f"«{goal.text.get(lang)}»", 22, italic=True)
+    line = _box(slide, MARGIN, Inches(2.6), WIDTH - 2 * MARGIN, Inches(0.5))
+    paragraph = line.paragraphs[0]
+    _status_runs(paragraph, group.rollup.status, lang, 18)
+    run = paragraph.add_run()
+    run.text = " — " + _counts(group.rollup, lang)
+    _font(run.font, 16, colour=TEXT)
+    _indicator_table(slide, rows, assessments, lang, top=Inches(3.3))
+
+
+def _counts(rollup: object, lang: str) -> str:
+    parts = [f"{n} {t(f'status.{key}', lang).lower()}" for key, n in rollup.counts.items() if n]
+    return t("rollup.counts", lang, n=sum(rollup.counts.values()), parts=", ".join(parts))
+
+
+TABLE_COLUMNS = (("col.indicator", 5.6), ("col.value", 1.7), ("col.period", 1.9),
+                 ("col.status", 3.1))
+
+
+def _indicator_table(slide: object, rows: list[dict], assessments: dict[str, Assessment],
+                     lang: str, top: int) -> None:
+    """Each indicator of the goal: latest value, its period and status (a native table)."""
+    height = Inches(0.4) * (len(rows) + 1)
+    shape = slide.shapes.add_table(len(rows) + 1, len(TABLE_COLUMNS), MARGIN, top,
+                                   WIDTH - 2 * MARGIN, height)
+    table = shape.table
+    for index, (key, inches) in enumerate(TABLE_COLUMNS):
+        table.columns[index].width = Inches(inches)
+        _cell(table.cell(0, index), t(key, lang), bold=True, colour=RGBColor(255, 255, 255),
+              fill=BLUE)
+    for r, row in enumerate(rows, start=1):
+        fill = BAND if r % 2 == 0 else RGBColor(255, 255, 255)
+        _cell(table.cell(r, 0), f"{row['id']} {row['name']}", fill=fill)
+        _cell(table.cell(r, 1), row["value"], fill=fill)
+        _cell(table.cell(r, 2), row["period"], fill=fill)
+        cell = table.cell(r, 3)
+        _cell(cell, "", fill=fill)
+        _status_runs(cell.text_frame.paragraphs[0], assessments[row["id"]].status, lang, 13)
+
+
+def _cell(cell: object, text: str, bold: bool = False, colour: RGBColor = TEXT,
+          fill: RGBColor | None = None) -> None:
+    _text(cell.text_frame, text, 13, bold=bold, colour=colour)
+    cell.margin_top = cell.margin_bottom = Inches(0.04)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+
+
+CHART_BOX = (MARGIN, Inches(1.65), Inches(8.4), Inches(4.95))
+PANEL_LEFT, PANEL_WIDTH = Inches(9.2), Inches(3.65)
+
+
+def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
+                    regions: list[str] | None) -> None:
+    lang = deck.lang
+    indicator = data.indicator
+    slide = deck.slide(f"{indicator.id} {indicator.name.get(lang)}")
+    trend = export.trend_rows(model, data, lang, _regions(indicator, regions))
+    has_points = bool(trend.frame["value"].notna().any())
+    if has_points:
+        sub = _box(slide, MARGIN, Inches(1.2), Inches(8.4), Inches(0.4))
+        subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(),
+                                           _span(trend, lang)) if p)
+        _text(sub, subtitle, 14, colour=MUTED)
+        native_chart(slide, trend, data, lang, CHART_BOX)
+        _panel(slide, model, data, lang)
+    else:
+        _no_data(slide, data, lang)
+    _source_line(slide, data, lang)
+    _notes(slide, data, lang)
+
+
+# Absolute amounts of the whole country dwarf a county's line; rates compare across areas.
+ABSOLUTE_UNITS = {"count", "thousand_persons", "nok_million"}
+
+
+def _regions(indicator: object, regions: list[str] | None) -> list[str]:
+    """The headline region first, then the comparison regions: the chosen ones, by default
+    Oslo and Norway (only Oslo for absolute amounts)."""
+    if regions is None:
+        regions = [c for c in views.COMPARISON
+                   if not (indicator.unit in ABSOLUTE_UNITS and c == "0")]
+    return [indicator.headline_region, *[r for r in regions if r != indicator.headline_region]]
+
+
+def _span(trend: views.TrendData, lang: str) -> str:
+    """`januar 2011–januar 2026`, or one period when there is only one."""
+    span = views.trend_span(trend, lang)
+    first, _, last = span.partition("–")
+    return first if first == last else span
+
+
+def _panel(slide: object, model: PlanModel, data: export.IndicatorData, lang: str) -> None:
+    """Status, latest value, change and target beside the chart."""
+    s, a, indicator = data.summary, data.assessment, data.indicator
+    frame = _box(slide, PANEL_LEFT, Inches(1.3), PANEL_WIDTH, Inches(5.2))
+    frame.paragraphs[0].text = ""
+    _status_runs(frame.paragraphs[0], a.status, lang, 18)
+    if s.has_data:
+        region = model.region_name(s.region_code, lang)
+        _add_paragraph(frame, t("indicator.latest", lang, region=region,
+                                period=views.period_text(s, lang)), 13, colour=MUTED,
+                       space_before=14)
+        _add_paragraph(frame, views.value_text(s, lang), 34, bold=True, colour=BLUE,
+                       space_before=0)
+        change = views.change_text(s, lang)
+        if change:
+            _add_paragraph(frame, change, 13, space_before=2)
+    if indicator.target:
+        _add_paragraph(frame, explain.target_label(indicator, lang), 14, bold=True,
+                       space_before=12)
+    _add_paragraph(frame, explain.sentence(indicator, a, lang), 13, space_before=12)
+
+
+def _no_data(slide: object, data: export.IndicatorData, lang: str) -> None:
+    indicator = data.indicator
+    frame = _box(slide, MARGIN, Inches(1.5), Inches(11), Inches(4.5))
+    frame.paragraphs[0].text = ""
+    _status_runs(frame.paragraphs[0], data.assessment.status, lang, 18)
+    _add_paragraph(frame, t("indicator.no_data", lang), 18, space_before=14)
+    _add_paragraph(frame, indicator.definition.get(lang), 14, space_before=14)
+    if indicator.data_note:
+        _add_paragraph(frame, f"{t('indicator.what_missing', lang)}: "
+                              f"{indicator.data_note.get(lang)}", 14, space_before=10)
+
+
+def _source_line(slide: object, data: export.IndicatorData, lang: str) -> None:
+    """The same line as under the page's chart: source, date, the county's name."""
+    text = views.chart_text(data.indicator, data.summary, "", lang).source_line
+    frame = _box(slide, MARGIN, Inches(6.62), WIDTH - 2 * MARGIN, Inches(0.35))
+    _text(frame, text, 12, colour=MUTED)
+
+
+def _notes(slide: object, data: export.IndicatorData, lang: str) -> None:
+    """Speaker notes: the method in a sentence and every number behind the status."""
+    indicator, a = data.indicator, data.assessment
+    lines = [explain.sentence(indicator, a, lang), ""]
+    rows = explain.calculation_rows(indicator, a, lang)
+    lines += [f"{field}: {content}" for field, content in rows.itertuples(index=False)]
+    lines += ["", f"{t('indicator.definition', lang)}: {indicator.definition.get(lang)}"]
+    if indicator.data_note:
+        lines.append(f"{t('indicator.what_missing', lang)}: {indicator.data_note.get(lang)}")
+    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+
+
+# ---- the native chart ---------------------------------------------------------------------------
+
+
+def native_chart(slide: object, trend: views.TrendData, data: export.IndicatorData, lang: str,
+                 box: tuple[int, int, int, int]) -> object:
+    """Lines per region as an XY chart: x is the period's place in years, y the stored value."""
+    indicator = data.indicator
+    unit = indicator.unit
+    chart_data = XyChartData()
+    label_format = _number_format(unit, lang)
+    regions = _series_rows(trend)
+    for code, rows in regions:
+        series = chart_data.add_series(trend.names.get(code, code), number_format=label_format)
+        for x, y in zip(rows["xpos"], rows["value"], strict=True):
+            series.add_data_point(x, float(y))
+    extra = _overlay_series(chart_data, data, lang, label_format, trend)
+    kind = XL_CHART_TYPE.XY_SCATTER_LINES if max(len(r) for _, r in regions) <= 30 else \
+        XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
+    chart = slide.shapes.add_chart(kind, *box, chart_data).chart
+    _style_chart(chart, trend, data, lang, regions, extra)
+    return chart
+
+
+def _series_rows(trend: views.TrendData) -> list[tuple[str, pd.DataFrame]]:
+    data = with_x(trend.frame[trend.frame["value"].notna()])
+    data["xpos"] = [_xpos(x) for x in data["x"]]
+    order = [c for c in trend.names if c in set(data["region_code"])]
+    return [(c, data[data["region_code"] == c].sort_values("xpos")) for c in order]
+
+
+def _xpos(day: date) -> float:
+    """A date as a decimal year, so months sit between the year ticks."""
+    return round(day.year + (day.month - 1) / 12, 4)
+
+
+def _overlay_series(chart_data: XyChartData, data: export.IndicatorData, lang: str,
+                    label_format: str, trend: views.TrendData) -> list[str]:
+    """The required path and the target, as on the page (assessed indicators only)."""
+    indicator = data.indicator
+    if indicator.direction == "none" or indicator.headline_region not in trend.names:
+        return []
+    overlay = explain.overlay(indicator, data.frame, data.assessment, lang)
+    offset = 0.5 if overlay.mid_year else 0.0
+    kinds = []
+    if overlay.required:
+        series = chart_data.add_series(overlay.labels["required"], number_format=label_format)
+        for year, value in overlay.required:
+            series.add_data_point(year + offset, value)
+        kinds.append("required")
+    if overlay.target is not None:
+        series = chart_data.add_series(overlay.labels["target"], number_format=label_format)
+        series.add_data_point(overlay.target[0] + offset, overlay.target[1])
+        kinds.append("target")
+    return kinds
+
+
+def _number_format(unit: str, lang: str) -> str:
+    """An Excel number format with the unit: `#,##0.0" %"`. Office shows it with the reader's
+    own separators (decimal comma on a Norwegian PC)."""
+    decimals = UNIT_DECIMALS.get(unit, 1)
+    code = "#,##0" + ("." + "0" * decimals if decimals else "")
+    suffix = t(f"unit.{unit}.suffix", lang)
+    return LOCALE_CODE[lang] + (f'{code}" {suffix}"' if suffix else code)
+
+
+def _style_chart(chart: object, trend: views.TrendData, data: export.IndicatorData, lang: str,
+                 regions: list[tuple[str, pd.DataFrame]], extra: list[str]) -> None:
+    chart.font.name, chart.font.size = FONT, Pt(12)
+    chart.font.color.rgb = TEXT
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(12)
+    plot_series = list(chart.plots[0].series)
+    for index, (code, rows) in enumerate(regions):
+        _style_line(plot_series[index], style.region_colour(code, index), 3.0 if index == 0 else 2.0,
+                    DASHES[min(index, 2)], markers=len(rows) <= 30)
+    _last_value_label(plot_series[0], len(regions[0][1]), room_right="target" in extra)
+    rest = plot_series[len(regions):]
+    for series, kind in zip(rest, extra, strict=True):
+        _style_overlay(series, kind, data, lang)
+    _axes(chart, regions, data, lang)
+    _set_language(chart, lang)
+
+
+def _style_line(series: object, colour: str, width: float, dash: object, markers: bool) -> None:
+    series.smooth = False
+    line = series.format.line
+    line.color.rgb = RGBColor.from_string(colour[1:])
+    line.width = Pt(width)
+    line.dash_style = dash
+    marker = series.marker
+    if markers:
+        marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 6
+        marker.format.fill.solid()
+        marker.format.fill.fore_color.rgb = RGBColor.from_string(colour[1:])
+        marker.format.line.color.rgb = RGBColor.from_string(colour[1:])
+    else:
+        marker.style = XL_MARKER_STYLE.NONE
+
+
+def _last_value_label(series: object, n: int, room_right: bool) -> None:
+    """The headline's latest value written at its end: the number a reader looks for first."""
+    label = series.points[n - 1].data_label
+    label.show_value = True
+    label.position = XL_LABEL_POSITION.RIGHT if room_right else XL_LABEL_POSITION.ABOVE
+    label.font.size, label.font.bold = Pt(13), True
+    label.font.color.rgb = BLUE
+
+
+def _style_overlay(series: object, kind: str, data: export.IndicatorData, lang: str) -> None:
+    colour = RGBColor.from_string(style.TARGET_COLOUR[1:])
+    series.smooth = False
+    if kind == "required":
+        series.format.line.color.rgb = colour
+        series.format.line.width = Pt(2)
+        series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        series.marker.style = XL_MARKER_STYLE.NONE
+        return
+    series.format.line.fill.background()
+    series.marker.style, series.marker.size = XL_MARKER_STYLE.DIAMOND, 13
+    series.marker.format.fill.solid()
+    series.marker.format.fill.fore_color.rgb = colour
+    series.marker.format.line.color.rgb = colour
+    label = series.points[0].data_label
+    target = data.indicator.target
+    _text(label.text_frame, t("target.label", lang, year=target.year,
+                              value=format_value(target.value, data.indicator.unit, lang)),
+          12, bold=True, colour=colour)
+    label.position = XL_LABEL_POSITION.ABOVE
+
+
+def _axes(chart: object, regions: list[tuple[str, pd.DataFrame]], data: export.IndicatorData,
+          lang: str) -> None:
+    x_axis, y_axis = chart.category_axis, chart.value_axis
+    xs = [x for _, rows in regions for x in rows["xpos"]]
+    target = data.indicator.target
+    last = max(xs + ([target.year + 0.5] if target and data.indicator.direction != "none" else []))
+    first = math.floor(min(xs))
+    x_axis.minimum_scale = first
+    x_axis.maximum_scale = max(math.ceil(last), first + 1)
+    span = x_axis.maximum_scale - first
+    x_axis.major_unit = 1 if span <= 10 else (2 if span <= 20 else 5)
+    x_axis.tick_labels.number_format, x_axis.tick_labels.number_format_is_linked = "0", False
+    x_axis.has_major_gridlines = False
+    # Labels at the bottom edge even when values go below zero.
+    x_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    x_axis.format.line.color.rgb = MUTED
+    y_axis.has_major_gridlines = True
+    y_axis.major_gridlines.format.line.color.rgb = GRID
+    y_axis.format.line.fill.background()
+    ys = [y for _, rows in regions for y in rows["value"]]
+    y_axis.tick_labels.number_format_is_linked = False
+    y_axis.tick_labels.number_format = LOCALE_CODE[lang] + (
+        "#,##0" if max(abs(v) for v in ys) >= 100 else "General")
+    if min(ys) >= 0 and data.indicator.unit == "percent":
+        y_axis.minimum_scale = 0
+
+
+def _set_language(chart: object, lang: str) -> None:
+    """Mark the chart's text as Norwegian (or English), so spelling and formats follow it."""
+    space = chart._chartSpace
+    if space.find(f"{{{C_NS}}}lang") is None:
+        node = etree.SubElement(space, f"{{{C_NS}}}lang")
+        node.set("val", "nb-NO" if lang == "nb" else "en-GB")
+        # CT_ChartSpace wants <c:lang> before <c:chart> (after an optional <c:date1904>).
+        first = space.find(f"{{{C_NS}}}date1904")
+        space.remove(node)
+        (first.addnext(node) if first is not None else space.insert(0, node))
+
+
+# ---- pictures: what a native chart cannot show ---------------------------------------------------
+
+
+def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
+    """The municipalities in the latest period as a picture of the page's map (False: no map)."""
+    lang = deck.lang
+    periods = views.municipal_periods(model, data.frame)
+    if not periods:
+        return False
+    period = periods[0]
+    rows = views.municipal_rows(model, data.frame, period)
+    names = views.municipal_names(model, lang)
+    indicator = data.indicator
+    title = t("regional.map_title", lang, name=indicator.name.get(lang),
+              period=format_period(period, lang))
+    fig = charts.choropleth(rows, names, indicator.unit,
+                            views.chart_text(indicator, data.summary, "", lang, title=title), lang)
+    png = export.to_png(fig, "16:9")
+    slide = deck.slide(f"{indicator.id} {t('deck.map_title', lang, period=format_period(period, lang))}")
+    picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Inches(1.3), height=Inches(5.25))
+    picture.name = title
+    summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
+    # The picture's alternative text: what the map says, for screen readers.
+    picture._element.nvPicPr.cNvPr.set("descr", summary)
+    side = _box(slide, MARGIN + picture.width + Inches(0.3), Inches(1.5),
+                WIDTH - 2 * MARGIN - picture.width - Inches(0.3), Inches(4.5))
+    _text(side, summary, 14)
+    slide.notes_slide.notes_text_frame.text = summary
+    return True
+
+
+# ---- sources --------------------------------------------------------------------------------------
+
+
+def sources_slide(deck: Deck, model: PlanModel, shown: list[export.IndicatorData]) -> None:
+    """Every source behind the deck's numbers, with its table, address, licence and date."""
+    lang = deck.lang
+    slide = deck.slide(t("deck.sources_title", lang))
+    frame = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(5.2))
+    frame.paragraphs[0].text = ""
+    first = True
+    for text, ids in _sources(shown, lang):
+        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+        paragraph.space_before = Pt(0 if first else 6)
+        first = False
+        run = paragraph.add_run()
+        run.text = text
+        _font(run.font, 14, bold=True)
+        run = paragraph.add_run()
+        run.text = f" — {t('deck.used_by', lang, ids=', '.join(ids))}"
+        _font(run.font, 12, colour=MUTED)
+    _add_paragraph(frame, t("deck.method_note", lang), 12, colour=MUTED, space_before=16)
+
+
+def _sources(shown: list[export.IndicatorData], lang: str) -> list[tuple[str, list[str]]]:
+    """`Kilde: SSB, tabell 11713 (CC BY 4.0, hentet 26. november 2026) – https://…` per source."""
+    found: dict[str, list[str]] = {}
+    for data in shown:
+        source = data.indicator.source
+        text = views.source_text(data.indicator, lang)
+        details = [d for d in (source.licence, t("deck.fetched", lang, date=format_date(
+            source.updated, lang)) if source.updated else None) if d]
+        if details:
+            text += f" ({', '.join(details)})"
+        if source.url:
+            text += f" – {source.url}"
+        found.setdefault(text, []).append(data.indicator.id)
+    return list(found.items())
+
+
+# ---- the whole deck -------------------------------------------------------------------------------
+
+def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str] | None = None,
+               indicators: list[str] | None = None, regions: list[str] | None = None,
+               progress: Progress | None = None, lang: str = "nb", maps: bool = False,
+               today: date | None = None) -> bytes:
+    """The briefing deck as .pptx bytes.
+
+    goals: goal ids (default all); indicators: limit to these ids (default all of those goals);
+    regions: comparison regions beside each indicator's headline region (default Oslo and
+    Norway); maps: add a picture of the municipal map where there are municipal figures (needs
+    the browser; skipped with no error when there is none); progress(done, total, what).
+    """
+    chosen_goals = [g for g in model.goals if goals is None or g.id in goals]
+    wanted = {i for g in chosen_goals for i in g.indicators}
+    if indicators is not None:
+        wanted &= set(indicators)
+    # A goal none of whose indicators were chosen gets no slide.
+    chosen_goals = [g for g in chosen_goals if wanted & set(g.indicators)]
+    loaded = {i: export.load_indicator(model, con, i) for i in sorted(wanted)}
+    assessments = {i: d.assessment for i, d in loaded.items()}
+    all_assessed = {i.id: assessments.get(i.id) or export.load_indicator(model, con, i.id).assessment
+                    for i in model.indicators}
+    groups = {g.id: g for g in rollups(model, all_assessed)["goal"]}
+    deck = Deck(_presentation(), lang, today or date.today())
+    total = 2 + len(chosen_goals) + len(loaded)
+    step = _counter(progress, total)
+    title_slide(deck, model, chosen_goals)
+    step(t("deck.step_title", lang))
+    shown: list[export.IndicatorData] = []
+    for goal in chosen_goals:
+        ids = [i for i in goal.indicators if i in loaded]
+        rows = [views.summary_row(model, loaded[i].summary, assessments[i], lang) for i in ids]
+        goal_slide(deck, goal, groups[goal.id], rows, assessments)
+        step(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
+        for indicator_id in ids:
+            data = loaded[indicator_id]
+            indicator_slide(deck, model, data, regions)
+            if maps:
+                _try_map(deck, model, data)
+            shown.append(data)
+            step(f"{indicator_id} {data.indicator.name.get(lang)}")
+    sources_slide(deck, model, shown)
+    step(t("deck.sources_title", lang))
+    out = io.BytesIO()
+    deck.prs.save(out)
+    return out.getvalue()
+
+
+def _try_map(deck: Deck, model: PlanModel, data: export.IndicatorData) -> None:
+    # Without a browser the deck is still complete; the map is an extra.
+    with contextlib.suppress(export.ExportUnavailable):
+        map_slide(deck, model, data)
+
+
+def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, what)
+
+    return step
+
+
+def _presentation() -> Presentation:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(WIDTH), Emu(HEIGHT)
+    return prs

@@ -1,0 +1,1 @@
+"""Connectors that fetch indicator data from outside sources (SSB's PxWebApi v2)."""

@@ -1,0 +1,85 @@
+"""Indikatorkatalog: every indicator in one searchable table, filters in the URL, CSV download."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from indicators import views
+from indicators.catalogue import COLUMNS, Filters, catalogue_table, filter_table, readable, to_csv
+from indicators.i18n import t
+from indicators.progress import STATUSES
+from indicators.style import STATUS_STYLE
+from ui import data, state
+
+lang = state.lang()
+plan = data.model()
+
+st.title(t("catalogue.title", lang))
+st.markdown(t("catalogue.intro", lang, n=len(plan.indicators)))
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+
+def url_list(name: str, options: list[str]) -> list[str]:
+    """A comma-separated selection from the URL (`?goal=1D,2A`), unknown values dropped."""
+    return [v for v in (state.param(name) or "").split(",") if v in options]
+
+
+def multi(column: DeltaGenerator, name: str, label_key: str,
+          options: list[str], labels: dict[str, str]) -> list[str]:
+    chosen = column.multiselect(t(label_key, lang), options, default=url_list(name, options),
+                                format_func=labels.get, key=f"catalogue_{name}",
+                                placeholder=t("catalogue.all", lang), wrap=True)
+    state.set_param(name, ",".join(chosen) or None)
+    return chosen
+
+
+text = st.text_input(t("catalogue.search", lang), value=state.param("q", ""),
+                             placeholder=t("catalogue.search_placeholder", lang),
+                             key="catalogue_q")
+state.set_param("q", text.strip() or None)
+goal_col, theme_col, status_col = st.columns(3)
+goals = multi(goal_col, "goal", "catalogue.goal_filter", [g.id for g in plan.goals],
+              {g.id: f"{g.id} {g.name.get(lang)}" for g in plan.goals})
+themes = multi(theme_col, "theme", "catalogue.theme_filter", [th.id for th in plan.themes],
+               {th.id: th.name.get(lang) for th in plan.themes})
+statuses = multi(status_col, "status", "catalogue.status_filter", list(STATUSES),
+                 {s: t(f"status.{s}", lang) for s in STATUSES})
+with_data = st.toggle(t("catalogue.with_data", lang), value=state.param("data") == "1",
+                      key="catalogue_data")
+state.set_param("data", "1" if with_data else None)
+
+assessed = data.assessments()
+summaries = views.summaries(plan, data.query("latest", views.headline_pairs(plan)))
+table = catalogue_table(plan, data.query("coverage"), assessed, lang,
+                        updated={i: s.updated for i, s in summaries.items()})
+shown = filter_table(table, Filters(text, tuple(goals), tuple(themes), tuple(statuses), with_data))
+
+st.caption(t("catalogue.count", lang, n=len(shown), total=len(table)))
+if shown.empty:
+    st.info(t("catalogue.none", lang), icon=":material/filter_alt_off:")
+    st.stop()
+
+grid = readable(shown, lang)
+id_col = t(COLUMNS["id"], lang)
+# The id cell is a link to the indicator page; the regex shows the id itself as the link text.
+grid[id_col] = [f"indikator?id={i}&lang={lang}" for i in shown["id"]]
+status_col = t(COLUMNS["status"], lang)
+colours = [f"color: {STATUS_STYLE[k]['colour']}" for k in shown["status_key"]]
+# The status keeps its shape and words; the colour is added, as everywhere else.
+styled = grid.style.apply(lambda _: colours, subset=[status_col])
+st.dataframe(
+    styled, hide_index=True, width="stretch", height=35 * (len(grid) + 1) + 3,
+    column_config={
+        id_col: st.column_config.LinkColumn(id_col, display_text=r"id=([^&]+)",
+                                            help=t("catalogue.link_help", lang), pinned=True),
+        t(COLUMNS["name"], lang): st.column_config.TextColumn(width=380),
+        t(COLUMNS["themes"], lang): st.column_config.TextColumn(width=420),
+    },
+)
+st.download_button(t("catalogue.download", lang), to_csv(readable(shown, lang)),
+                   file_name=t("catalogue.title", lang).lower() + ".csv", mime="text/csv",
+                   icon=":material/download:")

@@ -1,0 +1,50 @@
+"""Innbygget diagram: one indicator's trend chart alone, for iframes (/embed?indikator=2B-04&region=32).
+
+The URL is the contract with the pages that embed it: `indikator` (id), `region` (one code or
+several, comma-separated; default the indicator's own area, Oslo and Norway) and `lang`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from indicators import export, views
+from indicators.i18n import t
+from ui import data, state
+
+# Streamlit still draws an (empty) sidebar and its toggle when navigation is hidden; an iframe
+# on the county's pages has no room for either.
+st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
+        "[data-testid='stExpandSidebarButton'] {display: none;}</style>")
+
+lang = state.lang()
+plan = data.model()
+indicator = plan.indicator(state.param("indikator") or "")
+
+if indicator is None or data.version() is None:
+    st.info(t("embed.unknown", lang, ids=", ".join(plan.indicator_ids())), icon=":material/info:")
+    st.stop()
+
+known = {r.code for r in plan.regions}
+regions = [c for c in (state.param("region") or "").split(",") if c in known] or None
+frame = data.query("observations", indicator.id)
+latest = data.query("latest", [(indicator.id, indicator.headline_region)])
+chosen = export.IndicatorData(indicator, frame, views.summaries(plan, latest)[indicator.id],
+                              data.assessments()[indicator.id])
+trend = export.trend_rows(plan, chosen, lang, regions)
+
+if trend.frame["value"].notna().sum() == 0:
+    st.info(f"{indicator.name.get(lang)}: {t('indicator.no_data', lang)}", icon=":material/info:")
+    st.stop()
+
+fig = export.trend_figure(plan, chosen, lang, regions)
+# Iframes are narrow: a legend in two columns stays inside the band reserved under the axis.
+fig.update_layout(legend={"entrywidth": 0.5, "entrywidthmode": "fraction"})
+summary = views.trend_summary(plan, indicator, trend, lang)
+st.plotly_chart(fig, key="embed", config={"displaylogo": False}, alt=summary, theme=None)
+# A way from the embedding page to the whole story, in a new tab (not inside the iframe).
+link = f"indikator?id={indicator.id}&lang={lang}"
+st.markdown(f'<a href="{html.escape(link)}" target="_blank" rel="noopener">'
+            f"{html.escape(t('embed.more', lang))}</a>", unsafe_allow_html=True)

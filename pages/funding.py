@@ -1,0 +1,161 @@
+"""Tilskudd: grant schemes per year, focus areas, the flow to the goals, and the project list."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators import charts
+from indicators import funding as fund
+from indicators.charts import ChartText
+from indicators.i18n import format_number, format_percent, t
+from ui import data, state
+from ui.widgets import chart_card, md_escape, table_view
+
+lang = state.lang()
+plan = data.model()
+
+st.title(t("funding.title", lang))
+st.markdown(t("funding.intro", lang))
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+funding = data.query("read_table", "funding")
+grants = data.query("read_table", "grants")
+years = fund.years(funding, grants)
+if not years:
+    st.info(t("funding.no_data", lang), icon=":material/info:")
+    st.stop()
+
+source = "; ".join(sorted({s for s in funding["source"].dropna() if s})) or t(
+    "funding.source_default", lang)
+source_line = t("funding.source_line", lang, source=source)
+year_texts = [str(y) for y in years]
+year = int(st.selectbox(t("funding.choose_year", lang), year_texts,
+                        index=year_texts.index(state.choice("aar", year_texts, year_texts[0])),
+                        key="funding_year"))
+state.set_param("aar", str(year))
+year_funding = funding[funding["year"] == year]
+year_grants = grants[grants["year"] == year]
+scheme_names = {s.id: s.name.get(lang) for s in plan.schemes}
+
+# ---- the year at a glance -----------------------------------------------------------------------
+st.header(t("funding.year_heading", lang, year=year))
+if year_funding.empty:
+    st.info(t("funding.no_totals", lang, year=year), icon=":material/info:")
+else:
+    totals = fund.year_totals(funding, year)
+    # Two by two: "33.4 NOK million" does not fit a quarter of the page.
+    columns = [c for _ in range(2) for c in st.columns(2)]
+    columns[0].metric(t("funding.metric.granted", lang),
+                      fund.amount_text(totals["granted_nok_million"].value, lang))
+    columns[1].metric(t("funding.metric.applied", lang),
+                      fund.amount_text(totals["applied_nok_million"].value, lang))
+    rate = fund.grant_rate(totals)
+    columns[2].metric(t("funding.metric.rate", lang),
+                      t("funding.unknown", lang) if rate is None else format_percent(rate, lang, 1))
+    columns[3].metric(t("funding.metric.projects", lang),
+                      fund.count_text(totals["projects"].value, lang),
+                      help=t("funding.metric.applications_help", lang,
+                             n=fund.count_text(totals["applications"].value, lang)))
+    st.markdown(fund.totals_sentence(plan, funding, year, lang))
+    table = fund.scheme_table(plan, year_funding)
+    chart_card(charts.scheme_bars(table, scheme_names, ChartText(
+        t("funding.scheme_chart_title", lang, year=year), t("unit.nok_million", lang).capitalize(),
+        source_line), lang),
+        fund.scheme_display(plan, table, lang), fund.scheme_summary(plan, table, year, lang),
+        lang, key="scheme_bars")
+    st.caption(t("funding.rate_rule", lang))
+
+# ---- every year ---------------------------------------------------------------------------------
+all_years = fund.scheme_table(plan, funding)
+if funding["year"].nunique() > 1:
+    st.header(t("funding.years_heading", lang))
+    chart_card(charts.granted_by_year(all_years, scheme_names, ChartText(
+        t("funding.years_chart_title", lang), t("unit.nok_million", lang).capitalize(),
+        source_line), lang), fund.scheme_display(plan, all_years, lang),
+        t("funding.years_summary", lang, first=min(funding["year"]), last=max(funding["year"])),
+        lang, key="years_bars")
+else:
+    with st.expander(t("funding.all_years_table", lang)):
+        table_view(fund.scheme_display(plan, all_years, lang))
+
+# ---- focus areas --------------------------------------------------------------------------------
+st.header(t("funding.focus_heading", lang, year=year))
+st.markdown(t("funding.focus_intro", lang, listed=len(year_grants),
+              total=fund.count_text(fund.year_totals(funding, year)["projects"].value, lang)))
+rollup = fund.focus_area_rollup(plan, year_grants)
+focus_names = {f: fund.focus_name(plan, f, lang) for f in rollup["focus_area_id"]}
+chart_card(charts.focus_bars(rollup, focus_names, ChartText(
+    t("funding.focus_chart_title", lang, year=year), t("funding.focus_chart_subtitle", lang),
+    source_line), lang), fund.focus_display(plan, rollup, lang),
+    fund.focus_summary(plan, rollup, lang), lang, key="focus_bars")
+
+# ---- the flow: scheme → focus area → goal ----------------------------------------------------
+st.header(t("funding.flow_heading", lang, year=year))
+measures = ["projects", "amount"]
+measure = st.radio(t("funding.measure_label", lang), measures,
+                   index=measures.index(state.choice("maal", measures, "projects")),
+                   format_func=lambda m: t(f"funding.measure.{m}", lang), horizontal=True,
+                   key="funding_measure")
+state.set_param("maal", measure)
+st.markdown(t("funding.flow_rule", lang))
+if measure == "amount" and year_grants["amount_nok_million"].notna().sum() == 0:
+    st.info(t("funding.flow_no_amounts", lang, year=year), icon=":material/info:")
+flow = fund.flows(plan, year_grants, year_funding, measure)
+if flow.links.empty:
+    st.info(t("funding.flow_empty", lang), icon=":material/info:")
+else:
+    labels = {n: fund.node_label(plan, n, lang) for n in flow.nodes}
+    subtitle = t(f"funding.flow_subtitle.{measure}", lang)
+    chart_card(charts.sankey(flow.nodes, labels, flow.links, measure, ChartText(
+        t("funding.flow_chart_title", lang, year=year), subtitle, source_line), lang),
+        fund.flow_table(plan, flow, measure, lang),
+        fund.flow_summary(plan, flow, measure, year, lang), lang, key="sankey")
+
+# ---- the project list ---------------------------------------------------------------------------
+st.header(t("funding.list_heading", lang))
+filters = st.columns(4)
+scheme_ids = [s.id for s in plan.schemes]
+chosen_schemes = filters[0].multiselect(
+    t("funding.filter.scheme", lang), scheme_ids, default=state.choices("ordning", scheme_ids),
+    format_func=scheme_names.get, key="filter_scheme", placeholder=t("funding.filter.all", lang))
+focus_ids = [f.id for f in plan.focus_areas]
+chosen_focus = filters[1].multiselect(
+    t("funding.filter.focus_area", lang), focus_ids, default=state.choices("innsats", focus_ids),
+    format_func=lambda f: fund.focus_name(plan, f, lang), key="filter_focus",
+    placeholder=t("funding.filter.all", lang))
+codes = sorted({c for c in grants["municipality_code"].dropna() if c})
+chosen_places = filters[2].multiselect(
+    t("funding.filter.municipality", lang), codes, default=state.choices("kommune", codes),
+    format_func=lambda c: f"{c} {plan.region_name(c, lang)}", key="filter_municipality",
+    placeholder=t("funding.filter.all", lang))
+chosen_years = filters[3].multiselect(
+    t("funding.filter.year", lang), years, key="filter_year",
+    default=[y for y in years if str(y) in state.choices("periode", year_texts)],
+    placeholder=t("funding.filter.all", lang))
+search = st.text_input(t("funding.search", lang), key="grant_search", value=state.param("q", ""),
+                       placeholder=t("funding.search_placeholder", lang))
+# The filters live in the URL, so a copied link opens the same list.
+for name, chosen in (("ordning", chosen_schemes), ("innsats", chosen_focus),
+                     ("kommune", chosen_places), ("periode", [str(y) for y in chosen_years])):
+    state.set_choices(name, chosen)
+state.set_param("q", search.strip() or None)
+shown = fund.sort_grants(plan, fund.filter_grants(
+    grants, schemes=chosen_schemes, focus_areas=chosen_focus, municipalities=chosen_places,
+    years=chosen_years, search=search))
+unknown = int(pd.isna(shown["amount_nok_million"]).sum())
+st.markdown(t("funding.list_count", lang, shown=format_number(len(shown), lang, 0),
+              total=format_number(len(grants), lang, 0)) + " "
+            + (t("funding.list_unknown", lang, n=format_number(unknown, lang, 0)) if unknown
+               else ""))
+if shown.empty:
+    st.info(t("funding.list_empty", lang), icon=":material/search_off:")
+else:
+    table_view(fund.grant_display(plan, shown, lang))
+st.download_button(t("funding.download", lang), fund.grants_csv(shown),
+                   file_name="tilskudd.csv" if lang == "nb" else "grants.csv", mime="text/csv",
+                   icon=":material/download:", disabled=shown.empty)
+st.caption(md_escape(source_line))

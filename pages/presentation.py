@@ -1,0 +1,78 @@
+"""Presentasjon: build the briefing deck (PowerPoint, 16:9) for chosen goals, indicators and regions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from indicators import deck, export, views
+from indicators.i18n import t
+from ui import data, state
+
+DECK = "_presentation_deck"  # session key: (the selection it was built for, the file)
+
+lang = state.lang()
+plan = data.model()
+
+st.title(t("nav.presentation", lang))
+st.markdown(t("deck.page_intro", lang))
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+
+goal_ids = [g.id for g in plan.goals]
+goals = st.multiselect(t("deck.choose_goals", lang), goal_ids,
+                       default=state.choices("goal", goal_ids) or goal_ids, key="deck_goals",
+                       format_func=lambda g: f"{g} {plan.goal(g).name.get(lang)}")
+state.set_choices("goal", goals, goal_ids)
+
+in_goals = [i for g in plan.goals if g.id in goals for i in g.indicators]
+indicators = st.multiselect(t("deck.choose_indicators", lang), in_goals,
+                            default=state.choices("id", in_goals) or in_goals, key="deck_indicators",
+                            format_func=lambda i: f"{i} {plan.indicator(i).name.get(lang)}")
+state.set_choices("id", indicators, in_goals)
+
+region_codes = [*views.COMPARISON, *[r.code for r in plan.municipalities()]]
+regions = st.multiselect(t("deck.choose_regions", lang), region_codes,
+                         default=state.choices("region", region_codes) or list(views.COMPARISON),
+                         format_func=lambda c: plan.region_name(c, lang), key="deck_regions",
+                         help=t("deck.regions_help", lang))
+state.set_choices("region", regions, list(views.COMPARISON))
+
+images = export.images_available()
+maps = st.checkbox(t("deck.maps", lang), value=images and state.param("kart") != "0",
+                   disabled=not images, key="deck_maps",
+                   help=t("deck.maps_help", lang) if images else t("export.no_browser", lang))
+state.set_param("kart", None if maps or not images else "0")
+
+n_goals = len([g for g in plan.goals if g.id in goals and set(g.indicators) & set(indicators)])
+st.caption(t("deck.plan", lang, slides=2 + n_goals + len(indicators), goals=n_goals,
+             indicators=len(indicators)))
+
+selection = (tuple(goals), tuple(indicators), tuple(regions), maps, lang, data.version())
+if st.button(t("deck.build", lang), type="primary", icon=":material/slideshow:",
+             disabled=not indicators, key="deck_build"):
+    bar = st.progress(0.0, text=t("deck.building", lang))
+
+    def report(done: int, total: int, what: str) -> None:
+        bar.progress(done / total, text=t("deck.progress", lang, done=done, total=total, what=what))
+
+    content = deck.build_deck(
+        plan, data.connection().cursor(), goals=goals, indicators=indicators,
+        regions=None if regions == list(views.COMPARISON) else regions, progress=report,
+        lang=lang, maps=maps)
+    st.session_state[DECK] = (selection, content)
+    bar.empty()
+
+built = st.session_state.get(DECK)
+if built and built[0] == selection:
+    st.success(t("deck.ready", lang), icon=":material/check_circle:")
+    name = f"naeringsmal-akershus-{'-'.join(goals) or 'alle'}-{date.today().isoformat()}.pptx"
+    st.download_button(t("deck.download", lang), built[1], file_name=name, on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       icon=":material/download:", key="deck_download")
+elif built:
+    st.caption(t("deck.stale", lang))

@@ -1,0 +1,70 @@
+"""Plantema: the seven proposed themes of the regional plan, with their goals, indicators and status."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators import views
+from indicators.assessment import rollups
+from indicators.i18n import t
+from indicators.model import Theme
+from ui import data, state
+from ui.widgets import md_escape, rollup_line, status_html
+
+lang = state.lang()
+plan = data.model()
+
+st.title(t("themes.title", lang))
+st.markdown(t("themes.intro", lang))
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+assessed = data.assessments()
+theme_status = {g.id: g for g in rollups(plan, assessed)["theme"]}
+by_id = views.summaries(plan, data.query("latest", views.headline_pairs(plan)))
+
+
+def goal_links(theme: Theme) -> str:
+    links = []
+    for goal_id in theme.goals:
+        goal = plan.goal(goal_id)
+        name = md_escape(f"{goal.id} {goal.name.get(lang)}")
+        links.append(f"[{name}](delmal?goal={goal.id}&lang={lang})")
+    return f"**{t('themes.goals', lang)}:** " + ", ".join(links)
+
+
+def nowrap(text: str) -> str:
+    return text.replace(" ", "\xa0")
+
+
+def indicator_table(theme: Theme) -> str:
+    """The theme's indicators as a markdown table: status, name (linked), value, period, area."""
+    header = ["col.status", "col.indicator", "col.value", "col.period", "col.region"]
+    lines = ["| " + " | ".join(t(h, lang) for h in header) + " |", "|" + "---|" * len(header)]
+    for indicator_id in theme.indicators:
+        row = views.summary_row(plan, by_id[indicator_id], assessed[indicator_id], lang)
+        link = f"[{md_escape(row['id'] + ' ' + row['name'])}](indikator?id={row['id']}&lang={lang})"
+        region = md_escape(row["region"]) if by_id[indicator_id].has_data else ""
+        # Values and periods stay on one line; the name and the area may wrap.
+        cells = [status_html(row["status"], lang), link, md_escape(nowrap(row["value"])),
+                 md_escape(nowrap(row["period"])), region]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+for theme in plan.themes:
+    st.header(theme.name.get(lang), anchor=theme.id)
+    if theme.description:
+        st.markdown(md_escape(theme.description.get(lang)))
+    st.markdown(goal_links(theme))
+    rollup = theme_status[theme.id].rollup
+    st.markdown(f"**{t('themes.status', lang)}:** {rollup_line(rollup, lang)}",
+                unsafe_allow_html=True)
+    with_data = sum(by_id[i].has_data for i in theme.indicators)
+    if with_data == 0:
+        st.info(t("themes.no_data", lang), icon=":material/info:")
+    st.markdown(indicator_table(theme), unsafe_allow_html=True)
+    if with_data:
+        st.caption(t("goal.data_count", lang, with_data=with_data, total=len(theme.indicators)))

@@ -1,0 +1,70 @@
+"""Tidslinje: the plan's phases 2025–2040, milestones, yearly cycles, target years and action items."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicators import charts
+from indicators import timeline as tl
+from indicators.charts import ChartText
+from indicators.i18n import format_date, t
+from ui import data, state
+from ui.widgets import STATIC_TABLE_ROWS, chart_card, md_escape, table_view
+
+
+def plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """st.table reads cells as markdown: keep "16. januar 2025" from becoming list item 16."""
+    if len(frame) > STATIC_TABLE_ROWS:  # a long table is a grid, which shows text as it is
+        return frame
+    return frame.apply(lambda column: column.astype(str).str.replace(
+        r"^(\d+)\. ", r"\1\\. ", regex=True))
+
+
+lang = state.lang()
+plan = data.model()
+today = date.today()
+
+st.title(t("timeline.title", lang))
+st.markdown(t("timeline.intro", lang))
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+items = tl.timeline_items(plan, data.query("read_table", "milestones"),
+                          data.query("read_table", "actions"), today, lang)
+
+span = list(range(tl.FIRST_YEAR, tl.LAST_YEAR + 1))
+first, last = tl.parse_zoom(state.param("zoom"))
+first, last = st.select_slider(t("timeline.zoom", lang), span, value=(first, last),
+                               key="timeline_zoom", help=t("timeline.zoom_help", lang))
+state.set_param("zoom", None if (first, last) == (span[0], span[-1]) else f"{first}-{last}")
+
+shown = [i for i in items if i.start.year <= last and i.last_day.year >= first]
+listing = plain_cells(tl.list_rows(items, today, lang))
+chart_card(charts.gantt(tl.gantt_frame(shown, today, lang), today, ChartText(
+    t("timeline.chart_title", lang), t("timeline.chart_subtitle", lang, first=first, last=last),
+    t("timeline.source_line", lang, today=format_date(today, lang))), lang,
+    (date(first, 1, 1), date(last, 12, 31))),
+    listing, tl.timeline_summary(items, today, lang), lang, key="gantt")
+st.caption(t("timeline.legend_note", lang))
+
+st.header(t("timeline.next_heading", lang))
+for item in tl.upcoming(items, today, 3):
+    st.markdown(f"- **{tl.when_text(item.start, item.end, lang)}**: {md_escape(item.title)}"
+                + (f" — {md_escape(t('timeline.cycle_note', lang))}" if item.generated else ""))
+
+st.header(t("timeline.list_heading", lang))
+st.markdown(t("timeline.list_intro", lang))
+table_view(listing)
+
+st.header(t("actions.heading", lang))
+st.markdown(t("actions.rule", lang))
+action_table = tl.action_rows(items, lang)
+if action_table.empty:
+    st.info(t("actions.none", lang), icon=":material/info:")
+else:
+    table_view(plain_cells(action_table))

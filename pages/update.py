@@ -1,0 +1,258 @@
+"""Oppdater data: a planner uploads a file, sees what it would change, confirms, and can undo."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from indicators import canonical, importing, store, xlsx_export
+from indicators.i18n import format_number, t
+from indicators.ingest.reader import MAX_BYTES
+from ui import auth, data, state
+from ui.widgets import md_escape, table_view
+
+PENDING, UNDO, FLASH, UPLOADS = "update_pending", "update_undo", "update_flash", "update_uploads"
+STALE = "update_stale"
+HISTORY_ROWS = 20  # imports with an undo button; the full log is in the expander below them
+
+lang = state.lang()
+plan = data.model()
+db = data.db_path()
+labels = {i.id: f"{i.id} {i.name.get(lang)}" for i in plan.indicators}
+
+st.title(t("update.title", lang))
+st.markdown(t("update.intro", lang))
+
+if data.version() is None:
+    st.error(t("app.no_database", lang))
+    st.stop()
+
+
+def number(n: int) -> str:
+    return format_number(n, lang, 0)
+
+
+def show_flash() -> None:
+    """The outcome of the last import or undo, kept over the rerun that cleared the upload."""
+    flash = st.session_state.pop(FLASH, None)
+    if not flash:
+        return
+    st.success(flash["text"], icon=":material/check_circle:")
+    for name in flash["files"]:
+        st.caption(t("update.file_written", lang, file=md_escape(name)))
+    if flash["no_folder"]:
+        st.warning(t("update.no_data_folder", lang), icon=":material/warning:")
+    for indicator_id in flash["indicators"][:5]:
+        st.page_link("pages/indicator.py", label=t("update.see_indicator", lang,
+                                                   name=labels.get(indicator_id, indicator_id)),
+                     query_params={"id": indicator_id, "lang": lang}, icon=":material/show_chart:")
+
+
+def set_flash(committed: importing.Committed, text: str) -> None:
+    st.session_state[FLASH] = {
+        "text": text, "indicators": committed.indicators,
+        "files": [str(p.relative_to(committed.data_dir.parent)) if committed.data_dir else str(p)
+                  for p in committed.files],
+        "no_folder": committed.data_dir is None and bool(committed.indicators)}
+
+
+def upload_section(planner: auth.Planner) -> None:
+    st.header(t("update.upload_heading", lang))
+    show_flash()
+    st.markdown(t("update.upload_help", lang))
+    left, right = st.columns(2)
+    choice = left.selectbox(t("update.indicator_option", lang), ["", *labels],
+                            format_func=lambda i: labels.get(i) or t("update.from_file", lang),
+                            key="update_indicator")
+    replace = right.checkbox(t("update.replace", lang), key="update_replace",
+                             help=t("update.replace_help", lang))
+    n = st.session_state.setdefault(UPLOADS, 0)
+    uploaded = st.file_uploader(t("update.uploader", lang), type=["csv", "xlsx", "tsv", "txt"],
+                                key=f"update_file_{n}", max_upload_size=MAX_BYTES // 2**20)
+    if uploaded is None:
+        st.session_state.pop(PENDING, None)
+        return
+    raw = uploaded.getvalue()
+    token = (hashlib.sha256(raw).hexdigest(), uploaded.name, choice, replace, lang)
+    pending = st.session_state.get(PENDING)
+    if pending is None or pending.token != token:
+        pending = check(raw, uploaded.name, choice or None, replace)
+        pending.token = token
+        st.session_state[PENDING] = pending
+    show_pending(pending, planner)
+
+
+def check(raw: bytes, name: str, indicator: str | None, replace: bool) -> importing.Pending:
+    bar = st.progress(0.0, text=t("update.step.reading", lang))
+    pending = importing.check(raw, name, plan, db, indicator=indicator, replace=replace,
+                              lang=lang, step=lambda f, key: bar.progress(f, text=t(key, lang)))
+    bar.empty()
+    return pending
+
+
+def show_pending(pending: importing.Pending, planner: auth.Planner) -> None:
+    read = pending.read
+    if not read.ok:
+        st.error(t("update.rejected", lang, file=md_escape(pending.name),
+                   total=number(read.total_errors)), icon=":material/error:")
+        # At most 50 rows: a static table wraps the long "how to fix" texts.
+        st.table(importing.issue_table(read.errors, lang), hide_index=True)
+        if read.total_errors > len(read.errors):
+            st.caption(t("update.more_errors", lang, shown=len(read.errors),
+                         total=number(read.total_errors)))
+        return
+    if read.warnings:
+        st.warning(t("update.warnings", lang, n=number(read.total_warnings)),
+                   icon=":material/warning:")
+        st.table(importing.issue_table(read.warnings, lang), hide_index=True)
+    if st.session_state.pop(STALE, False):
+        st.warning(t("update.stale_preview", lang), icon=":material/refresh:")
+    show_preview(pending)
+    if pending.changes == 0:
+        st.info(t("update.nothing_to_do", lang), icon=":material/info:")
+        return
+    buttons = st.container(horizontal=True)
+    if buttons.button(t("update.confirm", lang, n=number(pending.changes)), type="primary",
+                      icon=":material/save:", key="update_confirm"):
+        commit(pending, planner)
+    if buttons.button(t("update.cancel", lang), key="update_cancel"):
+        clear_upload()
+
+
+def show_preview(pending: importing.Pending) -> None:
+    preview = pending.preview
+    st.subheader(t("update.preview_heading", lang, file=md_escape(pending.name)))
+    columns = st.columns(4 if pending.replace else 3)
+    counts = [("added", preview.added), ("changed", preview.changed),
+              ("unchanged", preview.unchanged)] + ([("removed", preview.removed)]
+                                                    if pending.replace else [])
+    for column, (key, count) in zip(columns, counts, strict=True):
+        column.metric(t(f"update.count.{key}", lang), number(count))
+    tables = importing.change_tables(plan, preview, lang, pending.read.frame)
+    for key, count in (("added", preview.added), ("changed", preview.changed),
+                       ("removed", preview.removed)):
+        if not count:
+            continue
+        st.markdown(f"**{t(f'update.table.{key}', lang, n=number(count))}**")
+        table_view(tables[key])
+        if count > len(tables[key]):
+            st.caption(t("update.first_rows", lang, shown=number(len(tables[key])),
+                         total=number(count)))
+
+
+def commit(pending: importing.Pending, planner: auth.Planner) -> None:
+    if importing.version(db) != pending.version:
+        # Someone imported since the preview: show the preview of the database as it is now.
+        st.session_state.pop(PENDING, None)
+        st.session_state[STALE] = True
+        st.rerun()
+    bar = st.progress(0.0, text=t("update.step.writing", lang))
+    try:
+        done = importing.commit(pending, db, plan, planner.name,
+                                step=lambda f, key: bar.progress(f, text=t(key, lang)))
+    except store.StoreError as error:
+        bar.empty()
+        st.error(md_escape(str(error)), icon=":material/error:")
+        return
+    result = done.result
+    set_flash(done, t("update.done", lang, id=done.import_id, file=md_escape(pending.name),
+                      added=number(result.added), changed=number(result.changed),
+                      unchanged=number(result.unchanged), removed=number(result.removed)))
+    clear_upload()
+
+
+def clear_upload() -> None:
+    """Forget the checked file and empty the uploader (a new key gives a new, empty widget)."""
+    st.session_state.pop(PENDING, None)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+    st.rerun()
+
+
+def history_section(planner: auth.Planner) -> None:
+    st.header(t("update.history_heading", lang))
+    history = data.query("history")
+    recent = history[history["kind"] != "build"].head(HISTORY_ROWS)
+    if recent.empty:
+        st.caption(t("update.no_history", lang))
+    for row in recent.itertuples(index=False):
+        history_row(row, planner)
+    with st.expander(t("update.history_all", lang)):
+        st.dataframe(importing.history_table(history, lang), hide_index=True, width="stretch")
+
+
+def history_row(row: object, planner: auth.Planner) -> None:
+    text, action = st.columns([5, 1], vertical_alignment="center")
+    text.markdown(t("update.history_line", lang, id=row.id, time=f"{row.imported_at:%Y-%m-%d %H:%M}",
+                    user=md_escape(row.user_name), file=md_escape(row.file_name),
+                    added=number(row.added), changed=number(row.changed),
+                    removed=number(row.removed)))
+    if row.kind == "undo":
+        action.caption(t("update.is_undo", lang, id=int(row.undo_of)))
+    elif not pd.isna(row.undone_by):
+        action.caption(t("update.undone_by", lang, id=int(row.undone_by)))
+    elif action.button(t("update.undo", lang), key=f"undo_{row.id}", icon=":material/undo:"):
+        st.session_state[UNDO] = int(row.id)
+    if st.session_state.get(UNDO) == row.id and row.kind != "undo" and pd.isna(row.undone_by):
+        confirm_undo(int(row.id), row.file_name, planner)
+
+
+def confirm_undo(import_id: int, file_name: str, planner: auth.Planner) -> None:
+    later = importing.conflicts(db, import_id)
+    with st.container(border=True):
+        if later:
+            ids = ", ".join(str(i) for i in later)
+            st.error(t("update.undo_conflict", lang, id=import_id, later=ids),
+                     icon=":material/block:")
+        else:
+            st.warning(t("update.undo_confirm", lang, id=import_id, file=md_escape(file_name)),
+                       icon=":material/undo:")
+        buttons = st.container(horizontal=True)
+        label = "update.undo_force" if later else "update.undo_yes"
+        if buttons.button(t(label, lang), type="primary", key=f"undo_yes_{import_id}"):
+            run_undo(import_id, planner, force=bool(later))
+        if buttons.button(t("update.cancel", lang), key=f"undo_no_{import_id}"):
+            st.session_state.pop(UNDO, None)
+            st.rerun()
+
+
+def run_undo(import_id: int, planner: auth.Planner, force: bool) -> None:
+    try:
+        done = importing.undo(db, plan, import_id, planner.name, force=force)
+    except store.StoreError as error:
+        st.error(md_escape(str(error)), icon=":material/error:")
+        return
+    st.session_state.pop(UNDO, None)
+    set_flash(done, t("update.undone", lang, id=import_id, undo_id=done.import_id))
+    st.rerun()
+
+
+def download_section() -> None:
+    st.header(t("update.download_heading", lang))
+    ids = list(labels)
+    chosen = st.selectbox(t("indicator.choose", lang), ids, format_func=labels.get,
+                          index=ids.index(state.choice("id", ids, ids[0])), key="update_download_id")
+    state.set_param("id", chosen)
+    frame = data.query("all_observations", chosen)
+    units = {chosen: plan.indicator(chosen).unit}
+    if frame is None or frame.empty:
+        st.caption(t("indicator.no_data", lang))
+        return
+    left, right = st.columns(2)
+    left.download_button(t("update.download_csv", lang, n=number(len(frame))),
+                         canonical.to_csv(frame, units), file_name=f"{chosen}.csv",
+                         mime="text/csv", icon=":material/download:", key="download_csv")
+    right.download_button(t("update.download_xlsx", lang),
+                          lambda: xlsx_export.to_xlsx(frame, units, sheet=chosen),
+                          file_name=f"{chosen}.xlsx", icon=":material/download:",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key="download_xlsx")
+    st.caption(t("update.download_note", lang))
+
+
+planner = auth.gate(lang)
+if planner is not None:
+    upload_section(planner)
+    history_section(planner)
+download_section()

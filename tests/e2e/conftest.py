@@ -1,0 +1,218 @@
+"""Browser fixtures: the real app served by `streamlit run` and driven in headless Debian Chromium."""
+
+from __future__ import annotations
+
+import ast
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from indicators.build import build
+from indicators.model import load_model
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path("/tmp/e2e-shots")
+# Debian's Chromium as Playwright needs it here (field-notes.md); never `playwright install`.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# An exception, an st.error box, or Streamlit's "Page not found" dialog.
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
+VIEWPORT = {"width": 1280, "height": 1600}
+START_TIMEOUT_S = 60
+# Generous: two cores shared with the Streamlit server and the rest of the suite.
+READY_TIMEOUT_MS = 60_000
+expect.set_options(timeout=READY_TIMEOUT_MS)
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """One entry of dashboard.PAGES; the default page is served at the app's root."""
+
+    file: str
+    url_path: str
+    title_key: str
+    default: bool = False
+
+    @property
+    def path(self) -> str:
+        return "" if self.default else self.url_path
+
+
+def app_pages() -> list[AppPage]:
+    """dashboard.PAGES read from the source, so new pages are tested without running Streamlit."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text("utf-8"))
+    entries = next(ast.literal_eval(node.value) for node in ast.walk(tree)
+                   if isinstance(node, ast.Assign) and len(node.targets) == 1
+                   and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "PAGES")
+    default = _default_url(tree) or entries[0][1]
+    return [AppPage(*entry[:3], default=entry[1] == default) for entry in entries]
+
+
+def _default_url(tree: ast.Module) -> str | None:
+    """The X in `st.Page(..., default=(url == "X"))`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "default" and isinstance(node.value, ast.Compare):
+            constants = [c for c in node.value.comparators if isinstance(c, ast.Constant)]
+            if constants:
+                return str(constants[0].value)
+    return None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test asking for `app_page` runs once per registered page."""
+    if "app_page" in metafunc.fixturenames:
+        pages = app_pages()
+        metafunc.parametrize("app_page", pages, ids=[p.url_path for p in pages])
+
+
+def _missing(what: str) -> None:
+    """CI must run the browser tests; a laptop without Chromium may skip them, saying why."""
+    message = f"{what} is missing; run `make install` (it installs Debian chromium and axe-core)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("e2e") / "dashboard.duckdb"
+    report = build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", db)
+    assert report.ok, report.problems
+    return db
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db: Path) -> Iterator[str]:
+    """One `streamlit run dashboard.py` for the whole session, on a free port."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = e2e_db.parent / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "DASHBOARD_DB": str(e2e_db)})
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start on {url}:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the session; each test gets its own context (its own Streamlit session)."""
+    if not CHROMIUM.exists():
+        _missing(str(CHROMIUM))
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE.exists():
+        _missing(str(AXE))
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def shots_dir() -> Path:
+    """Screenshots and axe reports of the last run, outside the repo."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+class AppTab:
+    """A browser tab on the app: open a page, wait for Streamlit to finish, take a screenshot."""
+
+    def __init__(self, page: Page, app_url: str) -> None:
+        self.page = page
+        self.app_url = app_url
+
+    def url(self, url_path: str = "", **params: str) -> str:
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{self.app_url}/{url_path}{query}"
+
+    def open(self, url_path: str = "", **params: str) -> Page:
+        """Open a page (url path from dashboard.PAGES) and wait until it has rendered."""
+        self.page.goto(self.url(url_path, **params))
+        self.wait_ready()
+        return self.page
+
+    def wait_ready(self) -> None:
+        """Wait until Streamlit has finished the script run and every element has rendered."""
+        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                                    state="attached")
+        # Elements stream in after the run ends: skeletons stand in until their data has arrived.
+        self.page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')")
+        # Every chart container must hold a drawn Plotly figure.
+        self.page.wait_for_function("""() => {
+            const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+            return [...boxes].every(box => box.querySelector('.js-plotly-plot .main-svg'));
+        }""")
+
+    def errors(self) -> list[str]:
+        """The text of every error the page shows."""
+        return self.page.locator(ERRORS).all_inner_texts()
+
+    def screenshot(self, name: str) -> Path:
+        """Save a whole-page screenshot outside the repo, for people to look at after a run."""
+        # Streamlit scrolls an inner container, so `full_page` sees one viewport: grow the
+        # viewport to the content for the shot instead.
+        height = self.page.evaluate("""() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return main ? main.scrollHeight : document.body.scrollHeight; }""")
+        self.page.set_viewport_size({**VIEWPORT, "height": min(max(height, VIEWPORT["height"]), 8000)})
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        self.page.set_viewport_size(VIEWPORT)
+        return path
+
+
+@pytest.fixture
+def tab(browser: Browser, app_url: str) -> Iterator[AppTab]:
+    """A fresh tab in a new context, so no session state (e.g. the language) leaks between tests."""
+    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    yield AppTab(context.new_page(), app_url)
+    context.close()

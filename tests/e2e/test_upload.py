@@ -1,0 +1,144 @@
+"""The upload round trip in a real browser: log in, upload a planner's file, preview, save, see, undo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from indicators import canonical, store
+from indicators.access import hash_password
+from indicators.build import build
+from indicators.model import load_model
+from tests.e2e.conftest import (
+    READY_TIMEOUT_MS,
+    ROOT,
+    START_TIMEOUT_S,
+    VIEWPORT,
+    AppTab,
+    _free_port,
+    _healthy,
+)
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "riktig hest batteri"
+# What a planner's Norwegian Excel saves as "CSV": semicolons, decimal comma, Windows-1252.
+PLANNER_FILE = ("indikator;region;år;verdi;merknad\r\n"
+                "2B-04;32;2026M02;12,5;Ås kommune: foreløpig tall\r\n").encode("cp1252")
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    db: Path
+    data: Path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """`streamlit run` on a writable copy of data/, with a planner password in a temp secrets file
+    (never .streamlit/secrets.toml in the repo)."""
+    folder = tmp_path_factory.mktemp("upload")
+    shutil.copytree(ROOT / "data", folder / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    db = folder / "data" / "dashboard.duckdb"
+    assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data", db).ok
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'planner_password_scrypt = "{hash_password(PASSWORD)}"\n', "utf-8")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder / "streamlit.log"
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+               "--secrets.files", str(secrets)]
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    env.pop("DASHBOARD_DATA", None)
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start on {url}:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield Site(url, db, folder / "data")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def export(db: Path) -> str:
+    con = store.connect(db)
+    try:
+        frame = store.all_observations(con)
+    finally:
+        con.close()
+    units = {i.id: i.unit for i in load_model(ROOT / "config" / "goals.yaml").indicators}
+    return canonical.to_csv(frame, units)
+
+
+def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None:
+    before = export(site.db)
+    file_before = (site.data / "observations" / "2B-04.csv").read_bytes()
+    upload = tmp_path / "Ledighet februar 2026.csv"
+    upload.write_bytes(PLANNER_FILE)
+    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    tab = AppTab(context.new_page(), site.url)
+    page = tab.page
+    try:
+        # The first visit to a fresh server must be the default page: the first session that
+        # opens another page gets a spurious "Page not found" modal (streamlit/streamlit#9992).
+        tab.open()
+        tab.open("oppdater")
+        page.get_by_label("Navnet ditt").fill("Kari Nordmann")
+        page.get_by_label("Planleggerpassord").fill(PASSWORD)
+        page.get_by_role("button", name="Logg inn").click()
+        page.get_by_text("Logget inn som Kari Nordmann").wait_for()
+
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+        page.get_by_text("Dette vil endres").wait_for()
+        tab.wait_ready()
+        tab.screenshot("upload-preview")
+        preview = page.inner_text('[data-testid="stMain"]')
+        assert "Ås kommune: foreløpig tall" in preview and "12,5" in preview
+        assert export(site.db) == before  # the preview wrote nothing
+
+        page.get_by_role("button", name="Lagre 1 endring(er)").click()
+        page.get_by_text("er lagret").wait_for()
+        tab.wait_ready()
+        tab.screenshot("upload-saved")
+        stored = (site.data / "observations" / "2B-04.csv").read_text("utf-8")
+        assert "2B-04,32,2026M02,12.5,percent,,Ås kommune: foreløpig tall," in stored
+
+        page.locator("a", has_text="Se 2B-04").click()
+        page.wait_for_url("**/indikator?id=2B-04*")
+        tab.wait_ready()
+        metric = page.locator('[data-testid="stMetric"]').first.inner_text()
+        assert "februar 2026" in metric and "12,5" in metric.replace("\u00a0", " ")
+
+        # Back through the navigation (a reload would start a new, logged-out session).
+        page.locator('[data-testid="stSidebarNav"] a', has_text="Oppdater data").click()
+        page.get_by_role("button", name="Angre").first.click()
+        page.get_by_role("button", name="Ja, angre").click()
+        page.get_by_text("er angret").wait_for()
+        tab.wait_ready()
+        tab.screenshot("upload-undone")
+        assert export(site.db) == before
+        assert (site.data / "observations" / "2B-04.csv").read_bytes() == file_before
+    finally:
+        context.close()

@@ -1,0 +1,67 @@
+"""Planner passwords (scrypt) and the OIDC allow-list in config/access.yaml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indicators.access import AccessError, hash_password, load_access, verify_password
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_hash_format_and_verification() -> None:
+    stored = hash_password("et langt passord", salt=bytes(16))
+    method, salt, key = stored.split("$")
+    assert method == "scrypt:16384:8:1" and salt == "00" * 16 and len(key) == 64
+    assert verify_password("et langt passord", stored)
+    assert not verify_password("et langt passorD", stored)
+    assert hash_password("et langt passord") != hash_password("et langt passord")  # fresh salt
+
+
+@pytest.mark.parametrize("stored", ["", "scrypt", "md5:1:1:1$00$00", "scrypt:x:8:1$00$00",
+                                    "scrypt:16384:8:1$zz$00", "scrypt:4194304:8:1$00$00",
+                                    "scrypt:16384:8:1$00$"])
+def test_a_malformed_or_too_costly_hash_never_lets_anyone_in(stored: str) -> None:
+    assert not verify_password("", stored)
+    assert not verify_password("x", stored)
+
+
+def test_hash_password_command_prints_the_secrets_line() -> None:
+    result = subprocess.run([sys.executable, "-m", "indicators", "hash-password"], cwd=ROOT,
+                            input="et langt passord\n", capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    name, _, value = result.stdout.strip().partition(" = ")
+    assert name == "planner_password_scrypt"
+    assert verify_password("et langt passord", value.strip('"'))
+    short = subprocess.run([sys.executable, "-m", "indicators", "hash-password"], cwd=ROOT,
+                           input="kort\n", capture_output=True, text=True, timeout=60)
+    assert short.returncode == 1 and "minst 10 tegn" in short.stderr
+
+
+def test_the_shipped_access_file_allows_nobody_yet() -> None:
+    access = load_access(ROOT / "config" / "access.yaml")
+    assert access.planners == frozenset() and not access.allows("noen@example.no")
+
+
+def test_allow_list_ignores_case_and_names_the_provider(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text("planners:\n  - Kari.Nordmann@Example.no\nprovider: microsoft\n", "utf-8")
+    access = load_access(path)
+    assert access.allows("kari.nordmann@example.no") and access.allows(" KARI.NORDMANN@EXAMPLE.NO")
+    assert not access.allows("ola@example.no") and not access.allows(None)
+    assert access.provider == "microsoft"
+    assert load_access(tmp_path / "missing.yaml").planners == frozenset()
+
+
+@pytest.mark.parametrize("text", ["planners: kari@example.no\n", "planners:\n  - kari\n",
+                                  "planner:\n  - kari@example.no\n", "provider: [1]\n"])
+def test_a_broken_access_file_is_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(AccessError):
+        load_access(path)

@@ -1,0 +1,200 @@
+"""The briefing deck, opened with python-pptx as PowerPoint would: slides, titles, native charts
+with the stored values, sources and the method's numbers in the notes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from pptx import Presentation
+from pptx.chart.plot import XyPlot
+from pptx.util import Inches
+
+from indicators import deck, export, store
+from indicators.assessment import assess_indicator
+from indicators.build import build
+from indicators.i18n import format_number
+from indicators.model import PlanModel, load_model
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("deck") / "dashboard.duckdb"
+    assert build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", path).ok
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = store.connect(db)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def deck_2b(model: PlanModel, con: duckdb.DuckDBPyConnection) -> Presentation:
+    return Presentation(io.BytesIO(deck.build_deck(model, con, goals=["2B"], today=TODAY)))
+
+
+def texts(slide: object) -> str:
+    """All text on a slide: text boxes, the title, table cells."""
+    parts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    # babel writes no-break spaces in numbers ("2,6 %"); compare with ordinary ones.
+    return "\n".join(parts).replace("\xa0", " ").replace("\u202f", " ")
+
+
+def chart_of(slide: object) -> object:
+    charts = [s.chart for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1
+    return charts[0]
+
+
+def stored(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str) -> list[float]:
+    frame = store.observations(con, indicator_id, [region])
+    return [float(v) for v in frame["value"] if v == v]
+
+
+def test_deck_is_16_9_with_title_goal_indicator_and_source_slides(deck_2b: Presentation) -> None:
+    assert (deck_2b.slide_width, deck_2b.slide_height) == (Inches(13.333), Inches(7.5))
+    titles = [s.shapes.title.text if s.shapes.title is not None else None for s in deck_2b.slides]
+    assert titles == [None, "Delmål 2B: Konkurransedyktig næringsliv",
+                      "2B-01 Bruttoprodukt per sysselsatt", "2B-02 Volumendring i bruttoprodukt",
+                      "2B-03 Sysselsatte etter arbeidssted", "2B-04 Registrerte helt ledige",
+                      "2B-05 Registrerte helt ledige (antall)", "2B-06 Befolkning", "Kilder"]
+
+
+def test_title_slide_quotes_the_vision_with_the_date(deck_2b: Presentation,
+                                                     model: PlanModel) -> None:
+    text = texts(deck_2b.slides[0])
+    assert "Næringsmål Akershus" in text and "Status for delmål 2B" in text
+    assert f"«{model.vision.nb}»" in text
+    assert "26. november 2026" in text and "Akershus fylkeskommune" in text
+
+
+def test_goal_slide_quotes_the_goal_with_status_and_counts(deck_2b: Presentation,
+                                                           model: PlanModel) -> None:
+    text = texts(deck_2b.slides[1])
+    assert f"«{model.goal('2B').text.nb}»" in text
+    assert "Begrenset fremgang — 6 indikatorer: 1 på rett spor" in text
+    for indicator_id in model.goal("2B").indicators:
+        assert indicator_id in text
+    assert "2,6 %" in text and "januar 2026" in text  # 2B-04's latest value in the table
+
+
+def test_indicator_chart_is_native_with_the_stored_values(deck_2b: Presentation,
+                                                          con: duckdb.DuckDBPyConnection) -> None:
+    chart = chart_of(deck_2b.slides[5])  # 2B-04, monthly
+    assert isinstance(chart.plots[0], XyPlot)  # a native XY chart, editable in PowerPoint
+    series = {s.name: s for s in chart.plots[0].series}
+    assert list(series)[:3] == ["Akershus", "Oslo", "Hele landet"]
+    assert list(series["Akershus"].values) == stored(con, "2B-04", "32")
+    assert list(series["Oslo"].values) == stored(con, "2B-04", "03")
+    assert len(series["Akershus"].values) == 181
+    assert "Mål 2030: 2,0\xa0% (forslag, ikke vedtatt)" in series  # the target as its own series
+
+
+def test_annual_indicator_chart_has_the_stored_values(deck_2b: Presentation,
+                                                      con: duckdb.DuckDBPyConnection) -> None:
+    chart = chart_of(deck_2b.slides[2])  # 2B-01, annual, old Akershus (02)
+    first = chart.plots[0].series[0]
+    assert first.name == "Akershus (fylkesinndeling før 2020)"
+    assert list(first.values) == stored(con, "2B-01", "02")
+
+
+def test_absolute_amounts_leave_out_the_whole_country(deck_2b: Presentation) -> None:
+    names = [s.name for s in chart_of(deck_2b.slides[6]).plots[0].series]  # 2B-05, count
+    assert names[:2] == ["Akershus", "Oslo"] and "Hele landet" not in names
+
+
+def test_indicator_slide_has_status_value_and_source_line(deck_2b: Presentation) -> None:
+    text = texts(deck_2b.slides[5])
+    assert "Forverring" in text and "2,6 %" in text
+    assert "Mål 2030: 2,0 % (forslag, ikke vedtatt)" in text
+    assert "Kilde: NAV · Sist oppdatert 26. november 2026 · Akershus fylkeskommune" in text
+
+
+def test_notes_hold_the_method_numbers(deck_2b: Presentation, model: PlanModel,
+                                       con: duckdb.DuckDBPyConnection) -> None:
+    notes = deck_2b.slides[5].notes_slide.notes_text_frame.text
+    a = assess_indicator(model.indicator("2B-04"), store.observations(con, "2B-04"))
+    assert f"Fremdriftsverdi: {format_number(a.progress_value, 'nb', 3)}" in notes
+    assert "Basisverdi (år):" in notes and "(2019)" in notes
+    assert notes.startswith("Fra 2019 til 2025 har verdien endret seg")
+
+
+def test_sources_slide_lists_every_source(deck_2b: Presentation) -> None:
+    text = texts(deck_2b.slides[-1])
+    assert "Kilde: SSB, tabell 11713" in text and "CC BY 4.0" in text
+    assert "Kilde: NAV" in text and "https://www.nav.no/statistikk" in text
+    assert "brukt i 2B-04, 2B-05" in text
+
+
+def test_every_goal_and_indicator_by_default(model: PlanModel,
+                                             con: duckdb.DuckDBPyConnection) -> None:
+    slides = Presentation(io.BytesIO(deck.build_deck(model, con))).slides
+    assert len(slides) == 2 + len(model.goals) + len(model.indicators)
+
+
+def test_an_indicator_without_data_says_so(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
+    prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2A-01"])))
+    slide = prs.slides[2]
+    assert slide.shapes.title.text == "2A-01 Nyetablerte foretak"
+    assert not any(s.has_chart for s in slide.shapes)
+    assert "Ingen data for denne indikatoren ennå." in texts(slide)
+
+
+def test_chosen_regions_and_english(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
+    prs = Presentation(io.BytesIO(deck.build_deck(
+        model, con, indicators=["2B-04"], regions=["3201"], lang="en")))
+    assert prs.slides[1].shapes.title.text == "Goal 2B: Competitive business sector"
+    names = [s.name for s in chart_of(prs.slides[2]).plots[0].series]
+    assert names[:2] == ["Akershus", "Bærum"]
+    assert "Source: NAV" in texts(prs.slides[2])
+
+
+def test_progress_is_reported_for_every_step(model: PlanModel,
+                                             con: duckdb.DuckDBPyConnection) -> None:
+    seen: list[tuple[int, int]] = []
+    deck.build_deck(model, con, goals=["1D"], progress=lambda d, t, _: seen.append((d, t)))
+    assert seen == [(n, 8) for n in range(1, 9)]
+
+
+def test_map_slide_is_a_picture(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
+    if not export.images_available():
+        pytest.skip("Chromium is missing")
+    prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2B-04"], maps=True)))
+    slide = prs.slides[3]
+    assert slide.shapes.title.text.startswith("2B-04 kommunene")
+    pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    assert len(pictures) == 1 and pictures[0].image.size[0] >= 2000
+
+
+def test_cli_writes_the_deck_for_one_goal(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "2B.pptx"
+    result = subprocess.run(
+        [sys.executable, "-m", "indicators", "export", "pptx", str(out), "--goal", "2B",
+         "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "[9/9] Kilder" in result.stderr
+    assert len(Presentation(str(out)).slides) == 9
+
+
+def test_cli_rejects_an_unknown_goal(db: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "indicators", "export", "pptx", str(tmp_path / "x.pptx"),
+         "--goal", "9X", "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and "9X" in result.stderr

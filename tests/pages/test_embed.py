@@ -1,0 +1,52 @@
+"""Innbygget diagram: the chart alone, chosen by the URL, with its source inside the figure."""
+
+from __future__ import annotations
+
+import json
+
+from tests.pages.conftest import all_text
+
+
+def figure(at) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1  # the chart, nothing else to look at
+    return json.loads(charts[0].proto.spec)
+
+
+def test_embed_shows_one_indicator_for_one_region(open_page) -> None:
+    at = open_page("pages/embed.py", indikator="2B-04", region="32")
+    spec = figure(at)
+    names = [trace["name"] for trace in spec["data"]]
+    assert names[0] == "Akershus" and "Oslo" not in names and "Hele landet" not in names
+    assert "Mål 2030: 2,0\xa0% (forslag, ikke vedtatt)" in names
+    assert "Registrerte helt ledige" in spec["layout"]["title"]["text"]
+    notes = json.dumps(spec["layout"]["annotations"], ensure_ascii=False)
+    assert "Kilde: NAV" in notes and "Akershus fylkeskommune" in notes
+    assert not at.title and not at.header and not at.selectbox  # no page chrome
+    assert "indikator?id=2B-04" in all_text(at)
+
+
+def test_embed_default_regions_and_several_regions(open_page) -> None:
+    names = [t["name"] for t in figure(open_page("pages/embed.py", indikator="2B-04"))["data"]]
+    assert names[:3] == ["Akershus", "Oslo", "Hele landet"]
+    names = [t["name"] for t in figure(open_page("pages/embed.py", indikator="2B-04",
+                                                 region="32,3201"))["data"]]
+    assert names[:2] == ["Akershus", "Bærum"]
+
+
+def test_embed_in_english(open_page) -> None:
+    spec = figure(open_page("pages/embed.py", indikator="2B-04", region="32", lang="en"))
+    assert "Registered fully unemployed" in spec["layout"]["title"]["text"]
+    assert "Source: NAV" in json.dumps(spec["layout"]["annotations"], ensure_ascii=False)
+
+
+def test_unknown_indicator_explains_the_url(open_page) -> None:
+    at = open_page("pages/embed.py", indikator="9Z-99")
+    assert not at.get("plotly_chart")
+    assert "?indikator=2B-04" in at.info[0].value
+
+
+def test_indicator_without_data(open_page) -> None:
+    at = open_page("pages/embed.py", indikator="2A-01")
+    assert not at.get("plotly_chart")
+    assert "Ingen data" in at.info[0].value

@@ -1,0 +1,158 @@
+"""Tilskudd as a reader sees it: the real 2024 figures, unknown amounts, the flow, the project list;
+and a generated five-year list of 2 500 grants, which must render correctly and quickly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators.build import build
+from indicators.i18n import format_number, format_value
+from indicators.model import load_model
+from tests.pages.conftest import ROOT, all_text
+
+SCHEMES = ["Forskning og innovasjon i bedrift", "Forregion", "Næringsutvikling og innovasjon"]
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_funding_page_shows_the_real_2024_figures(open_page) -> None:
+    at = open_page("pages/funding.py")
+    text = all_text(at)
+    for name in SCHEMES:
+        assert name in text
+    assert "20\xa0mill. kr" in text and "12\xa0mill. kr" in text and "1,4\xa0mill. kr" in text
+    assert ("I 2024 ble det innvilget 33,4\xa0mill. kr av 82,6\xa0mill. kr søkt, til 37 prosjekter "
+            "fra 96 søknader i 3 ordninger.") in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Innvilget"] == "33,4\xa0mill. kr" and metrics["Prosjekter"] == "37"
+    assert metrics["Tildelingsgrad (beløp)"] == "40,4\xa0%"
+    assert "Tildelingsgrad = innvilget beløp delt på søkt beløp." in text
+    # No amount per project is known in the briefing: "ukjent", never 0.
+    assert "ukjent" in text and "Viser 9 av 9 prosjekter. 9 av dem har ukjent beløp." in text
+    assert "regnes bare under sitt første (hoved)delmål" in text
+    kinds = [c["data"][0]["type"] for c in charts(at)]
+    assert kinds == ["bar", "bar", "sankey"]
+
+
+def test_the_flow_is_a_sankey_from_schemes_through_focus_areas_to_goals(open_page) -> None:
+    at = open_page("pages/funding.py")
+    sankey = charts(at)[-1]["data"][0]
+    labels = sankey["node"]["label"]
+    assert labels[:3] == SCHEMES
+    assert "Delmål 2A: Nyskaping og omstilling" in labels and "Ikke fordelt på satsingsområde" in labels
+    assert ("I 2024 er 9 prosjekter av 37 prosjekter plassert på et satsingsområde og ført videre "
+            "til delmål (2A: 5 prosjekter, 2B: 4 prosjekter); 28 prosjekter er ikke fordelt.") \
+        in all_text(at)
+    at.radio(key="funding_measure").set_value("amount").run()
+    assert "ingen beløp per prosjekt er kjent" in all_text(at)
+
+
+def test_search_and_filters_narrow_the_project_list(open_page) -> None:
+    at = open_page("pages/funding.py")
+    at.text_input(key="grant_search").input("madrasser").run()
+    text = all_text(at)
+    assert "Viser 1 av 9 prosjekter." in text and "Remadrass AS" in text
+    at.text_input(key="grant_search").input("").run()
+    at.multiselect(key="filter_municipality").select("3201").run()
+    assert "Viser 2 av 9 prosjekter." in all_text(at)
+
+
+def test_funding_page_in_english(open_page) -> None:
+    text = all_text(open_page("pages/funding.py", lang="en"))
+    assert "Business development and innovation" in text
+    assert "20\xa0NOK million" in text and "unknown" in text
+    assert "counted under its first (main) goal only" in text
+
+
+def test_overview_has_the_funding_summary_and_the_next_three_milestones(open_page) -> None:
+    text = all_text(open_page("pages/overview.py"))
+    assert "Tilskudd og neste milepæler" in text
+    assert "I 2024 ble det innvilget 33,4\xa0mill. kr av 82,6\xa0mill. kr søkt" in text
+    assert "Neste milepæler" in text and "Gjennomføre plan" in text
+
+
+# ---- five years, 500 grants a year, generated here (never in data/) ----------------------------
+
+YEARS = range(2020, 2025)
+PER_YEAR = 500
+
+
+def generated(model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    places = [r.code for r in model.municipalities()]
+    rows = []
+    for year in YEARS:
+        for i in range(PER_YEAR):
+            scheme = model.schemes[i % len(model.schemes)]
+            rows.append({
+                "year": year, "scheme_id": scheme.id, "recipient": f"Bedrift {year}-{i} AS",
+                "project": f"Prosjekt {i}", "municipality_code": places[i % len(places)],
+                "focus_area_id": scheme.focus_areas[i % len(scheme.focus_areas)],
+                # Every seventh amount is unknown: it must never be summed as 0.
+                "amount_nok_million": None if i % 7 == 0 else round(0.1 + (i % 40) / 10, 1),
+                "description": "Generert testprosjekt"})
+    grants = pd.DataFrame(rows)
+    sums = grants.groupby(["year", "scheme_id"]).agg(
+        granted_nok_million=("amount_nok_million", "sum"), projects=("recipient", "size"))
+    funding = sums.reset_index()
+    funding["granted_nok_million"] = funding["granted_nok_million"].round(1)
+    funding["applied_nok_million"] = (funding["granted_nok_million"] * 2.5).round(1)
+    funding["applications"] = funding["projects"] * 3
+    funding["note"], funding["source"] = "", "Testdata"
+    return funding, grants
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame, pd.DataFrame]:
+    root = tmp_path_factory.mktemp("big")
+    shutil.copytree(ROOT / "config", root / "config")
+    shutil.copytree(ROOT / "data", root / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    model = load_model(root / "config" / "goals.yaml")
+    funding, grants = generated(model)
+    funding.to_csv(root / "data" / "funding.csv", index=False)
+    grants.to_csv(root / "data" / "grants.csv", index=False)
+    report = build(model, root / "data", root / "big.duckdb")
+    assert report.ok, report.problems[:5]
+    return root / "big.duckdb", funding, grants
+
+
+def test_five_years_of_500_grants_render_correctly_and_quickly(big, monkeypatch) -> None:
+    db, funding, grants = big
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/funding.py")
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    assert not at.exception, [e.message for e in at.exception]
+    assert elapsed < 10, f"the page took {elapsed:.1f} s"
+    text = all_text(at)
+    latest = funding[funding["year"] == 2024]
+    granted = format_value(latest["granted_nok_million"].sum(), "nok_million", "nb")
+    assert {m.label: m.value for m in at.metric}["Innvilget"] == granted
+    total = format_number(len(grants), "nb", 0)
+    unknown = format_number(int(grants["amount_nok_million"].isna().sum()), "nb", 0)
+    assert f"Viser {total} av {total} prosjekter. {unknown} av dem har ukjent beløp." in text
+    assert "Innvilget per år" in text
+    # The year chart stacks every scheme over all five years.
+    per_year = [c for c in charts(at) if c["layout"].get("barmode") == "stack"][0]
+    assert [t["x"] for t in per_year["data"]][0] == [str(y) for y in YEARS]
+    # The focus areas count every 2024 grant, known amount or not.
+    focus = all_text(at)
+    assert "500 oppførte prosjekter" in focus
+
+    at.selectbox(key="funding_year").select("2022").run()
+    at.multiselect(key="filter_scheme").select("fib").run()
+    at.multiselect(key="filter_year").select(2022).run()
+    expected = len(grants[(grants["year"] == 2022) & (grants["scheme_id"] == "fib")])
+    assert f"Viser {expected} av {total} prosjekter." in all_text(at)
+    assert len(at.dataframe[-1].value) == expected

@@ -1,0 +1,67 @@
+"""Delmål page: the goal quoted, its status, and a card per indicator with value, trend and source."""
+
+from __future__ import annotations
+
+from tests.pages.conftest import all_text
+
+GOAL_2B = ("I Akershus skal vi ha et internasjonalt konkurransedyktig og bærekraftig næringsliv "
+           "med høy verdiskaping hvor det skapes nye arbeidsplasser.")
+
+
+def test_goal_2b_quotes_the_goal_and_shows_status_values_and_target(open_page) -> None:
+    at = open_page("pages/goal.py", goal="2B")
+    text = all_text(at)
+    assert at.title[0].value == "Delmål 2B: Konkurransedyktig næringsliv"
+    assert GOAL_2B in text
+    # Roll-up with counts per status, each status as shape + words.
+    assert "Begrenset fremgang</span> — 6 indikatorer: 1 på rett spor" in text
+    assert "▼</span> Forverring" in text  # 2B-04 unemployment rises
+    # NAV's January 2026 figure, Norwegian format, with its change and source.
+    assert "2,6\xa0%" in text and "Akershus, januar 2026" in text
+    assert "+0,1\xa0prosentpoeng fra desember 2025" in text
+    assert "Kilde: NAV · sist oppdatert 26. november 2026" in text
+    assert "Mål 2030: 2,0\xa0% (forslag, ikke vedtatt)" in text
+    assert "Akershus (fylkesinndeling før 2020), 2019" in text  # old county said plainly
+
+
+def test_goal_page_lists_its_plan_themes_and_links_to_indicators(open_page) -> None:
+    at = open_page("pages/goal.py", goal="2B")
+    text = all_text(at)
+    assert "[Områdeutvikling og vekstnav](plantema?lang=nb#omradeutvikling-vekstnav)" in text
+    assert "Grønt skifte" not in text  # a 2A theme only
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    assert links["Åpne 2B-04"] == "id=2B-04&lang=nb"
+
+
+def test_sparklines_are_static_with_a_text_alternative(open_page) -> None:
+    charts = open_page("pages/goal.py", goal="2B").get("plotly_chart")
+    assert len(charts) == 5  # 2B-06 has a single value: no line to draw
+    assert all('"staticPlot": true' in c.proto.config for c in charts)
+    alts = [c.proto.alt for c in charts]
+    assert "Liten linje som viser utviklingen for Akershus, januar 2011–januar 2026." in alts
+
+
+def test_indicators_without_data_say_what_is_missing_and_draw_no_chart(open_page) -> None:
+    at = open_page("pages/goal.py", goal="2A")
+    infos = [i.value for i in at.info]
+    assert len(infos) == 5  # every 2A indicator but 2A-05
+    assert any("Hentes fra SSB tabell 08316" in i and i.startswith("**Hva mangler:**")
+               for i in infos)
+    assert not at.get("plotly_chart")
+    assert "33,4\xa0mill. kr" in all_text(at)  # 2A-05: one known value, shown without a line
+
+
+def test_choosing_a_goal_puts_it_in_the_url(open_page) -> None:
+    at = open_page("pages/goal.py")
+    assert at.title[0].value.startswith("Delmål 1D")  # the first goal by default
+    at.radio(key="goal_choice").set_value("2A").run()
+    assert at.query_params["goal"] == "2A"
+    assert at.title[0].value == "Delmål 2A: Nyskaping og omstilling"
+
+
+def test_goal_page_in_english(open_page) -> None:
+    text = all_text(open_page("pages/goal.py", goal="2B", lang="en"))
+    assert "An internationally competitive, sustainable business sector" in text
+    assert "Deterioration" in text and "2.6%" in text and "January 2026" in text
+    assert "Target 2030: 2.0% (proposal, not adopted)" in text
+    assert "Source: NAV · last updated 26 November 2026" in text

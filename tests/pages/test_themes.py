@@ -1,0 +1,41 @@
+"""Plantema page: the seven proposed themes with their goals, indicators and roll-up status."""
+
+from __future__ import annotations
+
+from tests.pages.conftest import all_text
+
+THEMES = ["Omstilling og innovasjon", "Grønt skifte", "Digital transformasjon",
+          "Forholdet utdanning og arbeidsmarked", "Fremtidens kompetansebehov",
+          "Nyetableringer og vekstselskaper", "Områdeutvikling og vekstnav"]
+
+
+def test_all_seven_themes_with_intro(open_page) -> None:
+    at = open_page("pages/themes.py")
+    assert [h.value for h in at.header] == THEMES
+    text = all_text(at)
+    assert "2027–2040" in text and "**foreslått i planprogrammet**" in text
+
+
+def test_theme_shows_goals_status_and_indicator_values(open_page) -> None:
+    text = all_text(open_page("pages/themes.py"))
+    assert "[1D Utdanning og kvalifisering](delmal?goal=1D&lang=nb)" in text
+    assert ("Begrenset fremgang</span> — 6 indikatorer: 1 på rett spor, 1 begrenset fremgang, "
+            "3 forverring, 1 ikke nok data") in text  # Forholdet utdanning og arbeidsmarked
+    assert "[2B-04 Registrerte helt ledige](indikator?id=2B-04&lang=nb)" in text
+    assert "2,6\xa0%" in text and "januar\xa02026" in text
+    assert "Ingen indikator måler det grønne skiftet direkte ennå" in text  # a description
+
+
+def test_theme_without_data_says_so(open_page) -> None:
+    at = open_page("pages/themes.py")
+    infos = [i.value for i in at.info]
+    # Only Digital transformasjon (2A-06, 2A-03) has no indicator with data.
+    assert infos == ["Ingen av indikatorene i dette temaet har data ennå, så temaet kan ikke "
+                     "vurderes. Hver indikator sier hva som mangler og hvor tallene skal komme fra."]
+
+
+def test_themes_in_english(open_page) -> None:
+    at = open_page("pages/themes.py", lang="en")
+    assert "Green shift" in [h.value for h in at.header]
+    text = all_text(at)
+    assert "**proposed in the planning programme**" in text and "Not enough data" in text

@@ -1,0 +1,273 @@
+"""Oppdater data: closed without log-in set-up, a password or OIDC gate, and the upload round trip."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import canonical, store
+from indicators.access import hash_password
+from indicators.build import build
+from indicators.model import load_model
+from tests.pages.conftest import all_text
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "riktig hest batteri"
+HASH = hash_password(PASSWORD)
+EMAIL = "kari.nordmann@example.no"
+OIDC = {"auth": {"redirect_uri": "http://localhost:8613/oauth2callback", "cookie_secret": "x",
+                 "client_id": "x", "client_secret": "x",
+                 "server_metadata_url": "https://login.example.no/.well-known/openid-configuration"}}
+PLANNER_FILE = ("indikator;region;år;verdi;merknad\r\n2B-04;32;2026M02;2,4;Ås kommune\r\n"
+                "2B-04;32;2026M01;2,7;\r\n").encode("cp1252")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("update")
+    shutil.copytree(ROOT / "data", folder / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data",
+                 folder / "data" / "dashboard.duckdb").ok
+    (folder / "access.yaml").write_text(f"planners:\n  - {EMAIL.upper()}\n", "utf-8")
+    return folder
+
+
+@pytest.fixture
+def site(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of data/ with its database, and an allow-list naming one planner."""
+    shutil.copytree(template, tmp_path / "site")
+    site = tmp_path / "site"
+    monkeypatch.setenv("DASHBOARD_DB", str(site / "data" / "dashboard.duckdb"))
+    monkeypatch.setenv("DASHBOARD_ACCESS", str(site / "access.yaml"))
+    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
+    monkeypatch.setattr("ui.auth.WRONG_PASSWORD_DELAY_S", 0)
+    return site
+
+
+@pytest.fixture
+def open_update(site: Path) -> Callable[..., AppTest]:
+    def _open(secrets: dict, user: dict | None = None, **params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.secrets.update(secrets)
+        if user is not None:
+            at.user = user
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page("pages/update.py")
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+    return _open
+
+
+def export(site: Path) -> str:
+    con = store.connect(site / "data" / "dashboard.duckdb")
+    try:
+        frame = store.all_observations(con)
+    finally:
+        con.close()
+    units = {i.id: i.unit for i in load_model(ROOT / "config" / "goals.yaml").indicators}
+    return canonical.to_csv(frame, units)
+
+
+def next_import_id(site: Path) -> int:
+    con = store.connect(site / "data" / "dashboard.duckdb")
+    try:
+        return int(store.history(con)["id"].max()) + 1
+    finally:
+        con.close()
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def logged_in(open_update: Callable[..., AppTest], **params: str) -> AppTest:
+    return open_update(OIDC, {"is_logged_in": True, "email": EMAIL, "name": "Kari"}, **params)
+
+
+def upload(at: AppTest, data: bytes, name: str = "Ledighet februar.csv") -> AppTest:
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    return run(at)
+
+
+# ---- the gate ----------------------------------------------------------------------------------
+
+
+def test_without_log_in_set_up_the_page_explains_and_offers_no_upload(open_update) -> None:
+    at = open_update({"unrelated": "x"})  # secrets without [auth] or a planner password
+    assert not at.file_uploader
+    assert "Oppdatering er ikke slått på" in at.info[0].value
+    assert "python -m indicators hash-password" in all_text(at)
+    assert "config/access.yaml" in all_text(at)
+    assert len(at.get("download_button")) == 2  # reading (and downloading) stays open
+
+
+def test_password_gate(open_update) -> None:
+    at = open_update({"planner_password_scrypt": HASH})
+    assert not at.file_uploader and len(at.text_input) == 2
+    at.text_input[0].input("Kari Nordmann")
+    at.text_input[1].input("feil passord!")
+    at.button[0].click()
+    run(at)
+    assert "Feil passord" in at.error[0].value and not at.file_uploader
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click()
+    run(at)
+    assert at.file_uploader
+    assert "Logget inn som Kari Nordmann (planleggerpassord)" in all_text(at)
+    at.button(key="planner_logout").click()
+    run(at)
+    assert not at.file_uploader
+
+
+def test_password_needs_a_name_for_the_log(open_update) -> None:
+    at = open_update({"planner_password_scrypt": HASH})
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click()
+    run(at)
+    assert "Skriv navnet ditt" in at.error[0].value and not at.file_uploader
+
+
+def test_oidc_not_logged_in_offers_the_log_in_button(open_update) -> None:
+    at = open_update(OIDC, {"is_logged_in": False})
+    assert not at.file_uploader
+    assert [b.label for b in at.button] == ["Logg inn"]
+
+
+def test_oidc_logged_in_but_not_on_the_allow_list(open_update) -> None:
+    at = open_update(OIDC, {"is_logged_in": True, "email": "ola@example.no"})
+    assert not at.file_uploader
+    assert "ola@example.no" in at.error[0].value and "config/access.yaml" in at.error[0].value
+
+
+def test_oidc_planner_on_the_allow_list_can_upload(open_update) -> None:
+    at = logged_in(open_update)
+    assert at.file_uploader
+    assert f"Logget inn som {EMAIL}" in all_text(at)
+
+
+def test_no_user_text_is_rendered_as_html() -> None:
+    for path in ("pages/update.py", "ui/auth.py"):
+        assert "unsafe_allow_html" not in (ROOT / path).read_text("utf-8"), path
+
+
+# ---- upload, preview, confirm, undo -----------------------------------------------------------
+
+
+def test_upload_preview_confirm_show_and_undo(open_update, site: Path) -> None:
+    before = export(site)
+    file_before = (site / "data" / "observations" / "2B-04.csv").read_bytes()
+    n = next_import_id(site)
+    at = upload(logged_in(open_update), PLANNER_FILE)
+    assert [(m.label, m.value) for m in at.metric] == [("Nye rader", "1"), ("Endrede rader", "1"),
+                                                       ("Uendret", "0")]
+    added, changed = at.table[0].value, at.table[1].value
+    assert added.iloc[0].to_dict() == {"Indikator": "2B-04", "Region": "32 Akershus",
+                                       "Periode": "2026M02", "Serie": "", "Nå": "2,4",
+                                       "Merknad": "Ås kommune"}
+    assert (changed.iloc[0]["Før"], changed.iloc[0]["Nå"]) == ("2,6", "2,7")
+    assert export(site) == before  # the preview wrote nothing
+
+    at.button(key="update_confirm").click()
+    run(at)
+    assert f"Import {n} er lagret" in at.success[0].value
+    assert "Oppdaterte filen data/observations/2B-04.csv." in all_text(at)
+    assert at.file_uploader[0].value is None  # the uploader is emptied for the next file
+    assert f"**{n}** · " in all_text(at) and EMAIL in all_text(at)
+    stored = (site / "data" / "observations" / "2B-04.csv").read_text("utf-8")
+    assert "2B-04,32,2026M02,2.4,percent,,Ås kommune," in stored
+
+    # The Indikator page shows the new figure at once (queries are keyed on the file version).
+    at.query_params["id"] = "2B-04"
+    at.switch_page("pages/indicator.py")
+    run(at)
+    assert at.metric[0].value == "2,4\xa0%" and "februar 2026" in at.metric[0].label
+
+    at.switch_page("pages/update.py")
+    run(at)
+    at.button(key=f"undo_{n}").click()
+    run(at)
+    assert f"Angre import {n}" in at.warning[0].value
+    at.button(key=f"undo_yes_{n}").click()
+    run(at)
+    assert f"Import {n} er angret (angring {n + 1})." in at.success[0].value
+    assert export(site) == before
+    assert (site / "data" / "observations" / "2B-04.csv").read_bytes() == file_before
+
+
+def test_a_bad_file_shows_line_column_problem_and_fix_and_writes_nothing(open_update,
+                                                                          site: Path) -> None:
+    before = export(site)
+    bad = "indikator;region;år;verdi\n2B-04;32;2026M01;2,6\n2B-04;32;2026M02;12,5,1\n"
+    at = upload(logged_in(open_update), bad.encode("cp1252"), "feil.csv")
+    assert "Filen feil.csv ble ikke lest inn: 1 feil. Ingenting er endret." in at.error[0].value
+    table = at.table[0].value
+    assert list(table.columns) == ["Linje", "Kolonne", "Problem", "Slik retter du det"]
+    row = table.iloc[0]
+    assert (row["Linje"], row["Kolonne"]) == ("3", "verdi")
+    assert row["Problem"] == '"12,5,1" er ikke et tall'
+    assert row["Slik retter du det"].startswith("Bruk ett desimalkomma, f.eks. 12,5")
+    assert not [b for b in at.button if b.key == "update_confirm"]
+    assert export(site) == before
+
+
+def test_english_report(open_update) -> None:
+    at = upload(logged_in(open_update, lang="en"), b"indikator;region;aar\n2B-04;32;2026M02\n",
+                "x.csv")
+    table = at.table[0].value
+    assert list(table.columns) == ["Line", "Column", "Problem", "How to fix it"]
+    assert "The column value is missing" in table.iloc[0]["Problem"]
+
+
+def test_missing_indicator_fix_points_to_the_list_and_choosing_it_works(open_update) -> None:
+    at = upload(logged_in(open_update), b"region;periode;verdi\n32;2026M02;2,4\n", "nav.csv")
+    assert "Velg indikatoren i listen" in at.table[0].value.iloc[0]["Slik retter du det"]
+    at.selectbox(key="update_indicator").set_value("2B-04")
+    run(at)
+    assert [m.value for m in at.metric] == ["1", "0", "0"]
+
+
+def test_a_file_with_nothing_new_cannot_be_saved(open_update, site: Path) -> None:
+    same = (site / "data" / "observations" / "2B-06.csv").read_bytes()
+    at = upload(logged_in(open_update), same, "2B-06.csv")
+    assert "ingen endringer" in at.info[0].value
+    assert not [b for b in at.button if b.key == "update_confirm"]
+
+
+def test_undo_refuses_on_later_work_unless_forced(open_update, site: Path) -> None:
+    db = site / "data" / "dashboard.duckdb"
+    at = logged_in(open_update)
+    n = next_import_id(site)
+    for value in ("2,4", "2,2"):
+        upload(at, PLANNER_FILE.replace(b"2,4", value.encode()), f"nav-{value}.csv")
+        at.button(key="update_confirm").click()
+        run(at)
+    at.button(key=f"undo_{n}").click()
+    run(at)
+    assert f"senere import {n + 1}" in at.error[0].value
+    at.button(key=f"undo_yes_{n}").click()  # now labelled "Tving angring"
+    run(at)
+    assert f"Import {n} er angret" in at.success[0].value
+    con = store.connect(db)
+    try:
+        assert store.history(con).iloc[0]["kind"] == "undo"
+    finally:
+        con.close()
+
+
+def test_a_jump_from_the_stored_figure_is_shown_as_a_warning_and_can_still_be_saved(
+        open_update) -> None:
+    at = upload(logged_in(open_update), b"indikator;region;\xe5r;verdi\n2B-04;32;2026M02;12,5\n",
+                "jump.csv")
+    assert "1 advarsel(er)" in at.warning[0].value
+    warning = at.table[0].value.iloc[0]
+    assert warning["Linje"] == "2" and "avviker 381 % fra forrige periode 2026M01" in warning["Problem"]
+    assert [b for b in at.button if b.key == "update_confirm"]
