@@ -72,6 +72,7 @@ class Deck:
             shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), \
                 WIDTH - 2 * MARGIN, Inches(0.9)
             _text(shape.text_frame, title, 28, bold=True, colour=BLUE)
+            shape.text_frame.margin_left = shape.text_frame.margin_right = 0
             shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
             shape.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
         self._footer(slide)
@@ -170,13 +171,13 @@ def goal_slide(deck: Deck, goal: Goal, group: object, rows: list[dict],
     slide = deck.slide(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
     quote = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(1.2))
     _text(quote, f"«{goal.text.get(lang)}»", 22, italic=True)
-    line = _box(slide, MARGIN, Inches(2.6), WIDTH - 2 * MARGIN, Inches(0.5))
+    line = _box(slide, MARGIN, Inches(2.55), WIDTH - 2 * MARGIN, Inches(0.8))
     paragraph = line.paragraphs[0]
     _status_runs(paragraph, group.rollup.status, lang, 18)
     run = paragraph.add_run()
     run.text = " — " + _counts(group.rollup, lang)
     _font(run.font, 16, colour=TEXT)
-    _indicator_table(slide, rows, assessments, lang, top=Inches(3.3))
+    _indicator_table(slide, rows, assessments, lang, top=Inches(3.5))
 
 
 def _counts(rollup: object, lang: str) -> str:
@@ -184,8 +185,8 @@ def _counts(rollup: object, lang: str) -> str:
     return t("rollup.counts", lang, n=sum(rollup.counts.values()), parts=", ".join(parts))
 
 
-TABLE_COLUMNS = (("col.indicator", 5.6), ("col.value", 1.7), ("col.period", 1.9),
-                 ("col.status", 3.1))
+TABLE_COLUMNS = (("col.indicator", 4.8), ("col.value", 1.9), ("col.period", 1.8),
+                 ("col.status", 3.833))
 
 
 def _indicator_table(slide: object, rows: list[dict], assessments: dict[str, Assessment],
@@ -229,16 +230,22 @@ def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
     indicator = data.indicator
     slide = deck.slide(f"{indicator.id} {indicator.name.get(lang)}")
     trend = export.trend_rows(model, data, lang, _regions(indicator, regions))
-    has_points = bool(trend.frame["value"].notna().any())
-    if has_points:
+    points = int(trend.frame["value"].notna().sum())
+    if points == 0:
+        _no_data(slide, data, lang)
+    else:
         sub = _box(slide, MARGIN, Inches(1.2), Inches(8.4), Inches(0.4))
         subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(),
                                            _span(trend, lang)) if p)
         _text(sub, subtitle, 14, colour=MUTED)
-        native_chart(slide, trend, data, lang, CHART_BOX)
+        if points > 1:
+            native_chart(slide, trend, data, lang, CHART_BOX)
+        else:  # one number is not a trend: say so instead of drawing a lone dot
+            note = _box(slide, MARGIN, Inches(2.2), Inches(8.0), Inches(3.5))
+            _text(note, t("deck.single_value", lang), 18, colour=MUTED)
+            _add_paragraph(note, f"{t('indicator.definition', lang)}: "
+                                 f"{indicator.definition.get(lang)}", 14, space_before=18)
         _panel(slide, model, data, lang)
-    else:
-        _no_data(slide, data, lang)
     _source_line(slide, data, lang)
     _notes(slide, data, lang)
 
@@ -489,6 +496,8 @@ def _set_language(chart: object, lang: str) -> None:
 
 # ---- pictures: what a native chart cannot show ---------------------------------------------------
 
+MAP_SIZE = (760, 560)
+
 
 def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
     """The municipalities in the latest period as a picture of the page's map (False: no map)."""
@@ -504,8 +513,10 @@ def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
               period=format_period(period, lang))
     fig = charts.choropleth(rows, names, indicator.unit,
                             views.chart_text(indicator, data.summary, "", lang, title=title), lang)
-    png = export.to_png(fig, "16:9")
-    slide = deck.slide(f"{indicator.id} {t('deck.map_title', lang, period=format_period(period, lang))}")
+    # The map's own proportions and pixel size, so its labels print at a readable size.
+    png = export.to_png(fig, size=MAP_SIZE)
+    slide = deck.slide(t("deck.map_title", lang, id=indicator.id, name=indicator.name.get(lang),
+                         period=format_period(period, lang)))
     picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Inches(1.3), height=Inches(5.25))
     picture.name = title
     summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
@@ -513,7 +524,7 @@ def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
     picture._element.nvPicPr.cNvPr.set("descr", summary)
     side = _box(slide, MARGIN + picture.width + Inches(0.3), Inches(1.5),
                 WIDTH - 2 * MARGIN - picture.width - Inches(0.3), Inches(4.5))
-    _text(side, summary, 14)
+    _text(side, summary, 16)
     slide.notes_slide.notes_text_frame.text = summary
     return True
 

@@ -146,9 +146,11 @@ def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> 
             raise ExportUnavailable(f"Image export failed: {again}") from again
 
 
-def to_png(fig: go.Figure, preset: str = "16:9", scale: float = SCALE) -> bytes:
-    """The figure as a PNG at a preset size ("16:9" or "square"), drawn at `scale`."""
-    width, height = PRESETS[preset]
+def to_png(fig: go.Figure, preset: str = "16:9", scale: float = SCALE,
+           size: tuple[int, int] | None = None) -> bytes:
+    """The figure as a PNG at a preset size ("16:9" or "square"), or at `size` (CSS pixels),
+    drawn at `scale`."""
+    width, height = size or PRESETS[preset]
     return _render(fig, "png", width, height, scale)
 
 
@@ -167,8 +169,9 @@ def to_html(fig: go.Figure, title: str = "", lang: str = "nb") -> str:
     return page.replace("<html>", f'<html lang="{html.escape(lang)}">', 1)
 
 
-def sized(fig: go.Figure, width: int, height: int) -> go.Figure:
-    """A copy of the figure at a new size, with what base_layout pins in pixels kept in place.
+def sized(fig: go.Figure, width: int | None, height: int) -> go.Figure:
+    """A copy of the figure at a new size (width None: as wide as its container), with what
+    base_layout pins in pixels kept in place.
 
     base_layout places the title from the top, and the legend and source line from the bottom
     edge, in pixels; a fraction that was right at the page's height would drift at another.
@@ -177,7 +180,9 @@ def sized(fig: go.Figure, width: int, height: int) -> go.Figure:
     old = fig.layout.height or height
     margin = fig.layout.margin
     top, bottom = (margin.t or 0), (margin.b or 0)
-    out.update_layout(width=width, height=height, autosize=False)
+    out.update_layout(height=height)
+    if width is not None:
+        out.update_layout(width=width, autosize=False)
     title = out.layout.title
     if title.yref == "container" and title.y is not None:
         title.y = 1 - (1 - title.y) * old / height

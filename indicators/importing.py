@@ -245,4 +245,4 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-KINDS = ("app", "file", "build", "undo")
+KINDS = ("app", "file", "build", "undo", "ssb")

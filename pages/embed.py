@@ -1,7 +1,8 @@
 """Innbygget diagram: one indicator's trend chart alone, for iframes (/embed?indikator=2B-04&region=32).
 
 The URL is the contract with the pages that embed it: `indikator` (id), `region` (one code or
-several, comma-separated; default the indicator's own area, Oslo and Norway) and `lang`.
+several, comma-separated; default the indicator's own area, Oslo and Norway), `hoyde` (the
+figure's height in pixels, 360–1200; default its own, 500) and `lang`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from ui import data, state
 # Streamlit still draws an (empty) sidebar and its toggle when navigation is hidden; an iframe
 # on the county's pages has no room for either.
 st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
-        "[data-testid='stExpandSidebarButton'] {display: none;}</style>")
+        "[data-testid='stExpandSidebarButton'] {display: none;}"
+        "[data-testid='stMainBlockContainer'] {padding-top: 0.5rem; padding-bottom: 0.5rem;}"
+        "</style>")
+
+MIN_HEIGHT, MAX_HEIGHT = 360, 1200  # below 360 px the plot area under title and legend vanishes
 
 lang = state.lang()
 plan = data.model()
@@ -42,6 +47,9 @@ if trend.frame["value"].notna().sum() == 0:
 fig = export.trend_figure(plan, chosen, lang, regions)
 # Iframes are narrow: a legend in two columns stays inside the band reserved under the axis.
 fig.update_layout(legend={"entrywidth": 0.5, "entrywidthmode": "fraction"})
+height = state.param("hoyde") or ""
+if height.isdigit() and MIN_HEIGHT <= int(height) <= MAX_HEIGHT:
+    fig = export.sized(fig, None, int(height))
 summary = views.trend_summary(plan, indicator, trend, lang)
 st.plotly_chart(fig, key="embed", config={"displaylogo": False}, alt=summary, theme=None)
 # A way from the embedding page to the whole story, in a new tab (not inside the iframe).

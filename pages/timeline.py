@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from indicators import charts
@@ -12,16 +11,7 @@ from indicators import timeline as tl
 from indicators.charts import ChartText
 from indicators.i18n import format_date, t
 from ui import data, state
-from ui.widgets import STATIC_TABLE_ROWS, chart_card, md_escape, table_view
-
-
-def plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """st.table reads cells as markdown: keep "16. januar 2025" from becoming list item 16."""
-    if len(frame) > STATIC_TABLE_ROWS:  # a long table is a grid, which shows text as it is
-        return frame
-    return frame.apply(lambda column: column.astype(str).str.replace(
-        r"^(\d+)\. ", r"\1\\. ", regex=True))
-
+from ui.widgets import chart_card, md_escape, table_view
 
 lang = state.lang()
 plan = data.model()
@@ -44,7 +34,7 @@ first, last = st.select_slider(t("timeline.zoom", lang), span, value=(first, las
 state.set_param("zoom", None if (first, last) == (span[0], span[-1]) else f"{first}-{last}")
 
 shown = [i for i in items if i.start.year <= last and i.last_day.year >= first]
-listing = plain_cells(tl.list_rows(items, today, lang))
+listing = tl.list_rows(items, today, lang)
 chart_card(charts.gantt(tl.gantt_frame(shown, today, lang), today, ChartText(
     t("timeline.chart_title", lang), t("timeline.chart_subtitle", lang, first=first, last=last),
     t("timeline.source_line", lang, today=format_date(today, lang))), lang,
@@ -67,4 +57,4 @@ action_table = tl.action_rows(items, lang)
 if action_table.empty:
     st.info(t("actions.none", lang), icon=":material/info:")
 else:
-    table_view(plain_cells(action_table))
+    table_view(action_table)

@@ -11,6 +11,7 @@ from indicators import canonical, importing, store, xlsx_export
 from indicators.i18n import format_number, t
 from indicators.ingest.reader import MAX_BYTES
 from ui import auth, data, state
+from ui.ssb_button import ssb_refresh_button
 from ui.widgets import md_escape, table_view
 
 PENDING, UNDO, FLASH, UPLOADS = "update_pending", "update_undo", "update_flash", "update_uploads"
@@ -254,5 +255,6 @@ def download_section() -> None:
 planner = auth.gate(lang)
 if planner is not None:
     upload_section(planner)
+    ssb_refresh_button(lang, planner)
     history_section(planner)
 download_section()

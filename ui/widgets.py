@@ -78,9 +78,18 @@ STATIC_TABLE_ROWS = 40  # st.table renders every row as HTML: fine when short, s
 def table_view(table: pd.DataFrame) -> None:
     """A plain HTML table (best for screen readers) when short, a scrolling grid when long."""
     if len(table) <= STATIC_TABLE_ROWS:
-        st.table(table, hide_index=True)
+        st.table(_plain_cells(table), hide_index=True)
     else:
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """st.table reads text cells as markdown: keep "16. januar 2025" from becoming list item 16."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].astype(str).str.replace(r"^(\d+)\. ", r"\1\\. ", regex=True)
+    return out
 
 
 def md_escape(text: str) -> str:

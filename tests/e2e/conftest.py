@@ -209,10 +209,25 @@ class AppTab:
         return path
 
 
-@pytest.fixture
-def tab(browser: Browser, app_url: str) -> Iterator[AppTab]:
-    """A fresh tab in a new context, so no session state (e.g. the language) leaks between tests."""
+def _new_tab(browser: Browser, app_url: str) -> AppTab:
     context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
     context.set_default_timeout(READY_TIMEOUT_MS)
-    yield AppTab(context.new_page(), app_url)
-    context.close()
+    return AppTab(context.new_page(), app_url)
+
+
+@pytest.fixture(scope="session")
+def warm_app(browser: Browser, app_url: str) -> str:
+    """Open the front page once: until a first run has registered the pages, Streamlit answers a
+    deep link (/indikator) with a "Page not found" dialog (streamlit/streamlit#9624)."""
+    warm = _new_tab(browser, app_url)
+    warm.open()
+    warm.page.context.close()
+    return app_url
+
+
+@pytest.fixture
+def tab(browser: Browser, warm_app: str) -> Iterator[AppTab]:
+    """A fresh tab in a new context, so no session state (e.g. the language) leaks between tests."""
+    fresh = _new_tab(browser, warm_app)
+    yield fresh
+    fresh.page.context.close()

@@ -115,7 +115,8 @@ def test_document_language_follows_the_reader(tab) -> None:
 FOCUSED = """() => {
     const e = document.activeElement;
     const style = getComputedStyle(e);
-    return {tag: e.tagName, testid: e.getAttribute("data-testid"), text: e.innerText.trim().slice(0, 60),
+    return {tag: e.tagName, testid: e.getAttribute("data-testid"),
+            text: (e.getAttribute("aria-label") || e.innerText).trim().slice(0, 60),
             in_main: Boolean(e.closest('[data-testid="stMain"]')),
             in_radio: Boolean(e.closest('[data-testid="stSidebar"] [role="radiogroup"]')),
             outline: style.outlineStyle, visible: e.getBoundingClientRect().width > 0};
@@ -134,12 +135,13 @@ def tab_until(page: Page, wanted: str, limit: int = 40) -> dict:
     raise AssertionError(f"no {wanted} after {limit} Tabs: {seen}")
 
 
-def test_keyboard_skip_link_and_focus_ring(tab) -> None:
-    """The first Tab offers a skip link in the reader's language; it moves focus to the page."""
-    page = tab.open("indikator")
+def test_keyboard_skip_link_focus_ring_and_no_trap(tab) -> None:
+    """First Tab: a skip link in the reader's language, to the page; then Tab reaches every part
+    of a full page (charts, tabs, the data grid) and comes back round (WCAG 2.4.1, 2.4.7, 2.1.2)."""
+    page = tab.open("indikator", id="2B-04")
     page.keyboard.press("Tab")
     first = page.evaluate(FOCUSED)
-    assert (first["testid"], first["text"]) == ("stSkipToContent", t("a11y.skip_to_main", "nb"))
+    assert (first["testid"], first["text"]) == ("stSkipToContent", t("a11y.skip_to_main", "nb")), first
     page.keyboard.press("Tab")
     nav = page.evaluate(FOCUSED)
     assert nav["testid"] == "stSidebarNavLink" and nav["outline"] != "none", nav
@@ -148,6 +150,12 @@ def test_keyboard_skip_link_and_focus_ring(tab) -> None:
     assert page.evaluate(FOCUSED)["testid"] == "stMain"
     control = tab_until(page, "visible")  # the next stop is the page's own first control
     assert control["in_main"], control
+    stops = [control]
+    while stops[-1]["testid"] != "stSkipToContent":
+        assert len(stops) < 200, f"focus never came back round: {stops[-5:]}"
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    assert sum(stop["in_main"] for stop in stops) >= 10, stops
 
 
 def test_keyboard_switches_language(tab) -> None:

@@ -178,9 +178,9 @@ def test_map_slide_is_a_picture(model: PlanModel, con: duckdb.DuckDBPyConnection
         pytest.skip("Chromium is missing")
     prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2B-04"], maps=True)))
     slide = prs.slides[3]
-    assert slide.shapes.title.text.startswith("2B-04 kommunene")
+    assert slide.shapes.title.text.startswith("2B-04 Registrerte helt ledige i kommunene, ")
     pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
-    assert len(pictures) == 1 and pictures[0].image.size[0] >= 2000
+    assert len(pictures) == 1 and pictures[0].image.size == (1520, 1120)  # 2× the map's own size
 
 
 def test_cli_writes_the_deck_for_one_goal(db: Path, tmp_path: Path) -> None:
@@ -198,3 +198,10 @@ def test_cli_rejects_an_unknown_goal(db: Path, tmp_path: Path) -> None:
         [sys.executable, "-m", "indicators", "export", "pptx", str(tmp_path / "x.pptx"),
          "--goal", "9X", "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2 and "9X" in result.stderr
+
+
+def test_a_single_value_is_not_drawn_as_a_chart(deck_2b: Presentation) -> None:
+    slide = deck_2b.slides[7]  # 2B-06: one quarter so far
+    assert not any(s.has_chart for s in slide.shapes)
+    text = texts(slide)
+    assert "Bare én verdi er lagt inn ennå." in text and "735 302" in text

@@ -50,3 +50,15 @@ def test_indicator_without_data(open_page) -> None:
     at = open_page("pages/embed.py", indikator="2A-01")
     assert not at.get("plotly_chart")
     assert "Ingen data" in at.info[0].value
+
+
+def test_embed_height_from_the_url_keeps_the_source_at_the_bottom(open_page) -> None:
+    spec = figure(open_page("pages/embed.py", indikator="2B-04", region="32", hoyde="440"))
+    layout = spec["layout"]
+    assert layout["height"] == 440
+    source = next(a for a in layout["annotations"] if a["text"].startswith("Kilde"))
+    plot = 440 - layout["margin"]["t"] - layout["margin"]["b"]
+    assert layout["margin"]["b"] + source["y"] * plot == 6  # 6 px above the bottom edge
+    # Out of range or not a number: the figure's own height.
+    assert figure(open_page("pages/embed.py", indikator="2B-04", hoyde="90"))["layout"][
+        "height"] == 500
