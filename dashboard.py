@@ -17,16 +17,16 @@ state.restore_sticky()
 lang = state.lang()
 
 PAGES = [  # (file, url path, title key, icon)
-    ("pages/overview.py", "oversikt", "nav.overview", ":material/dashboard:"),
-    ("pages/goal.py", "delmal", "nav.goal", ":material/flag:"),
-    ("pages/indicator.py", "indikator", "nav.indicator", ":material/show_chart:"),
-    ("pages/themes.py", "plantema", "nav.themes", ":material/category:"),
-    ("pages/catalogue.py", "katalog", "nav.catalogue", ":material/table_view:"),
-    ("pages/method.py", "metode", "nav.method", ":material/functions:"),
-    ("pages/funding.py", "tilskudd", "nav.funding", ":material/payments:"),
-    ("pages/timeline.py", "tidslinje", "nav.timeline", ":material/timeline:"),
-    ("pages/presentation.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
-    ("pages/update.py", "oppdater", "nav.update", ":material/upload_file:"),
+    ("pages/oversikt.py", "oversikt", "nav.overview", ":material/dashboard:"),
+    ("pages/delmal.py", "delmal", "nav.goal", ":material/flag:"),
+    ("pages/indikator.py", "indikator", "nav.indicator", ":material/show_chart:"),
+    ("pages/plantema.py", "plantema", "nav.themes", ":material/category:"),
+    ("pages/katalog.py", "katalog", "nav.catalogue", ":material/table_view:"),
+    ("pages/metode.py", "metode", "nav.method", ":material/functions:"),
+    ("pages/tilskudd.py", "tilskudd", "nav.funding", ":material/payments:"),
+    ("pages/tidslinje.py", "tidslinje", "nav.timeline", ":material/timeline:"),
+    ("pages/presentasjon.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
+    ("pages/oppdater.py", "oppdater", "nav.update", ":material/upload_file:"),
 ]
 
 pages = [

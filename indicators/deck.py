@@ -86,9 +86,8 @@ class Deck:
         band.line.fill.background()
         footer = t("deck.footer", self.lang, date=format_date(self.today, self.lang),
                    n=len(self.prs.slides))
-        box = slide.shapes.add_textbox(MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN,
-                                       Inches(0.3))
-        _text(box.text_frame, footer, 10, colour=MUTED)
+        box = _box(slide, MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN, Inches(0.3))
+        _text(box, footer, 10, colour=MUTED)
 
 
 # ---- text helpers -------------------------------------------------------------------------------
@@ -533,28 +532,31 @@ def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
 
 
 def sources_slide(deck: Deck, model: PlanModel, shown: list[export.IndicatorData]) -> None:
-    """Every source behind the deck's numbers, with its table, address, licence and date."""
+    """Every source behind the deck's numbers, with its table, address (a link), licence, date."""
     lang = deck.lang
     slide = deck.slide(t("deck.sources_title", lang))
     frame = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(5.2))
     frame.paragraphs[0].text = ""
-    first = True
-    for text, ids in _sources(shown, lang):
-        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
-        paragraph.space_before = Pt(0 if first else 6)
-        first = False
+    for index, ((text, url), ids) in enumerate(_sources(shown, lang).items()):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.space_before = Pt(0 if index == 0 else 10)
         run = paragraph.add_run()
         run.text = text
-        _font(run.font, 14, bold=True)
+        _font(run.font, 16, bold=True)
+        if url:
+            run = paragraph.add_run()
+            run.text = f" – {url}"
+            _font(run.font, 14, colour=BLUE)
+            run.hyperlink.address = url
         run = paragraph.add_run()
         run.text = f" — {t('deck.used_by', lang, ids=', '.join(ids))}"
-        _font(run.font, 12, colour=MUTED)
-    _add_paragraph(frame, t("deck.method_note", lang), 12, colour=MUTED, space_before=16)
+        _font(run.font, 14, colour=MUTED)
+    _add_paragraph(frame, t("deck.method_note", lang), 14, colour=MUTED, space_before=24)
 
 
-def _sources(shown: list[export.IndicatorData], lang: str) -> list[tuple[str, list[str]]]:
-    """`Kilde: SSB, tabell 11713 (CC BY 4.0, hentet 26. november 2026) – https://…` per source."""
-    found: dict[str, list[str]] = {}
+def _sources(shown: list[export.IndicatorData], lang: str) -> dict[tuple[str, str], list[str]]:
+    """(`Kilde: SSB, tabell 11713 (CC BY 4.0, hentet 26. november 2026)`, its address) → ids."""
+    found: dict[tuple[str, str], list[str]] = {}
     for data in shown:
         source = data.indicator.source
         text = views.source_text(data.indicator, lang)
@@ -562,10 +564,8 @@ def _sources(shown: list[export.IndicatorData], lang: str) -> list[tuple[str, li
             source.updated, lang)) if source.updated else None) if d]
         if details:
             text += f" ({', '.join(details)})"
-        if source.url:
-            text += f" – {source.url}"
-        found.setdefault(text, []).append(data.indicator.id)
-    return list(found.items())
+        found.setdefault((text, source.url or ""), []).append(data.indicator.id)
+    return found
 
 
 # ---- the whole deck -------------------------------------------------------------------------------

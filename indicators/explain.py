@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -43,7 +44,20 @@ def overlay(indicator: Indicator, frame: pd.DataFrame, a: Assessment, lang: str)
         labels=labels, mid_year=indicator.frequency in SUB_ANNUAL,
         base=(a.base_year, a.base_value) if a.base_year is not None else None,
         target=(target.year, target.value) if target else None, required=path,
-        projection=progress.projection(points, end_year) if points else None)
+        projection=_clipped(progress.projection(points, end_year), indicator) if points else None)
+
+
+def _clipped(p: progress.Projection | None, indicator: Indicator) -> progress.Projection | None:
+    """A projection kept inside what the indicator can take (a share never goes below 0 %)."""
+    if p is None:
+        return None
+    low, high = indicator.allowed_range()
+
+    def clip(values: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(min(max(v, low if low is not None else v), high if high is not None else v)
+                     for v in values)
+
+    return replace(p, values=clip(p.values), lower=clip(p.lower), upper=clip(p.upper))
 
 
 def calculation_rows(indicator: Indicator, a: Assessment, lang: str) -> pd.DataFrame:

@@ -73,7 +73,9 @@ def format_number(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) 
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Round first so that a value that rounds to zero is not shown as "-0,0".
     rounded = round(float(x), decimals) + 0.0
-    return format_decimal(rounded, format=pattern, locale=_locale(lang))
+    text = format_decimal(rounded, format=pattern, locale=_locale(lang))
+    # Norwegian typesetting writes a true minus sign (−), not a hyphen.
+    return text.replace("-", "\u2212") if lang_or_default(lang) == "nb" else text
 
 
 def format_percent(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:

@@ -9,7 +9,7 @@ from indicators.i18n import t
 
 # Pages known to draw charts when opened without parameters; any other page is still checked
 # for charts that fail to draw.
-MIN_CHARTS = {"indikator": 1}
+MIN_CHARTS = {"delmal": 1, "indikator": 1, "tilskudd": 1, "tidslinje": 1}
 
 pytestmark = pytest.mark.e2e
 
