@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
+from indicators import store
+from indicators.build import build
 from indicators.model import PlanModel, load_model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,3 +42,19 @@ def repo_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data",
                     ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built from the shipped config/ and data/, shared by the whole session (read-only)."""
+    path = tmp_path_factory.mktemp("db") / "dashboard.duckdb"
+    report = build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", path)
+    assert report.ok, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
+def con(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = store.connect(db)
+    yield connection
+    connection.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -18,26 +17,13 @@ from pptx.util import Inches
 
 from indicators import deck, export, store
 from indicators.assessment import assess_indicator
-from indicators.build import build
 from indicators.i18n import format_number
-from indicators.model import PlanModel, load_model
+from indicators.model import PlanModel
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("deck") / "dashboard.duckdb"
-    assert build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", path).ok
-    return path
-
-
-@pytest.fixture(scope="module")
-def con(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = store.connect(db)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

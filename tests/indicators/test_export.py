@@ -7,33 +7,19 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 from PIL import Image
 
-from indicators import export, store
-from indicators.build import build
-from indicators.model import PlanModel, load_model
+from indicators import export
+from indicators.model import PlanModel
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export") / "dashboard.duckdb"
-    assert build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", path).ok
-    return path
-
-
-@pytest.fixture(scope="module")
-def con(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = store.connect(db)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,24 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.build import build
-from indicators.model import load_model
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("db") / "dashboard.duckdb"
-    report = build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", db)
-    assert report.ok, report.problems
-    return db
-
-
 @pytest.fixture
-def open_page(shipped_db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+def open_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Open a page of the real app (through dashboard.py) with query parameters."""
-    monkeypatch.setenv("DASHBOARD_DB", str(shipped_db))
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
 
     def _open(page: str, **params: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
