@@ -85,7 +85,7 @@ def read_observations(source: Path | str | bytes, model: PlanModel, *, name: str
     digest = hashlib.sha256(raw).hexdigest()
     frame, dialect = empty_frame(), {}
     try:
-        table = _table(raw, file, issues)
+        table = raw_table(raw, file, issues)
         if table is not None:
             dialect = table.dialect
             prepared = _prepare(table, file, model, indicator, issues, lang, today)
@@ -100,8 +100,8 @@ def read_observations(source: Path | str | bytes, model: PlanModel, *, name: str
                       issues.total_warnings, dialect)
 
 
-def _table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
-    """The file's rows as text, whatever its format."""
+def raw_table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
+    """The file's non-empty rows as text, whatever its format (CSV dialect or xlsx)."""
     if len(raw) > MAX_BYTES:
         raise FileProblem("ingest.error.too_large", size_mb=round(len(raw) / 2**20),
                           limit_mb=MAX_BYTES // 2**20)

@@ -19,13 +19,12 @@ import numpy as np
 import pandas as pd
 
 from indicators.i18n import t
-from indicators.ingest.dialect import RawTable, read_csv_table
+from indicators.ingest.dialect import RawTable
+from indicators.ingest.reader import raw_table
 from indicators.ingest.rules import Collector, FileProblem, Issue
 from indicators.ingest.values import header_key, parse_values
-from indicators.ingest.xlsx import is_xlsx, read_xlsx_table
 from indicators.model import PlanModel
 
-MAX_BYTES = 50 * 1024 * 1024
 MILESTONE_KINDS = ("phase", "milestone", "decision", "deadline", "meeting", "review")
 MILESTONE_STATUSES = ("planned", "ongoing", "done", "delayed")
 FIRST_YEAR = 2000  # grant and scheme figures before this are a typo, not history we hold
@@ -142,7 +141,7 @@ def read_table_file(table: str, source: Path | str | bytes, model: PlanModel, *,
     issues = Collector(file)
     frame = _empty(spec)
     try:
-        texts, lines, names = _texts(spec, _raw_table(raw, file, issues), issues)
+        texts, lines, names = _texts(spec, raw_table(raw, file, issues), issues)
         if texts is not None:
             check = _Check(spec, model, issues, lines, names, today or date.today(), lang)
             frame = check.run(texts)
@@ -185,20 +184,6 @@ def table_for_file(path: Path | str) -> str | None:
     """The plan table a file is for, by its name (grants.csv, tilskudd-2025 is not: use --table)."""
     stem = re.sub(r"\.(csv|tsv|txt|xlsx|xlsm)$", "", Path(path).name, flags=re.I).lower()
     return stem if stem in SPECS else None
-
-
-def _raw_table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
-    if len(raw) > MAX_BYTES:
-        raise FileProblem("ingest.error.too_large", size_mb=round(len(raw) / 2**20),
-                          limit_mb=MAX_BYTES // 2**20)
-    if not raw.strip():
-        raise FileProblem("ingest.error.empty_file")
-    table = read_xlsx_table(raw) if is_xlsx(raw, file) else read_csv_table(raw, issues)
-    if table is not None:
-        filled = (table.data != "").any(axis=1).to_numpy()
-        table.data = table.data[filled].reset_index(drop=True)
-        table.lines = table.lines[filled]
-    return table
 
 
 def _texts(spec: Spec, table: RawTable | None, issues: Collector

@@ -10,15 +10,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from indicators.build import build
-from indicators.model import load_model
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -100,26 +98,20 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("e2e") / "dashboard.duckdb"
-    report = build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", db)
-    assert report.ok, report.problems
-    return db
-
-
-@pytest.fixture(scope="session")
-def app_url(e2e_db: Path) -> Iterator[str]:
-    """One `streamlit run dashboard.py` for the whole session, on a free port."""
+@contextmanager
+def running_app(db: Path, log_path: Path, extra_args: tuple[str, ...] = (),
+                env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free port against `db`, stopped afterwards; yields its URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = e2e_db.parent / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+               *extra_args]
+    environment = {**os.environ, **(env or {}), "DASHBOARD_DB": str(db)}
     with log_path.open("w") as log:
         server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "DASHBOARD_DB": str(e2e_db)})
+                                  env=environment)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not _healthy(url):
@@ -134,6 +126,13 @@ def app_url(e2e_db: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(db: Path) -> Iterator[str]:
+    """One app for the whole session, on the database built from the shipped files."""
+    with running_app(db, db.parent / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +17,9 @@ from indicators.model import load_model
 from tests.e2e.conftest import (
     READY_TIMEOUT_MS,
     ROOT,
-    START_TIMEOUT_S,
     VIEWPORT,
     AppTab,
-    _free_port,
-    _healthy,
+    running_app,
 )
 
 pytestmark = pytest.mark.e2e
@@ -54,31 +48,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data", db).ok
     secrets = folder / "secrets.toml"
     secrets.write_text(f'planner_password_scrypt = "{hash_password(PASSWORD)}"\n', "utf-8")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = folder / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-               "--secrets.files", str(secrets)]
-    env = {**os.environ, "DASHBOARD_DB": str(db)}
-    env.pop("DASHBOARD_DATA", None)
-    with log_path.open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start on {url}:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.3)
+    # The upload writes to its database and data folder, so it gets an app of its own.
+    with running_app(db, folder / "streamlit.log", ("--secrets.files", str(secrets)),
+                     {"DASHBOARD_DATA": str(folder / "data")}) as url:
         yield Site(url, db, folder / "data")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def export(db: Path) -> str:
