@@ -8,7 +8,7 @@ from indicators.i18n import t
 from ui import a11y, state
 
 # The chart-only page for iframes (/embed?indikator=…): reachable by URL, never listed.
-EMBED = ("pages/embed.py", "embed", "nav.embed", ":material/code:")
+EMBED = ("app_pages/embed.py", "embed", "nav.embed", ":material/code:")
 # Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
 bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswith("/" + EMBED[1])
 st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
@@ -17,16 +17,16 @@ state.restore_sticky()
 lang = state.lang()
 
 PAGES = [  # (file, url path, title key, icon)
-    ("pages/oversikt.py", "oversikt", "nav.overview", ":material/dashboard:"),
-    ("pages/delmal.py", "delmal", "nav.goal", ":material/flag:"),
-    ("pages/indikator.py", "indikator", "nav.indicator", ":material/show_chart:"),
-    ("pages/plantema.py", "plantema", "nav.themes", ":material/category:"),
-    ("pages/katalog.py", "katalog", "nav.catalogue", ":material/table_view:"),
-    ("pages/metode.py", "metode", "nav.method", ":material/functions:"),
-    ("pages/tilskudd.py", "tilskudd", "nav.funding", ":material/payments:"),
-    ("pages/tidslinje.py", "tidslinje", "nav.timeline", ":material/timeline:"),
-    ("pages/presentasjon.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
-    ("pages/oppdater.py", "oppdater", "nav.update", ":material/upload_file:"),
+    ("app_pages/oversikt.py", "oversikt", "nav.overview", ":material/dashboard:"),
+    ("app_pages/delmal.py", "delmal", "nav.goal", ":material/flag:"),
+    ("app_pages/indikator.py", "indikator", "nav.indicator", ":material/show_chart:"),
+    ("app_pages/plantema.py", "plantema", "nav.themes", ":material/category:"),
+    ("app_pages/katalog.py", "katalog", "nav.catalogue", ":material/table_view:"),
+    ("app_pages/metode.py", "metode", "nav.method", ":material/functions:"),
+    ("app_pages/tilskudd.py", "tilskudd", "nav.funding", ":material/payments:"),
+    ("app_pages/tidslinje.py", "tidslinje", "nav.timeline", ":material/timeline:"),
+    ("app_pages/presentasjon.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
+    ("app_pages/oppdater.py", "oppdater", "nav.update", ":material/upload_file:"),
 ]
 
 pages = [

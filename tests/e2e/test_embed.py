@@ -17,9 +17,7 @@ CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
 
 @pytest.fixture(scope="module", autouse=True)
 def warm(browser: Browser, app_url: str) -> None:
-    """Open the app's root once. Until a first session has run st.navigation, a fresh server
-    only knows the files in pages/ (Streamlit's older page discovery), and the very first
-    visit to /indikator or /embed gets a "Page not found" dialog over the right page."""
+    """Open the app's root once, so the embed tests start from a warm server."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(READY_TIMEOUT_MS)
     AppTab(context.new_page(), app_url).open()

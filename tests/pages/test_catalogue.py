@@ -10,7 +10,7 @@ def ids(at) -> list[str]:
 
 
 def test_catalogue_lists_all_indicators_with_links(open_page) -> None:
-    at = open_page("pages/katalog.py")
+    at = open_page("app_pages/katalog.py")
     table = at.dataframe[0].value
     assert len(table) == 17
     assert table["Id"].iloc[0] == "indikator?id=1D-01&lang=nb"  # shown as "1D-01", a link
@@ -19,14 +19,14 @@ def test_catalogue_lists_all_indicators_with_links(open_page) -> None:
 
 
 def test_goal_filter_from_the_url(open_page) -> None:
-    at = open_page("pages/katalog.py", goal="1D")
+    at = open_page("app_pages/katalog.py", goal="1D")
     assert ids(at) == ["1D-01", "1D-02", "1D-03", "1D-04", "1D-05"]
     assert "Viser 5 av 17 indikatorer." in all_text(at)
     assert at.multiselect(key="catalogue_goal").value == ["1D"]
 
 
 def test_coverage_shows_areas_and_first_and_last_period(open_page) -> None:
-    table = open_page("pages/katalog.py", goal="2B").dataframe[0].value
+    table = open_page("app_pages/katalog.py", goal="2B").dataframe[0].value
     row = table[table["Id"].str.contains("2B-04")].iloc[0]
     assert row["Første periode"] == "januar 2011" and row["Siste periode"] == "januar 2026"
     assert row["Områder med data"] == "Akershus, Oslo, Hele landet + 21 kommuner"
@@ -36,7 +36,7 @@ def test_coverage_shows_areas_and_first_and_last_period(open_page) -> None:
 
 
 def test_search_and_data_toggle_narrow_the_rows_and_go_into_the_url(open_page) -> None:
-    at = open_page("pages/katalog.py")
+    at = open_page("app_pages/katalog.py")
     at.text_input(key="catalogue_q").input("ledige").run()
     assert ids(at) == ["2B-04", "2B-05"]
     assert at.query_params["q"] == "ledige"
@@ -47,19 +47,19 @@ def test_search_and_data_toggle_narrow_the_rows_and_go_into_the_url(open_page) -
 
 
 def test_status_and_theme_filters(open_page) -> None:
-    assert ids(open_page("pages/katalog.py", status="deterioration")) == \
+    assert ids(open_page("app_pages/katalog.py", status="deterioration")) == \
         ["1D-02", "2B-04", "2B-05"]
-    assert ids(open_page("pages/katalog.py", theme="digital-transformasjon")) == ["2A-03", "2A-06"]
+    assert ids(open_page("app_pages/katalog.py", theme="digital-transformasjon")) == ["2A-03", "2A-06"]
 
 
 def test_no_match_says_so(open_page) -> None:
-    at = open_page("pages/katalog.py", q="finnes ikke")
+    at = open_page("app_pages/katalog.py", q="finnes ikke")
     assert not at.dataframe
     assert "Ingen indikatorer passer til filtrene" in at.info[0].value
 
 
 def test_catalogue_in_english(open_page) -> None:
-    table = open_page("pages/katalog.py", goal="2B", lang="en").dataframe[0].value
+    table = open_page("app_pages/katalog.py", goal="2B", lang="en").dataframe[0].value
     row = table[table["Id"].str.contains("2B-04")].iloc[0]
     assert row["First period"] == "January 2011"
     assert row["Areas with data"] == "Akershus, Oslo, Norway + 21 municipalities"

@@ -14,7 +14,7 @@ def figure(at) -> dict:
 
 
 def test_embed_shows_one_indicator_for_one_region(open_page) -> None:
-    at = open_page("pages/embed.py", indikator="2B-04", region="32")
+    at = open_page("app_pages/embed.py", indikator="2B-04", region="32")
     spec = figure(at)
     names = [trace["name"] for trace in spec["data"]]
     assert names[0] == "Akershus" and "Oslo" not in names and "Hele landet" not in names
@@ -27,38 +27,38 @@ def test_embed_shows_one_indicator_for_one_region(open_page) -> None:
 
 
 def test_embed_default_regions_and_several_regions(open_page) -> None:
-    names = [t["name"] for t in figure(open_page("pages/embed.py", indikator="2B-04"))["data"]]
+    names = [t["name"] for t in figure(open_page("app_pages/embed.py", indikator="2B-04"))["data"]]
     assert names[:3] == ["Akershus", "Oslo", "Hele landet"]
-    names = [t["name"] for t in figure(open_page("pages/embed.py", indikator="2B-04",
+    names = [t["name"] for t in figure(open_page("app_pages/embed.py", indikator="2B-04",
                                                  region="32,3201"))["data"]]
     assert names[:2] == ["Akershus", "Bærum"]
 
 
 def test_embed_in_english(open_page) -> None:
-    spec = figure(open_page("pages/embed.py", indikator="2B-04", region="32", lang="en"))
+    spec = figure(open_page("app_pages/embed.py", indikator="2B-04", region="32", lang="en"))
     assert "Registered fully unemployed" in spec["layout"]["title"]["text"]
     assert "Source: NAV" in json.dumps(spec["layout"]["annotations"], ensure_ascii=False)
 
 
 def test_unknown_indicator_explains_the_url(open_page) -> None:
-    at = open_page("pages/embed.py", indikator="9Z-99")
+    at = open_page("app_pages/embed.py", indikator="9Z-99")
     assert not at.get("plotly_chart")
     assert "?indikator=2B-04" in at.info[0].value
 
 
 def test_indicator_without_data(open_page) -> None:
-    at = open_page("pages/embed.py", indikator="2A-01")
+    at = open_page("app_pages/embed.py", indikator="2A-01")
     assert not at.get("plotly_chart")
     assert "Ingen data" in at.info[0].value
 
 
 def test_embed_height_from_the_url_keeps_the_source_at_the_bottom(open_page) -> None:
-    spec = figure(open_page("pages/embed.py", indikator="2B-04", region="32", hoyde="440"))
+    spec = figure(open_page("app_pages/embed.py", indikator="2B-04", region="32", hoyde="440"))
     layout = spec["layout"]
     assert layout["height"] == 440
     source = next(a for a in layout["annotations"] if a["text"].startswith("Kilde"))
     plot = 440 - layout["margin"]["t"] - layout["margin"]["b"]
     assert layout["margin"]["b"] + source["y"] * plot == 6  # 6 px above the bottom edge
     # Out of range or not a number: the figure's own height.
-    assert figure(open_page("pages/embed.py", indikator="2B-04", hoyde="90"))["layout"][
+    assert figure(open_page("app_pages/embed.py", indikator="2B-04", hoyde="90"))["layout"][
         "height"] == 500

@@ -25,7 +25,7 @@ def charts(at: AppTest) -> list[dict]:
 
 
 def test_funding_page_shows_the_real_2024_figures(open_page) -> None:
-    at = open_page("pages/tilskudd.py")
+    at = open_page("app_pages/tilskudd.py")
     text = all_text(at)
     for name in SCHEMES:
         assert name in text
@@ -44,7 +44,7 @@ def test_funding_page_shows_the_real_2024_figures(open_page) -> None:
 
 
 def test_the_flow_is_a_sankey_from_schemes_through_focus_areas_to_goals(open_page) -> None:
-    at = open_page("pages/tilskudd.py")
+    at = open_page("app_pages/tilskudd.py")
     sankey = charts(at)[-1]["data"][0]
     labels = sankey["node"]["label"]
     assert labels[:3] == SCHEMES
@@ -57,7 +57,7 @@ def test_the_flow_is_a_sankey_from_schemes_through_focus_areas_to_goals(open_pag
 
 
 def test_search_and_filters_narrow_the_project_list(open_page) -> None:
-    at = open_page("pages/tilskudd.py")
+    at = open_page("app_pages/tilskudd.py")
     at.text_input(key="grant_search").input("madrasser").run()
     text = all_text(at)
     assert "Viser 1 av 9 prosjekter." in text and "Remadrass AS" in text
@@ -67,14 +67,14 @@ def test_search_and_filters_narrow_the_project_list(open_page) -> None:
 
 
 def test_funding_page_in_english(open_page) -> None:
-    text = all_text(open_page("pages/tilskudd.py", lang="en"))
+    text = all_text(open_page("app_pages/tilskudd.py", lang="en"))
     assert "Business development and innovation" in text
     assert "20\xa0NOK million" in text and "unknown" in text
     assert "counted under its first (main) goal only" in text
 
 
 def test_overview_has_the_funding_summary_and_the_next_three_milestones(open_page) -> None:
-    text = all_text(open_page("pages/oversikt.py"))
+    text = all_text(open_page("app_pages/oversikt.py"))
     assert "Tilskudd og neste milepæler" in text
     assert "I 2024 ble det innvilget 33,4\xa0mill. kr av 82,6\xa0mill. kr søkt" in text
     assert "Neste milepæler" in text and "Gjennomføre plan" in text
@@ -129,7 +129,7 @@ def test_five_years_of_500_grants_render_correctly_and_quickly(big, monkeypatch)
     db, funding, grants = big
     monkeypatch.setenv("DASHBOARD_DB", str(db))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.switch_page("pages/tilskudd.py")
+    at.switch_page("app_pages/tilskudd.py")
     started = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - started

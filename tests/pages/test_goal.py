@@ -9,7 +9,7 @@ GOAL_2B = ("I Akershus skal vi ha et internasjonalt konkurransedyktig og bærekr
 
 
 def test_goal_2b_quotes_the_goal_and_shows_status_values_and_target(open_page) -> None:
-    at = open_page("pages/delmal.py", goal="2B")
+    at = open_page("app_pages/delmal.py", goal="2B")
     text = all_text(at)
     assert at.title[0].value == "Delmål 2B: Konkurransedyktig næringsliv"
     assert GOAL_2B in text
@@ -25,7 +25,7 @@ def test_goal_2b_quotes_the_goal_and_shows_status_values_and_target(open_page) -
 
 
 def test_goal_page_lists_its_plan_themes_and_links_to_indicators(open_page) -> None:
-    at = open_page("pages/delmal.py", goal="2B")
+    at = open_page("app_pages/delmal.py", goal="2B")
     text = all_text(at)
     assert "[Områdeutvikling og vekstnav](plantema?lang=nb#omradeutvikling-vekstnav)" in text
     assert "Grønt skifte" not in text  # a 2A theme only
@@ -34,7 +34,7 @@ def test_goal_page_lists_its_plan_themes_and_links_to_indicators(open_page) -> N
 
 
 def test_sparklines_are_static_with_a_text_alternative(open_page) -> None:
-    charts = open_page("pages/delmal.py", goal="2B").get("plotly_chart")
+    charts = open_page("app_pages/delmal.py", goal="2B").get("plotly_chart")
     assert len(charts) == 5  # 2B-06 has a single value: no line to draw
     assert all('"staticPlot": true' in c.proto.config for c in charts)
     alts = [c.proto.alt for c in charts]
@@ -42,7 +42,7 @@ def test_sparklines_are_static_with_a_text_alternative(open_page) -> None:
 
 
 def test_indicators_without_data_say_what_is_missing_and_draw_no_chart(open_page) -> None:
-    at = open_page("pages/delmal.py", goal="2A")
+    at = open_page("app_pages/delmal.py", goal="2A")
     infos = [i.value for i in at.info]
     assert len(infos) == 5  # every 2A indicator but 2A-05
     assert any("Hentes fra SSB tabell 08316" in i and i.startswith("**Hva mangler:**")
@@ -52,7 +52,7 @@ def test_indicators_without_data_say_what_is_missing_and_draw_no_chart(open_page
 
 
 def test_choosing_a_goal_puts_it_in_the_url(open_page) -> None:
-    at = open_page("pages/delmal.py")
+    at = open_page("app_pages/delmal.py")
     assert at.title[0].value.startswith("Delmål 1D")  # the first goal by default
     at.radio(key="goal_choice").set_value("2A").run()
     assert at.query_params["goal"] == "2A"
@@ -60,7 +60,7 @@ def test_choosing_a_goal_puts_it_in_the_url(open_page) -> None:
 
 
 def test_goal_page_in_english(open_page) -> None:
-    text = all_text(open_page("pages/delmal.py", goal="2B", lang="en"))
+    text = all_text(open_page("app_pages/delmal.py", goal="2B", lang="en"))
     assert "An internationally competitive, sustainable business sector" in text
     assert "Deterioration" in text and "2.6%" in text and "January 2026" in text
     assert "Target 2030: 2.0% (proposal, not adopted)" in text

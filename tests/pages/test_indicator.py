@@ -8,7 +8,7 @@ from tests.pages.conftest import all_text
 
 
 def test_nav_unemployment_page_shows_latest_value_and_source(open_page) -> None:
-    at = open_page("pages/indikator.py", id="2B-04")
+    at = open_page("app_pages/indikator.py", id="2B-04")
     assert at.title[0].value == "2B-04 Registrerte helt ledige"
     metric = at.metric[0]
     assert metric.value == "2,6\xa0%" and "januar 2026" in metric.label
@@ -25,18 +25,18 @@ def test_nav_unemployment_page_shows_latest_value_and_source(open_page) -> None:
 
 
 def test_old_county_series_says_so_plainly(open_page) -> None:
-    text = all_text(open_page("pages/indikator.py", id="2B-03"))
+    text = all_text(open_page("app_pages/indikator.py", id="2B-03"))
     assert "gamle Akershus" in text and "fylkesinndelingen før 2020" in text
 
 
 def test_indicator_without_data_says_what_is_missing(open_page) -> None:
-    at = open_page("pages/indikator.py", id="2A-01")
+    at = open_page("app_pages/indikator.py", id="2A-01")
     assert not at.get("plotly_chart")
     assert "Ingen data for denne indikatoren ennå." in at.info[0].value
 
 
 def test_status_and_how_it_was_calculated(open_page) -> None:
-    at = open_page("pages/indikator.py", id="2B-04")
+    at = open_page("app_pages/indikator.py", id="2B-04")
     text = all_text(at)
     assert "Forverring" in text
     # The numbers that made the status: base year 2019 (NAV's break in 2018), latest full year 2025.
@@ -46,7 +46,7 @@ def test_status_and_how_it_was_calculated(open_page) -> None:
 
 
 def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
-    at = open_page("pages/indikator.py", id="2B-04", periode="2022M03")
+    at = open_page("app_pages/indikator.py", id="2B-04", periode="2022M03")
     assert at.selectbox(key="period_choice").value == "2022M03"
     text = all_text(at)
     assert "21 kommuner har tall for mars 2022" in text
@@ -56,6 +56,6 @@ def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
 
 
 def test_overdue_update_is_flagged(open_page) -> None:
-    text = all_text(open_page("pages/indikator.py", id="2B-03"))
+    text = all_text(open_page("app_pages/indikator.py", id="2B-03"))
     # Regional accounts end in 2019; 2020 plus the usual 14 months: long overdue.
     assert "Neste oppdatering ventet: 1. februar 2022" in text and "Forsinket" in text

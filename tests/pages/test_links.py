@@ -18,30 +18,30 @@ def params(at: AppTest) -> dict[str, str]:
 
 
 def test_overview_in_english(open_page) -> None:
-    at = open_page("pages/oversikt.py", lang="en")
+    at = open_page("app_pages/oversikt.py", lang="en")
     assert at.title[0].value == "Business goals Akershus"
 
 
 def test_goal(open_page) -> None:
-    at = open_page("pages/delmal.py", goal="2A")
+    at = open_page("app_pages/delmal.py", goal="2A")
     assert at.radio(key="goal_choice").value == "2A"
     assert at.title[0].value.startswith("Delmål 2A")
 
 
 def test_indicator_and_period(open_page) -> None:
-    at = open_page("pages/indikator.py", id="2B-05", periode="2022M03", lang="en")
+    at = open_page("app_pages/indikator.py", id="2B-05", periode="2022M03", lang="en")
     assert at.selectbox(key="indicator_choice").value == "2B-05"
     assert at.selectbox(key="period_choice").value == "2022M03"
     assert "March 2022" in all_text(at)
 
 
 def test_themes_and_method_in_english(open_page) -> None:
-    assert open_page("pages/plantema.py", lang="en").title[0].value == "Themes of the regional plan"
-    assert open_page("pages/metode.py", lang="en").title[0].value.startswith("Method:")
+    assert open_page("app_pages/plantema.py", lang="en").title[0].value == "Themes of the regional plan"
+    assert open_page("app_pages/metode.py", lang="en").title[0].value.startswith("Method:")
 
 
 def test_catalogue_filters(open_page) -> None:
-    at = open_page("pages/katalog.py", goal="2B", status="deterioration", q="ledige", data="1")
+    at = open_page("app_pages/katalog.py", goal="2B", status="deterioration", q="ledige", data="1")
     assert at.multiselect(key="catalogue_goal").value == ["2B"]
     assert at.multiselect(key="catalogue_status").value == ["deterioration"]
     assert at.text_input(key="catalogue_q").value == "ledige"
@@ -49,7 +49,7 @@ def test_catalogue_filters(open_page) -> None:
 
 
 def test_funding_filters_round_trip(open_page) -> None:
-    at = open_page("pages/tilskudd.py", aar="2024", maal="amount", kommune="3201", periode="2024",
+    at = open_page("app_pages/tilskudd.py", aar="2024", maal="amount", kommune="3201", periode="2024",
                    q="madrass")
     assert at.selectbox(key="funding_year").value == "2024"
     assert at.radio(key="funding_measure").value == "amount"
@@ -60,27 +60,27 @@ def test_funding_filters_round_trip(open_page) -> None:
     at.multiselect(key="filter_scheme").set_value(["fib"]).run()
     copied = params(at)
     assert copied["ordning"] == "fib" and copied["kommune"] == "3201"
-    again = open_page("pages/tilskudd.py", **copied)
+    again = open_page("app_pages/tilskudd.py", **copied)
     for key in ("filter_scheme", "filter_municipality", "filter_year"):
         assert again.multiselect(key=key).value == at.multiselect(key=key).value
     assert all_text(again).count("madrass") == all_text(at).count("madrass")
 
 
 def test_timeline_zoom(open_page) -> None:
-    at = open_page("pages/tidslinje.py", zoom="2027-2030")
+    at = open_page("app_pages/tidslinje.py", zoom="2027-2030")
     assert at.select_slider(key="timeline_zoom").value == (2027, 2030)
 
 
 def test_update_download_choice(open_page) -> None:
-    at = open_page("pages/oppdater.py", id="2B-04")
+    at = open_page("app_pages/oppdater.py", id="2B-04")
     assert at.selectbox(key="update_download_id").value == "2B-04"
     at.selectbox(key="update_download_id").set_value("1D-02").run()
     assert params(at)["id"] == "1D-02"
 
 
 def test_embed_and_presentation_links(open_page) -> None:
-    at = open_page("pages/presentasjon.py", goal="2B", region="3201", kart="0")
+    at = open_page("app_pages/presentasjon.py", goal="2B", region="3201", kart="0")
     copied = params(at)
-    again = open_page("pages/presentasjon.py", **copied)
+    again = open_page("app_pages/presentasjon.py", **copied)
     assert again.multiselect(key="deck_regions").value == ["3201"]
     assert again.multiselect(key="deck_goals").value == ["2B"]

@@ -6,7 +6,7 @@ from tests.pages.conftest import all_text
 
 
 def test_method_gives_the_sentence_thresholds_and_rules(open_page) -> None:
-    at = open_page("pages/metode.py")
+    at = open_page("app_pages/metode.py")
     text = all_text(at)
     assert ("Vi sammenligner veksten vi har sett siden basisåret med veksten vi trenger for å nå "
             "målet i tide.") in text
@@ -21,7 +21,7 @@ def test_method_gives_the_sentence_thresholds_and_rules(open_page) -> None:
 
 
 def test_method_shows_every_status_as_shape_and_words(open_page) -> None:
-    text = all_text(open_page("pages/metode.py"))
+    text = all_text(open_page("app_pages/metode.py"))
     for label in ("★</span> Målet er nådd", "●</span> På rett spor",
                   "▲</span> Fremgang, men må akselereres", "◆</span> Begrenset fremgang",
                   "▼</span> Forverring", "○</span> Ikke nok data",
@@ -30,7 +30,7 @@ def test_method_shows_every_status_as_shape_and_words(open_page) -> None:
 
 
 def test_method_says_which_area_each_indicator_uses(open_page) -> None:
-    at = open_page("pages/metode.py")
+    at = open_page("app_pages/metode.py")
     regions = at.table[0].value.set_index("Indikator")
     assert regions.loc["1D-01 Fullført og bestått videregående opplæring innen fem år",
                        "Hovedområde"].startswith("Akershus (fylkesinndeling før 2020)")
@@ -40,14 +40,14 @@ def test_method_says_which_area_each_indicator_uses(open_page) -> None:
 
 
 def test_method_names_its_sources(open_page) -> None:
-    text = all_text(open_page("pages/metode.py"))
+    text = all_text(open_page("app_pages/metode.py"))
     assert "Statistics Canada: «Progress measurement methodology», SDG Data Hub" in text
     assert "Eurostat" in text and "methodological annex" in text
     assert "Open SDG" in text
 
 
 def test_method_in_english(open_page) -> None:
-    text = all_text(open_page("pages/metode.py", lang="en"))
+    text = all_text(open_page("app_pages/metode.py", lang="en"))
     assert "We compare the growth we have seen since the base year" in text
     assert "The thresholds are **0.015**, **0.005** and **0**" in text
     assert "Statistics Canada" in text and "On track" in text

@@ -6,7 +6,7 @@ from tests.pages.conftest import all_text
 
 
 def test_overview_quotes_the_goals_and_shows_real_values(open_page) -> None:
-    at = open_page("pages/oversikt.py")
+    at = open_page("app_pages/oversikt.py")
     text = all_text(at)
     assert "Det skal være attraktivt å drive næringsvirksomhet i Akershus" in text
     assert ("I Akershus skal alle ha mulighet til opplæring og utdanning som gir relevant "
@@ -18,11 +18,11 @@ def test_overview_quotes_the_goals_and_shows_real_values(open_page) -> None:
 
 
 def test_overview_says_how_many_indicators_have_data_and_marks_missing(open_page) -> None:
-    text = all_text(open_page("pages/oversikt.py"))
+    text = all_text(open_page("app_pages/oversikt.py"))
     assert "4 av 5 indikatorer har data." in text  # 1D: 1D-05 has none yet
     assert "Mangler data" in text
 
 
 def test_overview_in_english(open_page) -> None:
-    text = all_text(open_page("pages/oversikt.py", lang="en"))
+    text = all_text(open_page("app_pages/oversikt.py", lang="en"))
     assert "Goal 2B" in text and "2.6%" in text and "January 2026" in text

@@ -12,7 +12,7 @@ DECK = "_presentation_deck"
 
 
 def test_choices_come_from_the_url(open_page) -> None:
-    at = open_page("pages/presentasjon.py", goal="2B", id="2B-04,2B-05", region="03,3201",
+    at = open_page("app_pages/presentasjon.py", goal="2B", id="2B-04,2B-05", region="03,3201",
                    kart="0")
     assert at.title[0].value == "Presentasjon"
     assert at.multiselect(key="deck_goals").value == ["2B"]
@@ -23,7 +23,7 @@ def test_choices_come_from_the_url(open_page) -> None:
 
 
 def test_changing_a_choice_updates_the_link(open_page) -> None:
-    at = open_page("pages/presentasjon.py", kart="0")
+    at = open_page("app_pages/presentasjon.py", kart="0")
     at.multiselect(key="deck_goals").set_value(["1D"]).run()
     assert at.query_params["goal"] in ("1D", ["1D"])
     assert at.multiselect(key="deck_indicators").value == ["1D-01", "1D-02", "1D-03", "1D-04",
@@ -31,7 +31,7 @@ def test_changing_a_choice_updates_the_link(open_page) -> None:
 
 
 def test_build_offers_the_deck_for_download(open_page) -> None:
-    at = open_page("pages/presentasjon.py", goal="2B", kart="0")
+    at = open_page("app_pages/presentasjon.py", goal="2B", kart="0")
     at.button(key="deck_build").click().run()
     assert not at.exception
     assert "Presentasjonen er klar." in all_text(at)
@@ -44,6 +44,6 @@ def test_build_offers_the_deck_for_download(open_page) -> None:
 
 
 def test_in_english(open_page) -> None:
-    at = open_page("pages/presentasjon.py", lang="en", goal="1D", kart="0")
+    at = open_page("app_pages/presentasjon.py", lang="en", goal="1D", kart="0")
     assert at.title[0].value == "Presentation"
     assert at.button(key="deck_build").label == "Build presentation"

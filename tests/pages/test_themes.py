@@ -10,14 +10,14 @@ THEMES = ["Omstilling og innovasjon", "Grønt skifte", "Digital transformasjon",
 
 
 def test_all_seven_themes_with_intro(open_page) -> None:
-    at = open_page("pages/plantema.py")
+    at = open_page("app_pages/plantema.py")
     assert [h.value for h in at.header] == THEMES
     text = all_text(at)
     assert "2027–2040" in text and "**foreslått i planprogrammet**" in text
 
 
 def test_theme_shows_goals_status_and_indicator_values(open_page) -> None:
-    text = all_text(open_page("pages/plantema.py"))
+    text = all_text(open_page("app_pages/plantema.py"))
     assert "[1D Utdanning og kvalifisering](delmal?goal=1D&lang=nb)" in text
     assert ("Begrenset fremgang</span> — 6 indikatorer: 1 på rett spor, 1 begrenset fremgang, "
             "3 forverring, 1 ikke nok data") in text  # Forholdet utdanning og arbeidsmarked
@@ -27,7 +27,7 @@ def test_theme_shows_goals_status_and_indicator_values(open_page) -> None:
 
 
 def test_theme_without_data_says_so(open_page) -> None:
-    at = open_page("pages/plantema.py")
+    at = open_page("app_pages/plantema.py")
     infos = [i.value for i in at.info]
     # Only Digital transformasjon (2A-06, 2A-03) has no indicator with data.
     assert infos == ["Ingen av indikatorene i dette temaet har data ennå, så temaet kan ikke "
@@ -35,7 +35,7 @@ def test_theme_without_data_says_so(open_page) -> None:
 
 
 def test_themes_in_english(open_page) -> None:
-    at = open_page("pages/plantema.py", lang="en")
+    at = open_page("app_pages/plantema.py", lang="en")
     assert "Green shift" in [h.value for h in at.header]
     text = all_text(at)
     assert "**proposed in the planning programme**" in text and "Not enough data" in text

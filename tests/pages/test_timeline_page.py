@@ -23,7 +23,7 @@ def gantt(at: AppTest) -> dict:
 
 
 def test_timeline_shows_phases_dates_cycles_and_today(open_page) -> None:
-    at = open_page("pages/tidslinje.py")
+    at = open_page("app_pages/tidslinje.py")
     text = all_text(at)
     for phase in PHASES:
         assert phase in text
@@ -44,13 +44,13 @@ def test_timeline_shows_phases_dates_cycles_and_today(open_page) -> None:
 
 
 def test_zoom_is_kept_in_the_url(open_page) -> None:
-    at = open_page("pages/tidslinje.py", zoom="2025-2027")
+    at = open_page("app_pages/tidslinje.py", zoom="2025-2027")
     assert gantt(at)["layout"]["xaxis"]["range"] == ["2025-01-01", "2027-12-31"]
     assert at.select_slider(key="timeline_zoom").value == (2025, 2027)
 
 
 def test_timeline_in_english(open_page) -> None:
-    at = open_page("pages/tidslinje.py", lang="en")
+    at = open_page("app_pages/tidslinje.py", lang="en")
     text = all_text(at)
     assert "Drafting the plan" in text and "Implementing the plan" in text
     assert "<b>today</b>" in [a["text"] for a in gantt(at)["layout"]["annotations"]]
@@ -80,7 +80,7 @@ def test_action_items_are_rated_on_the_page_and_drawn_on_the_timeline(with_actio
                                                                        monkeypatch) -> None:
     monkeypatch.setenv("DASHBOARD_DB", str(with_actions))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.switch_page("pages/tidslinje.py")
+    at.switch_page("app_pages/tidslinje.py")
     at.run()
     assert not at.exception
     table = [t.value for t in at.table][-1]

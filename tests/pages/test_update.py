@@ -58,7 +58,7 @@ def open_update(site: Path) -> Callable[..., AppTest]:
             at.user = user
         for key, value in params.items():
             at.query_params[key] = value
-        at.switch_page("pages/oppdater.py")
+        at.switch_page("app_pages/oppdater.py")
         at.run()
         assert not at.exception, [e.message for e in at.exception]
         return at
@@ -155,7 +155,7 @@ def test_oidc_planner_on_the_allow_list_can_upload(open_update) -> None:
 
 
 def test_no_user_text_is_rendered_as_html() -> None:
-    for path in ("pages/oppdater.py", "ui/auth.py"):
+    for path in ("app_pages/oppdater.py", "ui/auth.py"):
         assert "unsafe_allow_html" not in (ROOT / path).read_text("utf-8"), path
 
 
@@ -187,11 +187,11 @@ def test_upload_preview_confirm_show_and_undo(open_update, site: Path) -> None:
 
     # The Indikator page shows the new figure at once (queries are keyed on the file version).
     at.query_params["id"] = "2B-04"
-    at.switch_page("pages/indikator.py")
+    at.switch_page("app_pages/indikator.py")
     run(at)
     assert at.metric[0].value == "2,4\xa0%" and "februar 2026" in at.metric[0].label
 
-    at.switch_page("pages/oppdater.py")
+    at.switch_page("app_pages/oppdater.py")
     run(at)
     at.button(key=f"undo_{n}").click()
     run(at)

@@ -40,7 +40,7 @@ assessed = data.assessments()
 goal_status = {g.id: g for g in rollups(plan, assessed)["goal"]}[goal.id]
 st.subheader(t("goalpage.status", lang))
 st.markdown(rollup_line(goal_status.rollup, lang), unsafe_allow_html=True)
-st.page_link("pages/metode.py", label=t("goalpage.method_link", lang), icon=":material/functions:",
+st.page_link("app_pages/metode.py", label=t("goalpage.method_link", lang), icon=":material/functions:",
              query_params={"lang": lang})
 
 themes = [theme for theme in plan.themes if goal.id in theme.goals]
@@ -104,7 +104,7 @@ def card(indicator: Indicator, summary: views.Summary, assessment: Assessment,
     if summary.updated and summary.has_data:
         source = t("goalpage.source", lang, source=source, updated=format_date(summary.updated, lang))
     st.caption(source)
-    st.page_link("pages/indikator.py", label=t("goalpage.open", lang, id=indicator.id),
+    st.page_link("app_pages/indikator.py", label=t("goalpage.open", lang, id=indicator.id),
                  icon=":material/show_chart:", query_params={"id": indicator.id, "lang": lang})
 
 

@@ -46,7 +46,7 @@ def show_flash() -> None:
     if flash["no_folder"]:
         st.warning(t("update.no_data_folder", lang), icon=":material/warning:")
     for indicator_id in flash["indicators"][:5]:
-        st.page_link("pages/indikator.py", label=t("update.see_indicator", lang,
+        st.page_link("app_pages/indikator.py", label=t("update.see_indicator", lang,
                                                    name=labels.get(indicator_id, indicator_id)),
                      query_params={"id": indicator_id, "lang": lang}, icon=":material/show_chart:")
 

@@ -24,7 +24,7 @@ indicator = plan.indicator(chosen)
 goal = plan.goal_of(chosen)
 
 st.title(labels[chosen])
-st.page_link("pages/delmal.py", label=t("indicator.goal", lang, id=goal.id) + ": "
+st.page_link("app_pages/delmal.py", label=t("indicator.goal", lang, id=goal.id) + ": "
              + goal.name.get(lang), query_params={"goal": goal.id, "lang": lang},
              icon=":material/flag:")
 st.markdown(f"«{md_escape(goal.text.get(lang))}»")
@@ -71,7 +71,7 @@ def show_method() -> None:
         st.markdown(t("explain.intro", lang))
         st.markdown(explain.sentence(indicator, assessment, lang))
         table_view(explain.calculation_rows(indicator, assessment, lang))
-        st.page_link("pages/metode.py", label=t("nav.method", lang), query_params={"lang": lang},
+        st.page_link("app_pages/metode.py", label=t("nav.method", lang), query_params={"lang": lang},
                      icon=":material/functions:")
 
 
