@@ -29,7 +29,7 @@ st.page_link("app_pages/delmal.py", label=t("indicator.goal", lang, id=goal.id) 
              icon=":material/flag:")
 st.markdown(f"«{md_escape(goal.text.get(lang))}»")
 
-frame = data.query("observations", chosen)
+frame = data.query("observations", chosen, views.page_regions(plan, indicator))
 assessment = data.assessments()[chosen]
 summary = views.summaries(plan, data.query("latest", [(chosen, indicator.headline_region)]))[chosen]
 
@@ -103,8 +103,11 @@ def show_municipalities() -> None:
 
 def show_figures() -> None:
     st.subheader(t("indicator.table_heading", lang))
+    st.caption(t("indicator.table_scope", lang))
     table_view(views.observation_table(plan, frame, indicator.unit, lang))
-    st.download_button(t("indicator.download_csv", lang), views.observations_csv(frame, indicator),
+    # Every stored row, all areas and series: made when asked for, so the page stays fast.
+    st.download_button(t("indicator.download_csv", lang),
+                       lambda: views.observations_csv(data.query("all_observations", chosen), indicator),
                        file_name=f"{chosen}.csv", mime="text/csv", icon=":material/download:")
 
 

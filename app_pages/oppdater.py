@@ -235,17 +235,21 @@ def download_section() -> None:
     chosen = st.selectbox(t("indicator.choose", lang), ids, format_func=labels.get,
                           index=ids.index(state.choice("id", ids, ids[0])), key="update_download_id")
     state.set_param("id", chosen)
-    frame = data.query("all_observations", chosen)
+    coverage = data.query("coverage")
+    rows = 0 if coverage is None else int(coverage.loc[coverage["indicator_id"] == chosen, "rows"].sum())
     units = {chosen: plan.indicator(chosen).unit}
-    if frame is None or frame.empty:
+    if not rows:
         st.caption(t("indicator.no_data", lang))
         return
+    # The files are made when asked for: a page visit never pays for a file of every row.
     left, right = st.columns(2)
-    left.download_button(t("update.download_csv", lang, n=number(len(frame))),
-                         canonical.to_csv(frame, units), file_name=f"{chosen}.csv",
+    left.download_button(t("update.download_csv", lang, n=number(rows)),
+                         lambda: canonical.to_csv(data.query("all_observations", chosen), units),
+                         file_name=f"{chosen}.csv",
                          mime="text/csv", icon=":material/download:", key="download_csv")
     right.download_button(t("update.download_xlsx", lang),
-                          lambda: xlsx_export.to_xlsx(frame, units, sheet=chosen),
+                          lambda: xlsx_export.to_xlsx(data.query("all_observations", chosen), units,
+                                                      sheet=chosen),
                           file_name=f"{chosen}.xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="download_xlsx")

@@ -103,7 +103,7 @@ def regions_text(model: PlanModel, codes: Iterable[str], lang: str) -> str:
     codes = [c for c in codes if c]
     if not codes:
         return MISSING
-    municipal = [c for c in codes if (r := model.region(c)) is not None and r.level == "municipality"]
+    municipal = {c for c in codes if (r := model.region(c)) is not None and r.level == "municipality"}
     named = [c for c in codes if c not in municipal]
     rank = {code: n for n, code in enumerate(REGION_ORDER)}
     named.sort(key=lambda c: (rank.get(c, len(rank)), c))

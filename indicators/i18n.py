@@ -73,9 +73,16 @@ def format_number(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) 
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Round first so that a value that rounds to zero is not shown as "-0,0".
     rounded = round(float(x), decimals) + 0.0
-    text = format_decimal(rounded, format=pattern, locale=_locale(lang))
+    text = _decimal(rounded, pattern, _locale(lang))
     # Norwegian typesetting writes a true minus sign (−), not a hyphen.
     return text.replace("-", "\u2212") if lang_or_default(lang) == "nb" else text
+
+
+@lru_cache(maxsize=65536)
+def _decimal(value: float, pattern: str, locale: str) -> str:
+    # babel parses the locale and the pattern on every call (~60 µs); a table of thousands of
+    # figures repeats the same values, so remembering them keeps pages fast at any data size.
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def format_percent(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
@@ -129,6 +136,7 @@ def format_date(d: date | datetime | str | None, lang: str = DEFAULT_LANG) -> st
     return _babel_date(d, format="long", locale=_locale(lang))
 
 
+@lru_cache(maxsize=8192)  # a page shows the same few hundred periods again and again
 def format_period(period: str, lang: str = DEFAULT_LANG) -> str:
     """A canonical period as a reader says it: `januar 2026`, `1. kvartal 2024`, `2011/12`."""
     if "M" in period:

@@ -124,6 +124,15 @@ def period_text(s: Summary, lang: str) -> str:
 COMPARISON = ("03", "0")  # Oslo and Hele landet beside the headline region
 
 
+def page_regions(model: PlanModel, indicator: Indicator) -> list[str]:
+    """The areas an indicator page shows: the headline area, Oslo and Norway, Akershus' municipalities.
+
+    The page reads only these, so it costs the same however many other areas the database holds.
+    """
+    return list(dict.fromkeys([indicator.headline_region, *COMPARISON,
+                               *(r.code for r in model.municipalities())]))
+
+
 @dataclass(frozen=True)
 class TrendData:
     frame: pd.DataFrame  # headline series of the shown regions

@@ -16,7 +16,11 @@ from indicators.progress import Assessment
 from indicators.views import headline_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "config" / "goals.yaml"
+
+
+def config_path() -> Path:
+    """The plan model the app shows: `$DASHBOARD_CONFIG` (bench/, tests), else config/goals.yaml."""
+    return Path(os.environ.get("DASHBOARD_CONFIG") or ROOT / "config" / "goals.yaml")
 
 
 def db_path() -> Path:
@@ -31,7 +35,8 @@ def _model(path: str, mtime: float) -> PlanModel:
 
 def model() -> PlanModel:
     """The plan model, reloaded when config/goals.yaml changes."""
-    return _model(str(CONFIG), CONFIG.stat().st_mtime)
+    path = config_path()
+    return _model(str(path), path.stat().st_mtime)
 
 
 def version() -> tuple[int, int] | None:
@@ -84,4 +89,4 @@ def assessments() -> dict[str, Assessment]:
     current = version()
     if current is None:
         return assess_all(model(), {})
-    return _assessments(current, CONFIG.stat().st_mtime)
+    return _assessments(current, config_path().stat().st_mtime)
