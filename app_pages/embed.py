@@ -34,7 +34,7 @@ if indicator is None or data.version() is None:
 
 known = {r.code for r in plan.regions}
 regions = [c for c in (state.param("region") or "").split(",") if c in known] or None
-frame = data.query("observations", indicator.id)
+frame = data.query("observations", indicator.id, views.page_regions(plan, indicator, regions))
 latest = data.query("latest", [(indicator.id, indicator.headline_region)])
 chosen = export.IndicatorData(indicator, frame, views.summaries(plan, latest)[indicator.id],
                               data.assessments()[indicator.id])

@@ -306,7 +306,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_chart(export: object, model: PlanModel, con: object, args: argparse.Namespace) -> bytes:
-    data = export.load_indicator(model, con, args.id)
+    data = export.load_indicator(model, con, args.id, args.region)
     fig = export.trend_figure(model, data, args.lang, args.region)
     if args.kind == "png":
         return export.to_png(fig, args.preset)

@@ -587,7 +587,7 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
         wanted &= set(indicators)
     # A goal none of whose indicators were chosen gets no slide.
     chosen_goals = [g for g in chosen_goals if wanted & set(g.indicators)]
-    loaded = {i: export.load_indicator(model, con, i) for i in sorted(wanted)}
+    loaded = {i: export.load_indicator(model, con, i, regions) for i in sorted(wanted)}
     assessments = {i: d.assessment for i, d in loaded.items()}
     all_assessed = {i.id: assessments.get(i.id) or export.load_indicator(model, con, i.id).assessment
                     for i in model.indicators}

@@ -212,18 +212,22 @@ class IndicatorData:
     """What a chart, a slide or an embed of one indicator needs from the store."""
 
     indicator: Indicator
-    frame: pd.DataFrame  # all stored observations of the indicator
+    frame: pd.DataFrame  # the indicator's headline series for the areas it can be shown with
     summary: views.Summary
     assessment: Assessment
 
 
 def load_indicator(model: PlanModel, con: duckdb.DuckDBPyConnection, indicator_id: str,
-                   ) -> IndicatorData:
-    """Read one indicator's observations and latest value, and assess it."""
+                   regions: list[str] | None = None) -> IndicatorData:
+    """Read one indicator's observations and latest value, and assess it.
+
+    Only the areas a chart or slide can show are read (the Indikator page's areas and any
+    `regions` asked for), so a deck costs the same however many areas the database holds.
+    """
     indicator = model.indicator(indicator_id)
     if indicator is None:
         raise KeyError(indicator_id)
-    frame = store.observations(con, indicator_id)
+    frame = store.observations(con, indicator_id, views.page_regions(model, indicator, regions))
     latest = store.latest(con, [(indicator_id, indicator.headline_region)])
     summary = views.summaries(model, latest)[indicator_id]
     return IndicatorData(indicator, frame, summary, assess_indicator(indicator, frame))

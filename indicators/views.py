@@ -124,13 +124,15 @@ def period_text(s: Summary, lang: str) -> str:
 COMPARISON = ("03", "0")  # Oslo and Hele landet beside the headline region
 
 
-def page_regions(model: PlanModel, indicator: Indicator) -> list[str]:
-    """The areas an indicator page shows: the headline area, Oslo and Norway, Akershus' municipalities.
+def page_regions(model: PlanModel, indicator: Indicator, extra: list[str] | None = None) -> list[str]:
+    """The areas an indicator page shows: the headline area, Oslo and Norway, Akershus'
+    municipalities, and any `extra` areas a chart was asked to compare with.
 
-    The page reads only these, so it costs the same however many other areas the database holds.
+    Pages, embeds and decks read only these, so they cost the same however many other areas the
+    database holds.
     """
     return list(dict.fromkeys([indicator.headline_region, *COMPARISON,
-                               *(r.code for r in model.municipalities())]))
+                               *(r.code for r in model.municipalities()), *(extra or [])]))
 
 
 @dataclass(frozen=True)

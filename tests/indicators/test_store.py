@@ -40,6 +40,21 @@ def test_import_adds_updates_and_counts(tmp_path: Path) -> None:
     assert values[("2B-04", "32", "2024M03")] is None  # missing stays missing, never 0
 
 
+def test_each_observation_is_stored_once_however_often_it_is_imported(tmp_path: Path) -> None:
+    # The table has no primary key (it made million-row imports 3× slower): the diff keeps it unique.
+    db = tmp_path / "d.duckdb"
+    for value in (2.6, 2.7, 2.7, 2.8):
+        _import(db, [("2B-04", "32", "2024M01", 2024, "M", 1, value, None)])
+    last = _import(db, [("2B-04", "32", "2024M01", 2024, "M", 1, 2.9, None)], replace=True)
+    store.undo(db, last.import_id, user="test")
+    con = store.connect(db)
+    try:
+        rows = store.all_observations(con)
+    finally:
+        con.close()
+    assert len(rows) == 1 and rows.iloc[0]["value"] == 2.8
+
+
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "d.duckdb"
     _import(db, [("2B-04", "32", "2024M01", 2024, "M", 1, 2.6, None)])
