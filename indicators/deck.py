@@ -6,7 +6,6 @@ values); a figure PowerPoint cannot draw natively — the municipal map — goes
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from datetime import date
 
 import duckdb
 import pandas as pd
+import plotly.graph_objects as go
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import XyChartData
@@ -35,7 +35,7 @@ from indicators import charts, explain, export, style, views
 from indicators.assessment import rollups
 from indicators.charts.common import with_x
 from indicators.i18n import UNIT_DECIMALS, format_date, format_period, format_value, t, unit_label
-from indicators.model import Goal, PlanModel
+from indicators.model import Goal, Indicator, PlanModel
 from indicators.progress import Assessment
 
 Progress = Callable[[int, int, str], None]
@@ -498,12 +498,22 @@ def _set_language(chart: object, lang: str) -> None:
 MAP_SIZE = (760, 560)
 
 
-def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
-    """The municipalities in the latest period as a picture of the page's map (False: no map)."""
-    lang = deck.lang
+@dataclass(frozen=True)
+class MapPicture:
+    """A municipal map for a slide: the figure to draw and the words that go with it."""
+
+    indicator: Indicator
+    period: str
+    title: str
+    summary: str
+    fig: go.Figure
+
+
+def map_picture(model: PlanModel, data: export.IndicatorData, lang: str) -> MapPicture | None:
+    """The municipalities in the latest period as the page's map (None: no municipal figures)."""
     periods = views.municipal_periods(model, data.frame)
     if not periods:
-        return False
+        return None
     period = periods[0]
     rows = views.municipal_rows(model, data.frame, period)
     names = views.municipal_names(model, lang)
@@ -512,20 +522,29 @@ def map_slide(deck: Deck, model: PlanModel, data: export.IndicatorData) -> bool:
               period=format_period(period, lang))
     fig = charts.choropleth(rows, names, indicator.unit,
                             views.chart_text(indicator, data.summary, "", lang, title=title), lang)
-    # The map's own proportions and pixel size, so its labels print at a readable size.
-    png = export.to_png(fig, size=MAP_SIZE)
-    slide = deck.slide(t("deck.map_title", lang, id=indicator.id, name=indicator.name.get(lang),
-                         period=format_period(period, lang)))
-    picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Inches(1.3), height=Inches(5.25))
-    picture.name = title
     summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
+    return MapPicture(indicator, period, title, summary, fig)
+
+
+def map_pngs(pictures: list[MapPicture]) -> list[bytes]:
+    """The maps drawn in one batch, in parallel browser tabs, at the map's own proportions and
+    pixel size so its labels print at a readable size."""
+    return export.to_png_many([p.fig for p in pictures], MAP_SIZE) if pictures else []
+
+
+def map_slide(deck: Deck, picture: MapPicture, png: bytes) -> None:
+    """A slide with the map as a picture, its summary beside it and in the notes."""
+    lang, indicator = deck.lang, picture.indicator
+    slide = deck.slide(t("deck.map_title", lang, id=indicator.id, name=indicator.name.get(lang),
+                         period=format_period(picture.period, lang)))
+    shape = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Inches(1.3), height=Inches(5.25))
+    shape.name = picture.title
     # The picture's alternative text: what the map says, for screen readers.
-    picture._element.nvPicPr.cNvPr.set("descr", summary)
-    side = _box(slide, MARGIN + picture.width + Inches(0.3), Inches(1.5),
-                WIDTH - 2 * MARGIN - picture.width - Inches(0.3), Inches(4.5))
-    _text(side, summary, 16)
-    slide.notes_slide.notes_text_frame.text = summary
-    return True
+    shape._element.nvPicPr.cNvPr.set("descr", picture.summary)
+    side = _box(slide, MARGIN + shape.width + Inches(0.3), Inches(1.5),
+                WIDTH - 2 * MARGIN - shape.width - Inches(0.3), Inches(4.5))
+    _text(side, picture.summary, 16)
+    slide.notes_slide.notes_text_frame.text = picture.summary
 
 
 # ---- sources --------------------------------------------------------------------------------------
@@ -592,6 +611,7 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     all_assessed = {i.id: assessments.get(i.id) or export.load_indicator(model, con, i.id).assessment
                     for i in model.indicators}
     groups = {g.id: g for g in rollups(model, all_assessed)["goal"]}
+    pictures = _maps(model, list(loaded.values()), lang) if maps else {}
     deck = Deck(_presentation(), lang, today or date.today())
     total = 2 + len(chosen_goals) + len(loaded)
     step = _counter(progress, total)
@@ -606,8 +626,8 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
         for indicator_id in ids:
             data = loaded[indicator_id]
             indicator_slide(deck, model, data, regions)
-            if maps:
-                _try_map(deck, model, data)
+            if indicator_id in pictures:
+                map_slide(deck, *pictures[indicator_id])
             shown.append(data)
             step(f"{indicator_id} {data.indicator.name.get(lang)}")
     sources_slide(deck, model, shown)
@@ -617,10 +637,16 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     return out.getvalue()
 
 
-def _try_map(deck: Deck, model: PlanModel, data: export.IndicatorData) -> None:
-    # Without a browser the deck is still complete; the map is an extra.
-    with contextlib.suppress(export.ExportUnavailable):
-        map_slide(deck, model, data)
+def _maps(model: PlanModel, loaded: list[export.IndicatorData], lang: str,
+          ) -> dict[str, tuple[MapPicture, bytes]]:
+    """Each indicator's map and its picture, all drawn at once (empty without a browser: the
+    deck is complete without them, the maps are an extra)."""
+    pictures = [p for p in (map_picture(model, data, lang) for data in loaded) if p is not None]
+    try:
+        pngs = map_pngs(pictures)
+    except export.ExportUnavailable:
+        return {}
+    return {p.indicator.id: (p, png) for p, png in zip(pictures, pngs, strict=True)}
 
 
 def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
