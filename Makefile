@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install system run build test lint validate clean
+.PHONY: install system run build test lint validate clean bench
 
 install: $(STAMP) system
 
@@ -49,6 +49,11 @@ run: install $(DB)
 
 test: install
 	$(PY) -m pytest
+
+# Speed and memory at the shipped scale and at ×100 (bench/README.md); not part of `make test`.
+BENCH := pages data_speed exports browser memory
+bench: install
+	@for b in $(BENCH); do echo "== bench/$$b.py"; $(PY) -m bench.$$b || exit 1; done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

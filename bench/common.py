@@ -93,7 +93,9 @@ def running_app(scale: Scale, script: Path = ROOT / "dashboard.py") -> Iterator[
     port = free_port()
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/streamlit"), "run", str(script), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         # No file watcher: a file saved mid-run would stop pages at "File change. Rerun?".
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env=app_env(scale), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

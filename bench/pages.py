@@ -9,6 +9,7 @@ times; the median is compared with the same page at the shipped scale, in the sa
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 
@@ -17,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from bench.common import ROOT, RUNS, Scale, machine, prepare, ratio, scales, timed, verdict
 
 TARGET = 1.5
+# AppTest outside `streamlit run` warns "missing ScriptRunContext" on every run: noise here.
+logging.getLogger("streamlit").setLevel(logging.ERROR)
 # (page, query parameters): what a visitor opens; indicator 2B-04 is the monthly NAV series.
 PAGES: list[tuple[str, dict[str, str]]] = [
     ("app_pages/oversikt.py", {}),
