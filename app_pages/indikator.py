@@ -103,8 +103,17 @@ def show_municipalities() -> None:
 
 def show_figures() -> None:
     st.subheader(t("indicator.table_heading", lang))
+    # One area at a time: 30 years of months for 24 areas is a table nobody reads, and the page
+    # would pay for all of it on every visit. The file below has every stored figure.
+    areas = list(dict.fromkeys(c for c in views.page_regions(plan, indicator)
+                               if c in set(frame["region_code"])))
+    area = st.selectbox(t("indicator.table_area", lang), areas,
+                        index=areas.index(state.choice("omrade", areas, areas[0])),
+                        format_func=lambda c: plan.region_name(c, lang), key="figures_area")
+    state.set_param("omrade", area if area != areas[0] else None)
     st.caption(t("indicator.table_scope", lang))
-    table_view(views.observation_table(plan, frame, indicator.unit, lang))
+    table_view(views.observation_table(plan, frame[frame["region_code"] == area], indicator.unit,
+                                       lang))
     # Every stored row, all areas and series: made when asked for, so the page stays fast.
     st.download_button(t("indicator.download_csv", lang),
                        lambda: views.observations_csv(data.query("all_observations", chosen), indicator),

@@ -171,12 +171,14 @@ def trend_span(trend: TrendData, lang: str) -> str:
 
 def trend_table(trend: TrendData, unit: str, lang: str) -> pd.DataFrame:
     """The chart's numbers as a table: one row per period, one column per region."""
-    frame = trend.frame.sort_values(["year", "sub"])
-    table = frame.pivot_table(index=["year", "sub", "period"], columns="region_code",
-                              values="value", aggfunc="first", dropna=False).reset_index()
-    out = pd.DataFrame({t("col.period", lang): [format_period(p, lang) for p in table["period"]]})
+    periods = trend.frame.sort_values(["year", "sub"])["period"].drop_duplicates()
+    # One index level: with several, dropna=False would make every year × month × period row.
+    table = trend.frame.pivot_table(index="period", columns="region_code", values="value",
+                                    aggfunc="first", dropna=False).reindex(periods)
+    out = pd.DataFrame({t("col.period", lang): [format_period(p, lang) for p in periods]})
     for code, name in trend.names.items():
-        out[name] = [format_value(v, unit, lang) for v in table.get(code, [None] * len(table))]
+        values = table[code] if code in table else [None] * len(table)
+        out[name] = [format_value(v, unit, lang) for v in values]
     return out
 
 
@@ -204,9 +206,10 @@ def trend_summary(model: PlanModel, indicator: Indicator, trend: TrendData, lang
 def observation_table(model: PlanModel, frame: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
     """Every stored observation, readable: area, period, value (or its SSB symbol), note, source."""
     return pd.DataFrame({
-        t("col.region", lang): [model.region_name(c, lang) for c in frame["region_code"]],
+        t("col.region", lang): frame["region_code"].map(
+            {c: model.region_name(c, lang) for c in frame["region_code"].unique()}),
         t("col.period", lang): [format_period(p, lang) for p in frame["period"]],
-        t("col.value", lang): [symbol_or_value(v, s, unit, lang)
+        t("col.figure", lang): [symbol_or_value(v, s, unit, lang)
                                for v, s in zip(frame["value"], frame["status"], strict=True)],
         t("col.series", lang): frame["series"],
         t("col.note", lang): frame["note"],
@@ -273,7 +276,7 @@ def municipal_names(model: PlanModel, lang: str) -> dict[str, str]:
 def municipal_table(rows: pd.DataFrame, names: dict[str, str], unit: str, lang: str) -> pd.DataFrame:
     data = rows.sort_values("value", ascending=False)
     return pd.DataFrame({t("col.region", lang): [names.get(c, c) for c in data["region_code"]],
-                         t("col.value", lang): [format_value(v, unit, lang) for v in data["value"]]})
+                         t("col.figure", lang): [format_value(v, unit, lang) for v in data["value"]]})
 
 
 def municipal_summary(rows: pd.DataFrame, names: dict[str, str], unit: str, period: str,

@@ -47,13 +47,13 @@ def _mode(rows: pd.DataFrame) -> str:
 def sparkline(frame: pd.DataFrame, colour: str = style.PRIMARY) -> go.Figure:
     """A tiny line for a card; decoration next to the value, which is always given as text."""
     data = with_x(frame[frame["value"].notna()]).sort_values("x")
-    fig = go.Figure(go.Scatter(x=data["x"], y=data["value"], mode="lines",
-                               line={"color": colour, "width": 2}, hoverinfo="skip"))
-    fig.update_layout(height=60, margin={"l": 0, "r": 0, "t": 4, "b": 4}, showlegend=False,
-                      paper_bgcolor=style.BACKGROUND, plot_bgcolor=style.BACKGROUND)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    # Built in one go: each update_* call re-validates the figure, and a goal page draws many.
+    return go.Figure(
+        data=[go.Scatter(x=data["x"], y=data["value"], mode="lines",
+                         line={"color": colour, "width": 2}, hoverinfo="skip")],
+        layout={"height": 60, "margin": {"l": 0, "r": 0, "t": 4, "b": 4}, "showlegend": False,
+                "paper_bgcolor": style.BACKGROUND, "plot_bgcolor": style.BACKGROUND,
+                "xaxis": {"visible": False}, "yaxis": {"visible": False}})
 
 
 @dataclass(frozen=True)

@@ -59,3 +59,20 @@ def test_overdue_update_is_flagged(open_page) -> None:
     text = all_text(open_page("app_pages/indikator.py", id="2B-03"))
     # Regional accounts end in 2019; 2020 plus the usual 14 months: long overdue.
     assert "Neste oppdatering ventet: 1. februar 2022" in text and "Forsinket" in text
+
+
+def _figures(at) -> object:
+    """The figures table under "Tallene" (the last table on the page with a value column)."""
+    tables = [t.value for t in [*at.table, *at.dataframe] if "Verdi" in t.value.columns]
+    return tables[-1]
+
+
+def test_figures_are_shown_one_area_at_a_time(open_page) -> None:
+    at = open_page("app_pages/indikator.py", id="2B-04")
+    assert at.selectbox(key="figures_area").value == "32"
+    akershus = _figures(at)
+    assert set(akershus["Område"]) == {"Akershus"} and len(akershus) == 181  # 2011M01–2026M01
+    at = open_page("app_pages/indikator.py", id="2B-04", omrade="3201")
+    baerum = _figures(at)
+    assert set(baerum["Område"]) == {"Bærum"} and len(baerum) == 10  # January–October 2022
+    assert "januar 2022" in set(baerum["Periode"])

@@ -1,0 +1,32 @@
+"""What the Indikator page shows as tables: one row per period, only the areas the page is about."""
+
+from __future__ import annotations
+
+import duckdb
+
+from indicators import store, views
+from indicators.model import PlanModel
+
+
+def _trend(model: PlanModel, con: duckdb.DuckDBPyConnection, indicator_id: str) -> views.TrendData:
+    indicator = model.indicator(indicator_id)
+    frame = store.observations(con, indicator_id, views.page_regions(model, indicator))
+    return views.trend_data(model, indicator, frame)
+
+
+def test_the_charts_table_has_one_row_per_period_in_time_order(
+        model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
+    trend = _trend(model, con, "2B-04")  # monthly, 2011M01–2026M01 for Akershus, Oslo, Norway
+    table = views.trend_table(trend, "percent", "nb")
+    assert len(table) == trend.frame["period"].nunique() == 181
+    assert list(table["Periode"][:2]) == ["januar 2011", "februar 2011"]
+    assert table["Periode"].iloc[-1] == "januar 2026"
+    assert "–" not in set(table["Akershus"])  # every month has a value: no padding rows
+
+
+def test_the_page_reads_its_own_areas_only(model: PlanModel) -> None:
+    indicator = model.indicator("2B-04")
+    areas = views.page_regions(model, indicator, ["1103"])
+    assert areas[:3] == ["32", "03", "0"]
+    assert {r.code for r in model.municipalities()} <= set(areas)
+    assert areas[-1] == "1103" and len(areas) == len(set(areas)) == 3 + 21 + 1
