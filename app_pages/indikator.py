@@ -105,8 +105,8 @@ def show_figures() -> None:
     st.subheader(t("indicator.table_heading", lang))
     # One area at a time: 30 years of months for 24 areas is a table nobody reads, and the page
     # would pay for all of it on every visit. The file below has every stored figure.
-    areas = list(dict.fromkeys(c for c in views.page_regions(plan, indicator)
-                               if c in set(frame["region_code"])))
+    present = set(frame["region_code"].unique())
+    areas = [c for c in views.page_regions(plan, indicator) if c in present]
     area = st.selectbox(t("indicator.table_area", lang), areas,
                         index=areas.index(state.choice("omrade", areas, areas[0])),
                         format_func=lambda c: plan.region_name(c, lang), key="figures_area")
