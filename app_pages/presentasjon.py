@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import deck, export, views
+from indicators import deck, views
 from indicators.i18n import t
 from ui import data, state
 
@@ -42,11 +42,9 @@ regions = st.multiselect(t("deck.choose_regions", lang), region_codes,
                          help=t("deck.regions_help", lang))
 state.set_choices("region", regions, list(views.COMPARISON))
 
-images = export.images_available()
-maps = st.checkbox(t("deck.maps", lang), value=images and state.param("kart") != "0",
-                   disabled=not images, key="deck_maps",
-                   help=t("deck.maps_help", lang) if images else t("export.no_browser", lang))
-state.set_param("kart", None if maps or not images else "0")
+maps = st.checkbox(t("deck.maps", lang), value=state.param("kart") != "0", key="deck_maps",
+                   help=t("deck.maps_help", lang))
+state.set_param("kart", None if maps else "0")
 
 n_goals = len([g for g in plan.goals if g.id in goals and set(g.indicators) & set(indicators)])
 st.caption(t("deck.plan", lang, slides=2 + n_goals + len(indicators), goals=n_goals,

@@ -3,8 +3,8 @@
     .venv/bin/python bench/exports.py [--runs N]
 
 The deck is what `python -m indicators export pptx OUT --maps` makes: every goal, every
-indicator, municipal maps as pictures. PNG export is `export png ID OUT` for each indicator
-with data, after one unmeasured image has started the browser.
+indicator, the municipal maps (drawn as PowerPoint shapes). PNG export is `export png ID OUT`
+for each indicator with data, after one unmeasured image has started the browser.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def deck_seconds(scale: Scale, runs: int) -> tuple[float, int]:
     model = load_model(scale.config)
     con = store.connect(scale.db)
     try:
-        size = len(deck.build_deck(model, con, maps=True))  # warm-up (starts the browser)
+        size = len(deck.build_deck(model, con, maps=True))  # warm-up
         return median_of(lambda: deck.build_deck(model, con, maps=True), runs, warmup=0), size
     finally:
         con.close()

@@ -326,7 +326,7 @@ def _export_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     pptx.add_argument("--indicator", action="append", metavar="ID", help="only these indicators")
     pptx.add_argument("--region", action="append", metavar="CODE",
                       help="comparison regions (default: Oslo and Norway)")
-    pptx.add_argument("--maps", action="store_true", help="add municipal maps (as pictures)")
+    pptx.add_argument("--maps", action="store_true", help="add municipal maps (as editable shapes)")
     pptx.set_defaults(id=None)
     for kind in ("png", "svg", "html"):
         chart = kinds.add_parser(kind, parents=[common], help=f"one indicator's chart as {kind}")

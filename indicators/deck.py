@@ -14,7 +14,6 @@ from datetime import date
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import XyChartData
@@ -31,8 +30,9 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from indicators import charts, explain, export, style, views
+from indicators import explain, export, style, views
 from indicators.assessment import rollups
+from indicators.charts import regional
 from indicators.charts.common import with_x
 from indicators.i18n import UNIT_DECIMALS, format_date, format_period, format_value, t, unit_label
 from indicators.model import Goal, Indicator, PlanModel
@@ -493,24 +493,30 @@ def _set_language(chart: object, lang: str) -> None:
         (first.addnext(node) if first is not None else space.insert(0, node))
 
 
-# ---- pictures: what a native chart cannot show ---------------------------------------------------
+# ---- maps: the municipalities as native shapes ------------------------------------------------
 
-MAP_SIZE = (760, 560)
+MAP_BOX = (Inches(5.6), Inches(5.4))  # the map's width and height on the slide
+LEGEND_ROW = Inches(0.36)
 
 
 @dataclass(frozen=True)
 class MapPicture:
-    """A municipal map for a slide: the figure to draw and the words that go with it."""
+    """A municipal map for a slide: the period's figures and the words that go with it."""
 
-    indicator: Indicator
+    data: export.IndicatorData
     period: str
     title: str
     summary: str
-    fig: go.Figure
+    rows: pd.DataFrame  # region_code, value: the municipalities' figures for the period
+    names: dict[str, str]
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.data.indicator
 
 
 def map_picture(model: PlanModel, data: export.IndicatorData, lang: str) -> MapPicture | None:
-    """The municipalities in the latest period as the page's map (None: no municipal figures)."""
+    """The municipalities in the latest period, as on the page's map (None: no municipal figures)."""
     periods = views.municipal_periods(model, data.frame)
     if not periods:
         return None
@@ -520,31 +526,73 @@ def map_picture(model: PlanModel, data: export.IndicatorData, lang: str) -> MapP
     indicator = data.indicator
     title = t("regional.map_title", lang, name=indicator.name.get(lang),
               period=format_period(period, lang))
-    fig = charts.choropleth(rows, names, indicator.unit,
-                            views.chart_text(indicator, data.summary, "", lang, title=title), lang)
     summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
-    return MapPicture(indicator, period, title, summary, fig)
+    return MapPicture(data, period, title, summary, rows, names)
 
 
-def map_pngs(pictures: list[MapPicture]) -> list[bytes]:
-    """The maps drawn in one batch, in parallel browser tabs, at the map's own proportions and
-    pixel size so its labels print at a readable size."""
-    return export.to_png_many([p.fig for p in pictures], MAP_SIZE) if pictures else []
-
-
-def map_slide(deck: Deck, picture: MapPicture, png: bytes) -> None:
-    """A slide with the map as a picture, its summary beside it and in the notes."""
+def map_slide(deck: Deck, picture: MapPicture) -> None:
+    """A slide with the map drawn as PowerPoint shapes (editable, sharp at any size, no browser
+    needed), its legend, and its summary beside it and in the notes."""
     lang, indicator = deck.lang, picture.indicator
     slide = deck.slide(t("deck.map_title", lang, id=indicator.id, name=indicator.name.get(lang),
                          period=format_period(picture.period, lang)))
-    shape = slide.shapes.add_picture(io.BytesIO(png), MARGIN, Inches(1.3), height=Inches(5.25))
-    shape.name = picture.title
-    # The picture's alternative text: what the map says, for screen readers.
-    shape._element.nvPicPr.cNvPr.set("descr", picture.summary)
-    side = _box(slide, MARGIN + shape.width + Inches(0.3), Inches(1.5),
-                WIDTH - 2 * MARGIN - shape.width - Inches(0.3), Inches(4.5))
+    areas = regional.map_areas(picture.rows, indicator.unit, lang)
+    group = slide.shapes.add_group_shape()
+    _draw_areas(group.shapes, areas, picture, lang, MARGIN, Inches(1.4))
+    group.name = picture.title
+    # The map's alternative text: what it says, for screen readers.
+    group._element.nvGrpSpPr.cNvPr.set("descr", picture.summary)
+    legend_left = MARGIN + MAP_BOX[0] + Inches(0.2)
+    bottom = _legend(slide, areas, legend_left, Inches(1.6))
+    side = _box(slide, legend_left, bottom + Inches(0.3), WIDTH - MARGIN - legend_left, Inches(2.5))
     _text(side, picture.summary, 16)
+    _source_line(slide, picture.data, lang)
     slide.notes_slide.notes_text_frame.text = picture.summary
+
+
+def _draw_areas(shapes: object, areas: list[regional.MapArea], picture: MapPicture, lang: str,
+                left: int, top: int) -> None:
+    """Each municipality as a filled freeform, named with its name and value."""
+    (west, south), (east, north) = regional.bounds()
+    width, height = MAP_BOX
+    # EMU per degree of longitude; latitude is stretched as on the page's map.
+    scale = min(width / (east - west), height / ((north - south) * regional.LATITUDE_STRETCH))
+
+    def point(lon: float, lat: float) -> tuple[int, int]:
+        return (round(left + (lon - west) * scale),
+                round(top + (north - lat) * scale * regional.LATITUDE_STRETCH))
+
+    for area in areas:
+        first, *others = area.rings
+        builder = shapes.build_freeform(*point(*first[0]))
+        builder.add_line_segments([point(*p) for p in first[1:]], close=True)
+        for ring in others:
+            builder.move_to(*point(*ring[0]))
+            builder.add_line_segments([point(*p) for p in ring[1:]], close=True)
+        shape = builder.convert_to_shape()
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(area.fill.lstrip("#"))
+        shape.line.color.rgb = RGBColor.from_string(style.MUTED_TEXT.lstrip("#"))
+        shape.line.width = Pt(0.5)
+        shape.shadow.inherit = False  # flat, as on the page
+        shape.name = (f"{picture.names.get(area.code, area.code)}: "
+                      f"{format_value(area.value, picture.indicator.unit, lang)}")
+
+
+def _legend(slide: object, areas: list[regional.MapArea], left: int, top: int) -> int:
+    """The classes, lowest first and "no figure" last, as swatch + words; returns its bottom."""
+    classes = sorted({(a.rank if a.rank >= 0 else 99, a.fill, a.label) for a in areas})
+    for row, (_, fill, label) in enumerate(classes):
+        y = top + row * LEGEND_ROW
+        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, y + Inches(0.05), Inches(0.3),
+                                        Inches(0.22))
+        swatch.fill.solid()
+        swatch.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
+        swatch.line.color.rgb = RGBColor.from_string(style.MUTED_TEXT.lstrip("#"))
+        swatch.line.width = Pt(0.5)
+        swatch.shadow.inherit = False
+        _text(_box(slide, left + Inches(0.4), y, Inches(3.0), LEGEND_ROW), label, 14)
+    return top + len(classes) * LEGEND_ROW
 
 
 # ---- sources --------------------------------------------------------------------------------------
@@ -597,8 +645,8 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
 
     goals: goal ids (default all); indicators: limit to these ids (default all of those goals);
     regions: comparison regions beside each indicator's headline region (default Oslo and
-    Norway); maps: add a picture of the municipal map where there are municipal figures (needs
-    the browser; skipped with no error when there is none); progress(done, total, what).
+    Norway); maps: add the municipal map, drawn as shapes, where there are municipal figures;
+    progress(done, total, what).
     """
     chosen_goals = [g for g in model.goals if goals is None or g.id in goals]
     wanted = {i for g in chosen_goals for i in g.indicators}
@@ -627,7 +675,7 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
             data = loaded[indicator_id]
             indicator_slide(deck, model, data, regions)
             if indicator_id in pictures:
-                map_slide(deck, *pictures[indicator_id])
+                map_slide(deck, pictures[indicator_id])
             shown.append(data)
             step(f"{indicator_id} {data.indicator.name.get(lang)}")
     sources_slide(deck, model, shown)
@@ -638,15 +686,9 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
 
 
 def _maps(model: PlanModel, loaded: list[export.IndicatorData], lang: str,
-          ) -> dict[str, tuple[MapPicture, bytes]]:
-    """Each indicator's map and its picture, all drawn at once (empty without a browser: the
-    deck is complete without them, the maps are an extra)."""
-    pictures = [p for p in (map_picture(model, data, lang) for data in loaded) if p is not None]
-    try:
-        pngs = map_pngs(pictures)
-    except export.ExportUnavailable:
-        return {}
-    return {p.indicator.id: (p, png) for p, png in zip(pictures, pngs, strict=True)}
+          ) -> dict[str, MapPicture]:
+    return {p.indicator.id: p for p in (map_picture(model, data, lang) for data in loaded)
+            if p is not None}
 
 
 def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:

@@ -37,7 +37,6 @@ from indicators.progress import Assessment
 PRESETS: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "square": (800, 800)}
 SCALE = 2
 RENDER_TIMEOUT_S = 60
-TABS = max(1, min(4, os.cpu_count() or 1))  # images drawn side by side in a batch (deck maps)
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -76,7 +75,7 @@ class _Renderer:
         import kaleido  # imported late: the core must load where kaleido is not installed
 
         # mathjax=False: no formulas here, and the default fetches MathJax from a CDN.
-        browser = kaleido.Kaleido(n=TABS, timeout=RENDER_TIMEOUT_S, mathjax=False, path=path)
+        browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, path=path)
         await browser.open()
         return browser
 
@@ -85,12 +84,6 @@ class _Renderer:
 
     def render(self, figure: dict, opts: dict) -> bytes:
         return self._run(self.kaleido.calc_fig(figure, opts=opts), RENDER_TIMEOUT_S)
-
-    def render_many(self, figures: list[dict], opts: dict) -> list[bytes]:
-        # All submitted at once: kaleido hands each to the next free tab.
-        futures = [asyncio.run_coroutine_threadsafe(self.kaleido.calc_fig(f, opts=opts), self.loop)
-                   for f in figures]
-        return [future.result(RENDER_TIMEOUT_S * len(figures)) for future in futures]
 
     def close(self) -> None:
         # Closing a browser that already died may fail; the loop must stop all the same.
@@ -159,20 +152,6 @@ def to_png(fig: go.Figure, preset: str = "16:9", scale: float = SCALE,
     drawn at `scale`."""
     width, height = size or PRESETS[preset]
     return _render(fig, "png", width, height, scale)
-
-
-def to_png_many(figs: list[go.Figure], size: tuple[int, int], scale: float = SCALE) -> list[bytes]:
-    """Several figures as PNGs at once, drawn in parallel browser tabs (a deck's maps)."""
-    width, height = size
-    opts = {"format": "png", "width": width, "height": height, "scale": scale}
-    figures = [sized(fig, width, height).to_plotly_json() for fig in figs]
-    try:
-        return _get_renderer().render_many(figures, opts)
-    except (FutureTimeout, RuntimeError, OSError) as error:
-        if isinstance(error, ExportUnavailable):
-            raise
-        # As for one image: a browser that died is replaced, one image at a time.
-        return [_render(fig, "png", width, height, scale) for fig in figs]
 
 
 def to_svg(fig: go.Figure, preset: str = "16:9") -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from indicators import style
 from indicators.charts.common import ChartText, base_layout
 from indicators.i18n import format_value
 
+LATITUDE_STRETCH = 2.0  # a degree of latitude is about twice one of longitude at 60° N
 GEOJSON = Path(__file__).resolve().parents[2] / "data" / "geo" / "akershus_kommuner_2024.geojson"
 
 
@@ -21,6 +23,37 @@ GEOJSON = Path(__file__).resolve().parents[2] / "data" / "geo" / "akershus_kommu
 def municipalities_geojson() -> dict:
     """The 21 municipalities (2024 borders, © Kartverket, CC BY 4.0)."""
     return json.loads(GEOJSON.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One municipality as the map draws it: its outline, its class's fill and legend label."""
+
+    code: str
+    rings: list[list[tuple[float, float]]]  # (longitude, latitude) points of each outline ring
+    value: float | None
+    rank: int  # the value's class, 0 = lowest; -1 = no value
+    fill: str
+    label: str  # the class as the legend names it
+
+
+def map_areas(frame: pd.DataFrame, unit: str, lang: str, missing_label: str = "–") -> list[MapArea]:
+    """Every municipality with its class of value (five equal-count classes, or fewer).
+
+    The page's map and the deck's native map both draw from this, so they always agree.
+    """
+    values = dict(zip(frame["region_code"], frame["value"], strict=True))
+    bins = _classes(list(values.values()))
+    areas = []
+    for feature in municipalities_geojson()["features"]:
+        code = feature["properties"]["kommunenummer"]
+        value = values.get(code)
+        rank = _class_of(value, bins)
+        areas.append(MapArea(
+            code, _rings(feature["geometry"]), value, rank,
+            style.MISSING_FILL if rank < 0 else style.SEQUENTIAL_SCALE[rank],
+            missing_label if rank < 0 else _class_label(bins, rank, unit, lang)))
+    return areas
 
 
 def choropleth(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText,
@@ -31,30 +64,24 @@ def choropleth(frame: pd.DataFrame, names: dict[str, str], unit: str, text: Char
     polygons on x/y axes need nothing from outside, so the map renders offline and in exports.
     The classes are listed in the legend, so the map can be read without judging shades.
     """
-    values = dict(zip(frame["region_code"], frame["value"], strict=True))
-    bins = _classes(list(values.values()))
     fig = go.Figure()
     shown: set[int] = set()
-    for feature in municipalities_geojson()["features"]:
-        code = feature["properties"]["kommunenummer"]
-        value = values.get(code)
-        index = _class_of(value, bins)
-        name = missing_label if index < 0 else _class_label(bins, index, unit, lang)
-        xs, ys = _outline(feature["geometry"])
-        hover = f"{names.get(code, code)}: {format_value(value, unit, lang)}"
+    for area in map_areas(frame, unit, lang, missing_label):
+        xs = [x for ring in area.rings for x in [*(p[0] for p in ring), None]]
+        ys = [y for ring in area.rings for y in [*(p[1] for p in ring), None]]
+        hover = f"{names.get(area.code, area.code)}: {format_value(area.value, unit, lang)}"
         fig.add_trace(go.Scatter(
             x=xs, y=ys, fill="toself", mode="lines", line={"color": style.MUTED_TEXT, "width": 0.6},
-            fillcolor=style.MISSING_FILL if index < 0 else style.SEQUENTIAL_SCALE[index],
-            name=name, legendgroup=str(index), showlegend=index not in shown,
-            legendrank=index if index >= 0 else 99, hoveron="fills", text=hover,
-            hoverinfo="text"))
-        shown.add(index)
+            fillcolor=area.fill, name=area.label, legendgroup=str(area.rank),
+            showlegend=area.rank not in shown, legendrank=area.rank if area.rank >= 0 else 99,
+            hoveron="fills", text=hover, hoverinfo="text"))
+        shown.add(area.rank)
     base_layout(fig, text, lang, height=560, bottom=40)
-    (west, south), (east, north) = _bounds()
+    (west, south), (east, north) = bounds()
     fig.update_xaxes(visible=False, showgrid=False, range=[west - 0.05, east + 0.05])
     # One degree of latitude is about twice as long as one of longitude at 60° N.
     fig.update_yaxes(visible=False, showgrid=False, range=[south - 0.02, north + 0.02],
-                     scaleanchor="x", scaleratio=2.0)
+                     scaleanchor="x", scaleratio=LATITUDE_STRETCH)
     fig.update_layout(legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 0.5, "yref": "paper",
                               "yanchor": "middle", "traceorder": "normal"},
                       margin={"l": 10, "r": 10})
@@ -62,11 +89,10 @@ def choropleth(frame: pd.DataFrame, names: dict[str, str], unit: str, text: Char
 
 
 @lru_cache(maxsize=1)
-def _bounds() -> tuple[tuple[float, float], tuple[float, float]]:
-    """South-west and north-east corners of the municipalities."""
-    points = [p for f in municipalities_geojson()["features"]
-              for x, y in [_outline(f["geometry"])] for p in zip(x, y, strict=True)
-              if p[0] is not None]
+def bounds() -> tuple[tuple[float, float], tuple[float, float]]:
+    """South-west and north-east corners of the municipalities (longitude, latitude)."""
+    points = [p for f in municipalities_geojson()["features"] for ring in _rings(f["geometry"])
+              for p in ring]
     return ((min(p[0] for p in points), min(p[1] for p in points)),
             (max(p[0] for p in points), max(p[1] for p in points)))
 
@@ -95,18 +121,12 @@ def _class_label(bins: list[float], index: int, unit: str, lang: str) -> str:
     return f"{format_value(bins[index], unit, lang)} – {format_value(bins[index + 1], unit, lang)}"
 
 
-def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
-    """All rings of a (multi)polygon as one line, rings separated by gaps."""
+def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
+    """Every outline ring of a polygon or multipolygon."""
     polygons = geometry["coordinates"]
     if geometry["type"] == "Polygon":
         polygons = [polygons]
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in polygons:
-        for ring in polygon:
-            xs += [p[0] for p in ring] + [None]
-            ys += [p[1] for p in ring] + [None]
-    return xs, ys
+    return [[(p[0], p[1]) for p in ring] for polygon in polygons for ring in polygon]
 
 
 def ranked_bars(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText,

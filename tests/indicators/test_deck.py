@@ -15,7 +15,7 @@ from pptx import Presentation
 from pptx.chart.plot import XyPlot
 from pptx.util import Inches
 
-from indicators import deck, export, store
+from indicators import deck, store
 from indicators.assessment import assess_indicator
 from indicators.i18n import format_number
 from indicators.model import PlanModel
@@ -159,14 +159,22 @@ def test_progress_is_reported_for_every_step(model: PlanModel,
     assert seen == [(n, 8) for n in range(1, 9)]
 
 
-def test_map_slide_is_a_picture(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
-    if not export.images_available():
-        pytest.skip("Chromium is missing")
+def test_map_slide_draws_every_municipality_as_an_editable_shape(
+        model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
     prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2B-04"], maps=True)))
     slide = prs.slides[3]
     assert slide.shapes.title.text.startswith("2B-04 Registrerte helt ledige i kommunene, ")
-    pictures = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
-    assert len(pictures) == 1 and pictures[0].image.size == (1520, 1120)  # 2× the map's own size
+    groups = [s for s in slide.shapes if s.shape_type == 6]  # MSO_SHAPE_TYPE.GROUP
+    assert len(groups) == 1
+    areas = list(groups[0].shapes)
+    assert len(areas) == 21 and all(a.shape_type == 5 for a in areas)  # FREEFORM
+    assert any(a.name.startswith("Bærum: ") and a.name.endswith("\xa0%") for a in areas)
+    # The map says what it shows to screen readers, and its classes are spelled out beside it.
+    summary = groups[0]._element.nvGrpSpPr.cNvPr.get("descr")
+    assert "21 kommuner har tall for" in summary
+    legend = [s.text_frame.text for s in slide.shapes if s.has_text_frame and "–" in s.text_frame.text]
+    assert len(legend) >= 3 and all("%" in text for text in legend)
+    assert any("Kilde: NAV" in s.text_frame.text for s in slide.shapes if s.has_text_frame)
 
 
 def test_cli_writes_the_deck_for_one_goal(db: Path, tmp_path: Path) -> None:
