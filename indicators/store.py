@@ -401,14 +401,13 @@ def undo(db_path: Path | str, import_id: int, *, user: str | None = None,
             )
         restore_import(con, import_id, row[0])
         undo_id = _next_import_id(con)
-        counts = con.execute(
-            "SELECT count(*) FILTER (action = 'added'), count(*) FILTER (action <> 'added') "
-            "FROM import_changes WHERE import_id = ?", [import_id]).fetchall()[0]
+        # The undo mirrors the import: what it added goes, what it removed comes back, what it
+        # changed changes back (the same for observations and the plan tables).
         con.execute(
             "INSERT INTO imports SELECT ?, ?, ?, 'undo', file_name, sha256, source, FALSE, "
-            "0, ?, 0, ?, ?, NULL FROM imports WHERE id = ?",
+            "removed, changed, 0, added, ?, NULL FROM imports WHERE id = ?",
             [undo_id, datetime.now().replace(microsecond=0), user or current_user(),
-             counts[1], counts[0], import_id, import_id],
+             import_id, import_id],
         )
         con.execute("UPDATE imports SET undone_by = ? WHERE id = ?", [undo_id, import_id])
     return undo_id

@@ -194,6 +194,14 @@ def test_grants_import_is_refused_whole_then_recorded_and_undone(repo_copy: Path
     assert newest[3:6] == ["kari", "grants", "tilskudd-2025.csv"]
     assert run(repo_copy, "undo", newest[0]).returncode == 0
     pd.testing.assert_frame_equal(stored_grants(repo_copy), shipped)
+    # The history says what the undo did: the 9 removed grants back, the new one gone.
+    con = duckdb.connect(str(repo_copy / "data" / "t.duckdb"), read_only=True)
+    try:
+        undo_row = con.execute("SELECT kind, added, changed, unchanged, removed FROM imports "
+                               "ORDER BY id DESC LIMIT 1").fetchall()[0]
+    finally:
+        con.close()
+    assert undo_row == ("undo", 9, 0, 0, 1)
 
 
 def test_undo_of_a_table_import_waits_for_a_later_one(repo_copy: Path, tmp_path: Path) -> None:
