@@ -6,9 +6,8 @@ import streamlit as st
 
 from indicators.i18n import t
 from ui import a11y, state
+from ui.page_list import DEFAULT, EMBED, PAGES
 
-# The chart-only page for iframes (/embed?indikator=…): reachable by URL, never listed.
-EMBED = ("app_pages/embed.py", "embed", "nav.embed", ":material/code:")
 # Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
 bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswith("/" + EMBED[1])
 st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
@@ -16,21 +15,8 @@ st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
 state.restore_sticky()
 lang = state.lang()
 
-PAGES = [  # (file, url path, title key, icon)
-    ("app_pages/oversikt.py", "oversikt", "nav.overview", ":material/dashboard:"),
-    ("app_pages/delmal.py", "delmal", "nav.goal", ":material/flag:"),
-    ("app_pages/indikator.py", "indikator", "nav.indicator", ":material/show_chart:"),
-    ("app_pages/plantema.py", "plantema", "nav.themes", ":material/category:"),
-    ("app_pages/katalog.py", "katalog", "nav.catalogue", ":material/table_view:"),
-    ("app_pages/metode.py", "metode", "nav.method", ":material/functions:"),
-    ("app_pages/tilskudd.py", "tilskudd", "nav.funding", ":material/payments:"),
-    ("app_pages/tidslinje.py", "tidslinje", "nav.timeline", ":material/timeline:"),
-    ("app_pages/presentasjon.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
-    ("app_pages/oppdater.py", "oppdater", "nav.update", ":material/upload_file:"),
-]
-
 pages = [
-    st.Page(path, url_path=url, title=t(key, lang), icon=icon, default=(url == "oversikt"))
+    st.Page(path, url_path=url, title=t(key, lang), icon=icon, default=(url == DEFAULT))
     for path, url, key, icon in PAGES
 ]
 pages.append(st.Page(EMBED[0], url_path=EMBED[1], title=t(EMBED[2], lang), icon=EMBED[3],

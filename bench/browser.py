@@ -17,7 +17,6 @@ navigation start.
 from __future__ import annotations
 
 import argparse
-import ast
 import math
 import statistics
 import sys
@@ -33,11 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script:
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from bench.common import ROOT, RUNS, Scale, machine, prepare, ratio, running_app, scales, verdict  # noqa: E402
+from bench.common import PAGE_PARAMS, RUNS, Scale, machine, prepare, ratio, running_app, scales, verdict  # noqa: E402
+from tools.chromium import launch  # noqa: E402
+from ui.page_list import DEFAULT, EMBED, PAGES  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; never `playwright install` (field-notes.md)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 1600}
 # ×100 pages on two cores shared with other work can take long; a page that never finishes is
 # reported as an error rather than hanging the run.
@@ -48,12 +46,6 @@ FLOOR_LABEL = "floor (one chart)"
 TARGET = 1.5
 # An exception, an st.error box, or Streamlit's "Page not found" dialog (as tests/e2e).
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
-# What a visitor would open: 2B is the goal with the monthly series, 2B-04 the longest of them.
-PARAMS: dict[str, dict[str, str]] = {
-    "delmal": {"goal": "2B"},
-    "indikator": {"id": "2B-04"},
-    "embed": {"indikator": "2B-04", "region": "32"},
-}
 ANONYMOUS = {"oppdater"}  # behind a planner login: measured as an anonymous visitor sees it
 
 STATUS = '[data-testid="stStatusWidget"]'
@@ -92,21 +84,6 @@ class Visit:
     errors: tuple[str, ...]
 
 
-def _dashboard() -> tuple[list[str], str, str]:
-    """URL paths of dashboard.PAGES, the default page's and the hidden embed page's, read from the
-    source: importing dashboard.py would run Streamlit."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text("utf-8"))
-    assigned = {name.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                for name in node.targets if isinstance(name, ast.Name)}
-    pages = [entry[1] for entry in ast.literal_eval(assigned["PAGES"])]
-    embed = ast.literal_eval(assigned["EMBED"])[1]
-    default = next(str(c.value) for node in ast.walk(tree)  # st.Page(..., default=(url == "X"))
-                   if isinstance(node, ast.keyword) and node.arg == "default"
-                   and isinstance(node.value, ast.Compare)
-                   for c in node.value.comparators if isinstance(c, ast.Constant))
-    return pages, default, embed
-
-
 def _target(url_path: str, default: str, params: dict[str, str]) -> Target:
     query = f"?{urlencode(params)}" if params else ""
     label = url_path + query + (" (anonymous)" if url_path in ANONYMOUS else "")
@@ -117,13 +94,14 @@ def app_targets(indicators: Iterable[str] = ("2B-04",)) -> list[Target]:
     """Every page of the app with realistic parameters, the indicator page once per id in
     `indicators`, the embed page last. The default page comes first: until one run has
     registered the pages, Streamlit answers a deep link with "Page not found" (#9624)."""
-    pages, default, embed = _dashboard()
+    embed = EMBED[1]
+    paths = [entry[1] for entry in PAGES] + [embed]
     targets = []
-    for url_path in sorted([*pages, embed], key=lambda p: (p != default, p == embed)):
+    for url_path in sorted(paths, key=lambda p: (p != DEFAULT, p == embed)):
         if url_path == "indikator":
-            targets += [_target(url_path, default, {"id": i}) for i in indicators]
+            targets += [_target(url_path, DEFAULT, {"id": i}) for i in indicators]
         else:
-            targets.append(_target(url_path, default, PARAMS.get(url_path, {})))
+            targets.append(_target(url_path, DEFAULT, PAGE_PARAMS.get(url_path, {})))
     return targets
 
 
@@ -135,7 +113,7 @@ def default_label() -> str:
 @contextmanager
 def chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             yield browser
         finally:

@@ -24,6 +24,13 @@ from indicators.build import build  # noqa: E402
 from indicators.model import load_model  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+# What a visitor would open (by URL path): 2B is the goal with the monthly series, 2B-04 the
+# longest of them.
+PAGE_PARAMS: dict[str, dict[str, str]] = {
+    "delmal": {"goal": "2B"},
+    "indikator": {"id": "2B-04"},
+    "embed": {"indikator": "2B-04", "region": "32"},
+}
 
 
 @dataclass(frozen=True)

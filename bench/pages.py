@@ -15,25 +15,13 @@ import statistics
 
 from streamlit.testing.v1 import AppTest
 
-from bench.common import ROOT, RUNS, Scale, machine, prepare, ratio, scales, timed, verdict
+from bench.common import PAGE_PARAMS, ROOT, RUNS, Scale, machine, prepare, ratio, scales, timed, verdict
+from ui import page_list
 
 TARGET = 1.5
 # AppTest outside `streamlit run` warns "missing ScriptRunContext" on every run: noise here.
 logging.getLogger("streamlit").setLevel(logging.ERROR)
-# (page, query parameters): what a visitor opens; indicator 2B-04 is the monthly NAV series.
-PAGES: list[tuple[str, dict[str, str]]] = [
-    ("app_pages/oversikt.py", {}),
-    ("app_pages/delmal.py", {"goal": "2B"}),
-    ("app_pages/indikator.py", {"id": "2B-04"}),
-    ("app_pages/plantema.py", {}),
-    ("app_pages/katalog.py", {}),
-    ("app_pages/metode.py", {}),
-    ("app_pages/tilskudd.py", {}),
-    ("app_pages/tidslinje.py", {}),
-    ("app_pages/presentasjon.py", {}),
-    ("app_pages/oppdater.py", {}),
-    ("app_pages/embed.py", {"indikator": "2B-04"}),
-]
+PAGES = [(file, PAGE_PARAMS.get(url, {})) for file, url, *_ in [*page_list.PAGES, page_list.EMBED]]
 
 
 def render(page: str, params: dict[str, str]) -> None:

@@ -1,7 +1,7 @@
 """The briefing deck: a 16:9 PowerPoint with the vision, each goal, each indicator and the sources.
 
 Charts are native PowerPoint charts (editable, their numbers in the embedded sheet are the stored
-values); a figure PowerPoint cannot draw natively — the municipal map — goes in as a picture.
+values); the municipal map is drawn as PowerPoint shapes, one per municipality.
 """
 
 from __future__ import annotations
@@ -500,7 +500,7 @@ LEGEND_ROW = Inches(0.36)
 
 
 @dataclass(frozen=True)
-class MapPicture:
+class MunicipalMap:
     """A municipal map for a slide: the period's figures and the words that go with it."""
 
     data: export.IndicatorData
@@ -515,7 +515,7 @@ class MapPicture:
         return self.data.indicator
 
 
-def map_picture(model: PlanModel, data: export.IndicatorData, lang: str) -> MapPicture | None:
+def municipal_map(model: PlanModel, data: export.IndicatorData, lang: str) -> MunicipalMap | None:
     """The municipalities in the latest period, as on the page's map (None: no municipal figures)."""
     periods = views.municipal_periods(model, data.frame)
     if not periods:
@@ -527,30 +527,30 @@ def map_picture(model: PlanModel, data: export.IndicatorData, lang: str) -> MapP
     title = t("regional.map_title", lang, name=indicator.name.get(lang),
               period=format_period(period, lang))
     summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
-    return MapPicture(data, period, title, summary, rows, names)
+    return MunicipalMap(data, period, title, summary, rows, names)
 
 
-def map_slide(deck: Deck, picture: MapPicture) -> None:
+def map_slide(deck: Deck, municipal: MunicipalMap) -> None:
     """A slide with the map drawn as PowerPoint shapes (editable, sharp at any size, no browser
     needed), its legend, and its summary beside it and in the notes."""
-    lang, indicator = deck.lang, picture.indicator
+    lang, indicator = deck.lang, municipal.indicator
     slide = deck.slide(t("deck.map_title", lang, id=indicator.id, name=indicator.name.get(lang),
-                         period=format_period(picture.period, lang)))
-    areas = regional.map_areas(picture.rows, indicator.unit, lang)
+                         period=format_period(municipal.period, lang)))
+    areas = regional.map_areas(municipal.rows, indicator.unit, lang)
     group = slide.shapes.add_group_shape()
-    _draw_areas(group.shapes, areas, picture, lang, MARGIN, Inches(1.4))
-    group.name = picture.title
+    _draw_areas(group.shapes, areas, municipal, lang, MARGIN, Inches(1.4))
+    group.name = municipal.title
     # The map's alternative text: what it says, for screen readers.
-    group._element.nvGrpSpPr.cNvPr.set("descr", picture.summary)
+    group._element.nvGrpSpPr.cNvPr.set("descr", municipal.summary)
     legend_left = MARGIN + MAP_BOX[0] + Inches(0.2)
     bottom = _legend(slide, areas, legend_left, Inches(1.6))
     side = _box(slide, legend_left, bottom + Inches(0.3), WIDTH - MARGIN - legend_left, Inches(2.5))
-    _text(side, picture.summary, 16)
-    _source_line(slide, picture.data, lang)
-    slide.notes_slide.notes_text_frame.text = picture.summary
+    _text(side, municipal.summary, 16)
+    _source_line(slide, municipal.data, lang)
+    slide.notes_slide.notes_text_frame.text = municipal.summary
 
 
-def _draw_areas(shapes: object, areas: list[regional.MapArea], picture: MapPicture, lang: str,
+def _draw_areas(shapes: object, areas: list[regional.MapArea], municipal: MunicipalMap, lang: str,
                 left: int, top: int) -> None:
     """Each municipality as a filled freeform, named with its name and value."""
     (west, south), (east, north) = regional.bounds()
@@ -575,8 +575,8 @@ def _draw_areas(shapes: object, areas: list[regional.MapArea], picture: MapPictu
         shape.line.color.rgb = RGBColor.from_string(style.MUTED_TEXT.lstrip("#"))
         shape.line.width = Pt(0.5)
         shape.shadow.inherit = False  # flat, as on the page
-        shape.name = (f"{picture.names.get(area.code, area.code)}: "
-                      f"{format_value(area.value, picture.indicator.unit, lang)}")
+        shape.name = (f"{municipal.names.get(area.code, area.code)}: "
+                      f"{format_value(area.value, municipal.indicator.unit, lang)}")
 
 
 def _legend(slide: object, areas: list[regional.MapArea], left: int, top: int) -> int:
@@ -659,7 +659,7 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     all_assessed = {i.id: assessments.get(i.id) or export.load_indicator(model, con, i.id).assessment
                     for i in model.indicators}
     groups = {g.id: g for g in rollups(model, all_assessed)["goal"]}
-    pictures = _maps(model, list(loaded.values()), lang) if maps else {}
+    maps_by_id = _maps(model, list(loaded.values()), lang) if maps else {}
     deck = Deck(_presentation(), lang, today or date.today())
     total = 2 + len(chosen_goals) + len(loaded)
     step = _counter(progress, total)
@@ -674,8 +674,8 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
         for indicator_id in ids:
             data = loaded[indicator_id]
             indicator_slide(deck, model, data, regions)
-            if indicator_id in pictures:
-                map_slide(deck, pictures[indicator_id])
+            if indicator_id in maps_by_id:
+                map_slide(deck, maps_by_id[indicator_id])
             shown.append(data)
             step(f"{indicator_id} {data.indicator.name.get(lang)}")
     sources_slide(deck, model, shown)
@@ -686,8 +686,8 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
 
 
 def _maps(model: PlanModel, loaded: list[export.IndicatorData], lang: str,
-          ) -> dict[str, MapPicture]:
-    return {p.indicator.id: p for p in (map_picture(model, data, lang) for data in loaded)
+          ) -> dict[str, MunicipalMap]:
+    return {p.indicator.id: p for p in (municipal_map(model, data, lang) for data in loaded)
             if p is not None}
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from indicators import store
+from indicators import canonical, store
 from indicators.build import build
 from indicators.model import PlanModel, load_model
 
@@ -35,13 +35,29 @@ def obs_frame(rows: list[tuple]) -> pd.DataFrame:
     return frame
 
 
+def copy_repo(dest: Path) -> Path:
+    """config/ and data/ copied into `dest` (without any built database); returns `dest`."""
+    shutil.copytree(ROOT / "config", dest / "config")
+    shutil.copytree(ROOT / "data", dest / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    return dest
+
+
+def exported_csv(db: Path) -> str:
+    """Every stored observation in the canonical CSV format: equal strings, equal data."""
+    con = store.connect(db)
+    try:
+        frame = store.all_observations(con)
+    finally:
+        con.close()
+    units = {i.id: i.unit for i in load_model(ROOT / "config" / "goals.yaml").indicators}
+    return canonical.to_csv(frame, units)
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of config/ and data/ (without any built database) to build and change freely."""
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    shutil.copytree(ROOT / "data", tmp_path / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
-    return tmp_path
+    return copy_repo(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: find `tools`
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tools.chromium import launch  # noqa: E402
 
 
 def shoot(url: str, out: str, height: int = 2400, width: int = 1400) -> None:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
         page.wait_for_selector("[data-testid='stAppViewContainer']")
-        page.wait_for_timeout(int(__import__("os").environ.get("SHOT_WAIT", "4000")))
+        page.wait_for_timeout(int(os.environ.get("SHOT_WAIT", "4000")))
         page.screenshot(path=out)
         browser.close()
 

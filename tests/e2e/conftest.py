@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import socket
 import subprocess
@@ -18,13 +17,12 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tools.chromium import CHROMIUM, launch
+from ui.page_list import DEFAULT, PAGES
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path("/tmp/e2e-shots")
-# Debian's Chromium as Playwright needs it here (field-notes.md); never `playwright install`.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # An exception, an st.error box, or Streamlit's "Page not found" dialog.
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
 VIEWPORT = {"width": 1280, "height": 1600}
@@ -50,23 +48,8 @@ class AppPage:
 
 
 def app_pages() -> list[AppPage]:
-    """dashboard.PAGES read from the source, so new pages are tested without running Streamlit."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text("utf-8"))
-    entries = next(ast.literal_eval(node.value) for node in ast.walk(tree)
-                   if isinstance(node, ast.Assign) and len(node.targets) == 1
-                   and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "PAGES")
-    default = _default_url(tree) or entries[0][1]
-    return [AppPage(*entry[:3], default=entry[1] == default) for entry in entries]
-
-
-def _default_url(tree: ast.Module) -> str | None:
-    """The X in `st.Page(..., default=(url == "X"))`."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg == "default" and isinstance(node.value, ast.Compare):
-            constants = [c for c in node.value.comparators if isinstance(c, ast.Constant)]
-            if constants:
-                return str(constants[0].value)
-    return None
+    """Every listed page of the app (ui/page_list.py), so new pages are tested as they come."""
+    return [AppPage(*entry[:3], default=entry[1] == DEFAULT) for entry in PAGES]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -138,10 +121,10 @@ def app_url(db: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Chromium for the session; each test gets its own context (its own Streamlit session)."""
-    if not CHROMIUM.exists():
-        _missing(str(CHROMIUM))
+    if not Path(CHROMIUM).exists():
+        _missing(CHROMIUM)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

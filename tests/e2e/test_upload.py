@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from indicators import canonical, store
 from indicators.access import hash_password
 from indicators.build import build
 from indicators.model import load_model
+from tests.conftest import exported_csv
 from tests.e2e.conftest import (
     READY_TIMEOUT_MS,
     ROOT,
@@ -54,18 +54,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield Site(url, db, folder / "data")
 
 
-def export(db: Path) -> str:
-    con = store.connect(db)
-    try:
-        frame = store.all_observations(con)
-    finally:
-        con.close()
-    units = {i.id: i.unit for i in load_model(ROOT / "config" / "goals.yaml").indicators}
-    return canonical.to_csv(frame, units)
-
-
 def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None:
-    before = export(site.db)
+    before = exported_csv(site.db)
     file_before = (site.data / "observations" / "2B-04.csv").read_bytes()
     upload = tmp_path / "Ledighet februar 2026.csv"
     upload.write_bytes(PLANNER_FILE)
@@ -89,7 +79,7 @@ def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None
         tab.screenshot("upload-preview")
         preview = page.inner_text('[data-testid="stMain"]')
         assert "Ås kommune: foreløpig tall" in preview and "12,5" in preview
-        assert export(site.db) == before  # the preview wrote nothing
+        assert exported_csv(site.db) == before  # the preview wrote nothing
 
         page.get_by_role("button", name="Lagre 1 endring(er)").click()
         page.get_by_text("er lagret").wait_for()
@@ -111,7 +101,7 @@ def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None
         page.get_by_text("er angret").wait_for()
         tab.wait_ready()
         tab.screenshot("upload-undone")
-        assert export(site.db) == before
+        assert exported_csv(site.db) == before
         assert (site.data / "observations" / "2B-04.csv").read_bytes() == file_before
     finally:
         context.close()

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import build, canonical, cli, store
+from indicators import build, cli, store
 from indicators.fetch import compute, region_for, requests
 from indicators.model import PlanModel, SsbSource, load_model
+from tests.conftest import exported_csv
 from tests.indicators.sources.standin import UPDATED, Seen, StandIn, closed_port, dataset, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,16 +83,6 @@ def fetch(repo: Path, url: str, monkeypatch: pytest.MonkeyPatch, *extra: str) ->
     return cli.main(["fetch", "ssb", *ids, *args(repo, "--no-write-back", *options)])
 
 
-def exported(repo: Path) -> str:
-    con = store.connect(repo / "data" / "t.duckdb")
-    try:
-        frame = store.all_observations(con)
-    finally:
-        con.close()
-    model = load_model(repo / "config" / "goals.yaml")
-    return canonical.to_csv(frame, {i.id: i.unit for i in model.indicators})
-
-
 def stored(repo: Path, indicator: str, region: str, period: str) -> float | None:
     con = store.connect(repo / "data" / "t.duckdb")
     try:
@@ -115,7 +106,7 @@ def history(repo: Path) -> pd.DataFrame:
 
 def test_fetch_loads_the_served_indicators_with_an_undoable_record(
         repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    before = exported(repo)
+    before = exported_csv(repo / "data" / "t.duckdb")
     missing_before = stored(repo, "1D-02", "3201", "2021")
     assert missing_before is not None  # the shipped 2021 municipal share
     with serve(StandIn(tables=dict(TABLES))) as ssb:
@@ -141,12 +132,12 @@ def test_fetch_loads_the_served_indicators_with_an_undoable_record(
     assert set(ssb_rows["source"]) == {f"SSB tabell {t}, oppdatert {UPDATED}" for t in TABLES}
     for import_id in reversed(list(ssb_rows["id"])):
         store.undo(repo / "data" / "t.duckdb", int(import_id))
-    assert exported(repo) == before
+    assert exported_csv(repo / "data" / "t.duckdb") == before
 
 
 def test_unreachable_ssb_fails_in_one_sentence_and_changes_nothing(repo: Path) -> None:
     db = repo / "data" / "t.duckdb"
-    before, digest = exported(repo), hashlib.sha256(db.read_bytes()).hexdigest()
+    before, digest = exported_csv(repo / "data" / "t.duckdb"), hashlib.sha256(db.read_bytes()).hexdigest()
     env = {**os.environ, "SSB_API_URL": f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2"}
     result = subprocess.run([sys.executable, "-m", "indicators", "fetch", "ssb", *args(repo)],
                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
@@ -155,17 +146,17 @@ def test_unreachable_ssb_fails_in_one_sentence_and_changes_nothing(repo: Path) -
     assert "SSB" in message and "\n" not in message and message.endswith(".")
     assert "ingenting er endret" in message
     assert result.stdout == ""
-    assert exported(repo) == before
+    assert exported_csv(repo / "data" / "t.duckdb") == before
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
 
 
 def test_dry_run_writes_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture) -> None:
-    before = exported(repo)
+    before = exported_csv(repo / "data" / "t.duckdb")
     with serve(StandIn(tables=dict(TABLES))) as ssb:
         assert fetch(repo, ssb.url, monkeypatch, "--dry-run", "2B-06") == 0
     assert "prøvekjøring" in capsys.readouterr().out
-    assert exported(repo) == before
+    assert exported_csv(repo / "data" / "t.duckdb") == before
 
 
 def test_fetch_rewrites_the_data_files_like_an_import(
@@ -242,12 +233,12 @@ def test_fetched_figures_get_the_file_checks(repo: Path, monkeypatch: pytest.Mon
         return dataset([("Region", sel["Region"]), ("ContentsCode", sel["ContentsCode"]),
                         ("Tid", ["2024"])], lambda **_: 150.0)
 
-    before = exported(repo)
+    before = exported_csv(repo / "data" / "t.duckdb")
     with serve(StandIn(tables={"13556": too_big})) as ssb:
         assert fetch(repo, ssb.url, monkeypatch, "1D-02") == 1
     err = capsys.readouterr().err
     assert "ssb-13556.csv" in err and "150" in err and "Ingenting ble hentet" in err
-    assert exported(repo) == before
+    assert exported_csv(repo / "data" / "t.duckdb") == before
 
 
 def test_an_indicator_without_an_ssb_block_is_a_usage_error(
@@ -340,7 +331,7 @@ def test_the_button_says_when_ssb_cannot_be_reached(repo: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
-    before = exported(repo)
+    before = exported_csv(repo / "data" / "t.duckdb")
     monkeypatch.setenv("DASHBOARD_DB", str(repo / "data" / "t.duckdb"))
     monkeypatch.setenv("SSB_API_URL", f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2")
     at = AppTest.from_function(button_page, default_timeout=60)
@@ -348,4 +339,4 @@ def test_the_button_says_when_ssb_cannot_be_reached(repo: Path,
     at.button(key="ssb_refresh").click().run()
     assert not at.exception
     assert "Fikk ikke svar fra SSB" in at.error[0].value
-    assert exported(repo) == before
+    assert exported_csv(repo / "data" / "t.duckdb") == before

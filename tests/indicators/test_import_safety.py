@@ -20,6 +20,7 @@ from indicators import cli, store
 from indicators.build import build
 from indicators.ingest import dialect, reader
 from indicators.model import load_model
+from tests.conftest import copy_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 PAUSE_LINE = f"{store.PAUSE_ENV}: paused before swap"
@@ -29,10 +30,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """config/ and data/ copied and built once; tests work on copies of it."""
-    repo = tmp_path_factory.mktemp("template")
-    shutil.copytree(ROOT / "config", repo / "config")
-    shutil.copytree(ROOT / "data", repo / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    repo = copy_repo(tmp_path_factory.mktemp("template"))
     report = build(load_model(repo / "config" / "goals.yaml"), repo / "data",
                    repo / "data" / "dashboard.duckdb")
     assert report.ok, report.problems

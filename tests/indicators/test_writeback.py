@@ -10,16 +10,14 @@ import pytest
 from indicators import cli, importing, writeback
 from indicators.build import build
 from indicators.model import PlanModel, load_model
+from tests.conftest import copy_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    repo = tmp_path_factory.mktemp("wb")
-    shutil.copytree(ROOT / "config", repo / "config")
-    shutil.copytree(ROOT / "data", repo / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    repo = copy_repo(tmp_path_factory.mktemp("wb"))
     assert build(load_model(repo / "config" / "goals.yaml"), repo / "data",
                  repo / "data" / "dashboard.duckdb").ok
     return repo

@@ -4,7 +4,6 @@ and action items rated against the linear path (from a fixture: none are decided
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.build import build
 from indicators.model import load_model
+from tests.conftest import copy_repo
 from tests.pages.conftest import ROOT, all_text
 
 PHASES = ["Planprogram", "Utarbeide plan", "Gjennomføre plan"]
@@ -60,10 +60,7 @@ def test_timeline_in_english(open_page) -> None:
 @pytest.fixture(scope="module")
 def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped data plus three action items, each half way through its time today."""
-    root = tmp_path_factory.mktemp("actions")
-    shutil.copytree(ROOT / "config", root / "config")
-    shutil.copytree(ROOT / "data", root / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    root = copy_repo(tmp_path_factory.mktemp("actions"))
     start, end = date.today() - timedelta(days=50), date.today() + timedelta(days=50)
     (root / "data" / "actions.csv").write_text(
         "id,title_nb,title_en,start,end,owner,percent_complete,goal_id,note\n"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import canonical, store
+from indicators import store
 from indicators.access import hash_password
 from indicators.build import build
 from indicators.model import load_model
+from tests.conftest import exported_csv
 from tests.pages.conftest import all_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,16 +64,6 @@ def open_update(site: Path) -> Callable[..., AppTest]:
         assert not at.exception, [e.message for e in at.exception]
         return at
     return _open
-
-
-def export(site: Path) -> str:
-    con = store.connect(site / "data" / "dashboard.duckdb")
-    try:
-        frame = store.all_observations(con)
-    finally:
-        con.close()
-    units = {i.id: i.unit for i in load_model(ROOT / "config" / "goals.yaml").indicators}
-    return canonical.to_csv(frame, units)
 
 
 def next_import_id(site: Path) -> int:
@@ -163,7 +154,7 @@ def test_no_user_text_is_rendered_as_html() -> None:
 
 
 def test_upload_preview_confirm_show_and_undo(open_update, site: Path) -> None:
-    before = export(site)
+    before = exported_csv(site / "data" / "dashboard.duckdb")
     file_before = (site / "data" / "observations" / "2B-04.csv").read_bytes()
     n = next_import_id(site)
     at = upload(logged_in(open_update), PLANNER_FILE)
@@ -174,7 +165,7 @@ def test_upload_preview_confirm_show_and_undo(open_update, site: Path) -> None:
                                        "Periode": "2026M02", "Serie": "", "Nå": "2,4",
                                        "Merknad": "Ås kommune"}
     assert (changed.iloc[0]["Før"], changed.iloc[0]["Nå"]) == ("2,6", "2,7")
-    assert export(site) == before  # the preview wrote nothing
+    assert exported_csv(site / "data" / "dashboard.duckdb") == before  # the preview wrote nothing
 
     at.button(key="update_confirm").click()
     run(at)
@@ -199,13 +190,13 @@ def test_upload_preview_confirm_show_and_undo(open_update, site: Path) -> None:
     at.button(key=f"undo_yes_{n}").click()
     run(at)
     assert f"Import {n} er angret (angring {n + 1})." in at.success[0].value
-    assert export(site) == before
+    assert exported_csv(site / "data" / "dashboard.duckdb") == before
     assert (site / "data" / "observations" / "2B-04.csv").read_bytes() == file_before
 
 
 def test_a_bad_file_shows_line_column_problem_and_fix_and_writes_nothing(open_update,
                                                                           site: Path) -> None:
-    before = export(site)
+    before = exported_csv(site / "data" / "dashboard.duckdb")
     bad = "indikator;region;år;verdi\n2B-04;32;2026M01;2,6\n2B-04;32;2026M02;12,5,1\n"
     at = upload(logged_in(open_update), bad.encode("cp1252"), "feil.csv")
     assert "Filen feil.csv ble ikke lest inn: 1 feil. Ingenting er endret." in at.error[0].value
@@ -216,7 +207,7 @@ def test_a_bad_file_shows_line_column_problem_and_fix_and_writes_nothing(open_up
     assert row["Problem"] == '"12,5,1" er ikke et tall'
     assert row["Slik retter du det"].startswith("Bruk ett desimalkomma, f.eks. 12,5")
     assert not [b for b in at.button if b.key == "update_confirm"]
-    assert export(site) == before
+    assert exported_csv(site / "data" / "dashboard.duckdb") == before
 
 
 def test_english_report(open_update) -> None:
