@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from indicators import progress
 from indicators.model import Indicator, PlanModel
-from indicators.progress import Assessment, Rollup
+from indicators.progress import Assessment, Member, Rollup
 
 
 def headline(indicator: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
@@ -17,14 +18,19 @@ def headline(indicator: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[mask]
 
 
-def assess_indicator(indicator: Indicator, frame: pd.DataFrame) -> Assessment:
-    """The status of one indicator from its observations (any regions; the headline is picked)."""
+def assess_indicator(indicator: Indicator, frame: pd.DataFrame,
+                     as_of: date | None = None) -> Assessment:
+    """The status of one indicator from its observations (any regions; the headline is picked).
+
+    `as_of` is "today" for the staleness rule (None: today).
+    """
     points = progress.annual_points(headline(indicator, frame)) if len(frame) else []
     target = indicator.target
     return progress.assess(
         points, indicator.direction, base_year=indicator.base_year,
         target=target.value if target else None, target_year=target.year if target else None,
-        limit=indicator.limit,
+        limit=indicator.limit, breaks=indicator.break_years(), as_of=as_of,
+        stale_after=indicator.stale_after_years,
     )
 
 
@@ -37,17 +43,24 @@ class GroupStatus:
     members: tuple[str, ...]
 
 
-def assess_all(model: PlanModel, frames: dict[str, pd.DataFrame]) -> dict[str, Assessment]:
+def assess_all(model: PlanModel, frames: dict[str, pd.DataFrame],
+               as_of: date | None = None) -> dict[str, Assessment]:
     """Every indicator's assessment; `frames` maps id → its observations (missing = no data)."""
     empty = pd.DataFrame(columns=["region_code", "series", "year", "freq", "sub", "value"])
-    return {i.id: assess_indicator(i, frames.get(i.id, empty)) for i in model.indicators}
+    return {i.id: assess_indicator(i, frames.get(i.id, empty), as_of) for i in model.indicators}
+
+
+def group_rollup(model: PlanModel, assessments: dict[str, Assessment],
+                 members: list[str]) -> Rollup:
+    """The roll-up of the given indicators: each counted only if progress-method.md allows it."""
+    return progress.rollup(
+        Member(m, assessments[m], model.indicator(m).headline_region) for m in members)
 
 
 def rollups(model: PlanModel, assessments: dict[str, Assessment]) -> dict[str, list[GroupStatus]]:
     """Roll-ups for goals, plan themes and focus areas (focus areas through their goals)."""
     def group(group_id: str, members: list[str]) -> GroupStatus:
-        return GroupStatus(group_id, progress.rollup(assessments[m] for m in members),
-                           tuple(members))
+        return GroupStatus(group_id, group_rollup(model, assessments, members), tuple(members))
 
     goal_members = {g.id: list(g.indicators) for g in model.goals}
     areas = []
@@ -75,7 +88,7 @@ def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> li
             "current_value": a.current_value, "target": target.value if target else None,
             "target_year": target.year if target else None,
             "target_status": target.status if target else None, "reason": a.reason,
-            "method": a.method,
+            "method": a.method, "break_year": a.break_year, "stale": a.stale,
         })
     return records
 
@@ -87,6 +100,7 @@ def rollup_records(model: PlanModel, assessments: dict[str, Assessment]) -> list
         for group in groups:
             r = group.rollup
             records.append({"level": level, "id": group.id, "status": r.status, "score": r.score,
-                            "counts": r.counts, "members": list(group.members),
-                            "n_with_score": r.n_with_score, "n_without": r.n_without})
+                            "provisional": r.provisional, "counted": list(r.counted),
+                            "excluded": r.excluded, "counts": r.counts,
+                            "members": list(group.members)})
     return records

@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from indicators import access, canonical, importing, store, writeback
@@ -210,7 +211,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         frame = store.headline_observations(con, headline_pairs(model))
     finally:
         con.close()
-    assessments = assess_all(model, dict(tuple(frame.groupby("indicator_id"))))
+    assessments = assess_all(model, dict(tuple(frame.groupby("indicator_id"))), args.as_of)
     records = progress_records(model, assessments)
     groups = rollup_records(model, assessments)
     if args.json:
@@ -233,6 +234,13 @@ def _progress_table(records: list[dict], groups: list[dict], lang: str) -> str:
         lines.append(f"{g['level']:10} {g['id']:26} {t('status.' + g['status'], lang)[:28]:28} "
                      f"{_num(g['score']):>6}")
     return "\n".join(lines)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _num(x: float | None) -> str:
@@ -377,6 +385,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("hash-password", parents=[common])
     prog = sub.add_parser("progress", parents=[common])
     prog.add_argument("--json", action="store_true")
+    prog.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                      help="the date taken as today for the staleness rule (default: today)")
     exp = sub.add_parser("export-csv", parents=[common])
     exp.add_argument("--indicator")
     fetch = sub.add_parser("fetch", parents=[common], help="refresh indicators from a source")

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from indicators.periods import break_year
+
 Unit = Literal["percent", "count", "nok_million", "nok_thousand", "thousand_persons"]
 Direction = Literal["increase", "decrease", "none"]
 Frequency = Literal["annual", "quarterly", "monthly", "school_year", "irregular"]
@@ -71,7 +73,8 @@ class Source(_Strict):
     url: str | None = None
     credit: NonEmpty
     licence: str | None = None
-    updated: date | None = None  # when the figures in data/ were last fetched from the source
+    updated: date | None = None  # when the figures in data/ were last fetched from the source (hentet)
+    published: date | None = None  # when the source published the latest figures (publisert), if known
     lag_months: int | None = Field(default=None, ge=0)  # end of period -> publication
     note: Text | None = None
 
@@ -129,6 +132,27 @@ class SsbSource(_Strict):
         return self.factor if self.factor is not None else (100.0 if self.value == "share" else 1.0)
 
 
+class Break(_Strict):
+    """A period where the indicator's definition or method changed (a break in the series)."""
+
+    period: NonEmpty
+    note: Text
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period_as_text(cls, value: Any) -> Any:
+        # `period: 2022` is a year written without quotes; keep it as text like any period.
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def year(self) -> int:
+        """The break year B (periods.break_year); the model checks it parses."""
+        year = break_year(self.period)
+        if year is None:
+            raise ValueError(f"not a period: {self.period!r}")
+        return year
+
+
 class Indicator(_Strict):
     id: NonEmpty
     name: Text
@@ -145,6 +169,11 @@ class Indicator(_Strict):
     max: float | None = None
     data_note: Text | None = None
     ssb: SsbSource | None = None  # where `fetch ssb` gets it; None: not fetched from SSB
+    breaks: list[Break] = []  # where the series changed definition; see progress-method.md
+    stale_after_years: int = Field(default=3, ge=0)  # older latest figures do not count in roll-ups
+
+    def break_years(self) -> tuple[int, ...]:
+        return tuple(b.year for b in self.breaks)
 
     def allowed_range(self) -> tuple[float | None, float | None]:
         """Bounds a value may take: percent 0..100, others >= 0, unless min/max say otherwise."""
@@ -488,7 +517,22 @@ def _check_unique(doc: _Doc, name: str, key: str, items: list[BaseModel]) -> Non
             first[value] = i
 
 
+def _breaks(ind: Indicator) -> Iterator[tuple[Loc, str]]:
+    seen: dict[int, str] = {}
+    for j, brk in enumerate(ind.breaks):
+        year = break_year(brk.period)
+        if year is None:
+            yield ("breaks", j, "period"), (f"'{brk.period}' is not a period — write it like the "
+                                            "data: 2022, 2022M01, 2020K1 or 2018/19")
+        elif year in seen:
+            yield ("breaks", j, "period"), (f"'{brk.period}' gives the same break year {year} as "
+                                            f"'{seen[year]}'; keep one")
+        else:
+            seen[year] = brk.period
+
+
 def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
+    yield from _breaks(ind)
     low, high = ind.allowed_range()
     if low is not None and high is not None and low > high:
         yield ("min",), f"min {low:g} is greater than max {high:g}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,14 @@ REASONS: tuple[str, ...] = (
     "target_sign",  # base value and target have opposite signs
     "target_year",  # target year is not after the base year
     "context",  # direction "none": a context indicator, shown but not assessed
+    "break",  # fewer than two years left after a break in the series
 )
+
+# Why a roll-up leaves a member out of its mean, in order of precedence (progress-method.md).
+EXCLUSIONS: tuple[str, ...] = ("context", "no_data", "other_area", "stale")
+# The county a roll-up speaks for; other areas (e.g. the pre-2020 county 02) are shown, not counted.
+COUNTY = "32"
+STALE_AFTER = 3  # years after which a latest figure is too old to count in a roll-up
 
 METHOD1_THRESHOLDS = (0.015, 0.005, 0.0)
 METHOD2_THRESHOLDS = (0.95, 0.6, 0.0)
@@ -61,20 +69,46 @@ class Assessment:
     required_growth: float | None = None
     thresholds: tuple[float, float, float] = METHOD1_THRESHOLDS
     coefficient: float | None = None
+    break_year: int | None = None  # the base moved past a break in the series to this year
+    stale: bool = False  # the latest figure is older than the indicator's stale_after years
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 @dataclass(frozen=True)
+class Member:
+    """One indicator of a roll-up: its assessment and the area its headline series covers."""
+
+    id: str
+    assessment: Assessment
+    region_code: str = COUNTY
+
+
+@dataclass(frozen=True)
 class Rollup:
-    """Status of a group of indicators (a delmål, theme or focus area)."""
+    """Status of a group of indicators (a delmål, theme or focus area).
+
+    `counted` are the ids in the mean; `excluded` maps every other member to its one reason
+    (EXCLUSIONS). A roll-up resting on fewer than 2 counted members, or on fewer than half of
+    its assessed members, is `provisional`: shown as "Foreløpig".
+    """
 
     status: str
     score: float | None
     counts: dict[str, int] = field(default_factory=dict)
-    n_with_score: int = 0
-    n_without: int = 0
+    counted: tuple[str, ...] = ()
+    excluded: dict[str, str] = field(default_factory=dict)
+    provisional: bool = False
+
+    @property
+    def n_counted(self) -> int:
+        return len(self.counted)
+
+    @property
+    def n_assessed(self) -> int:
+        """Members that are not context: the M in "bygger på N av M indikatorer"."""
+        return len(self.counted) + sum(r != "context" for r in self.excluded.values())
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,8 +154,15 @@ def assess(
     target: float | None = None,
     target_year: int | None = None,
     limit: float | None = None,
+    breaks: Iterable[int] = (),
+    as_of: date | None = None,
+    stale_after: int = STALE_AFTER,
 ) -> Assessment:
-    """Rate progress per docs/progress-method.md."""
+    """Rate progress per progress-method.md, including its rules for breaks and staleness.
+
+    `breaks` are break years B (values of B and later cannot be compared with earlier ones);
+    `as_of` is "today" for the staleness rule (None: today's date).
+    """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {sorted(DIRECTIONS)}, not {direction!r}")
     if target is not None and target_year is None:
@@ -136,10 +177,13 @@ def assess(
     if not series:
         reason = "context" if direction == "none" else "no_data"
         return replace(start, status=_unrated(direction), reason=reason)
-    start = replace(start, current_year=series[-1][0], current_value=series[-1][1])
+    today = as_of or date.today()
+    start = replace(start, current_year=series[-1][0], current_value=series[-1][1],
+                    stale=today.year - series[-1][0] > stale_after)
     if direction == "none":
         return replace(start, status="not_assessed", reason="context")
-    result = _rate(start, series, DIRECTIONS[direction], base_year, target, target_year, limit)
+    result = _rate(start, series, DIRECTIONS[direction], base_year, target, target_year, limit,
+                   tuple(breaks))
     if target is not None and _achieved(series[-1][1], target, DIRECTIONS[direction]):
         # A met target wins whatever else holds, even without a computable progress value.
         return replace(result, status="target_achieved", score=5.0, reason=None)
@@ -169,15 +213,20 @@ def _rate(
     target: float | None,
     target_year: int | None,
     limit: float | None,
+    breaks: tuple[int, ...],
 ) -> Assessment:
     base = _base_point(series, base_year)
     if base is None:
         return replace(start, reason="no_base")
-    t_base, y_base = base
-    a = replace(start, base_year=t_base, base_value=y_base)
     t_cur, y_cur = series[-1]
+    moved = break_after(base[0], t_cur, breaks)
+    if moved is not None:
+        # Values before the break measure something else: compare only what came after it.
+        base = _base_point(series, moved)
+    t_base, y_base = base
+    a = replace(start, base_year=t_base, base_value=y_base, break_year=moved)
     if t_cur - t_base < 1:
-        return replace(a, reason="too_few_years")
+        return replace(a, reason="break" if moved is not None else "too_few_years")
     yb = y_base or ZERO_STANDIN
     if yb * y_cur < 0:
         return replace(a, reason="sign_change")
@@ -187,6 +236,11 @@ def _rate(
     if target is None:
         return _method1(a, sign * d * growth, _coefficient(yb, limit))
     return _method2(a, sign * d * growth, yb, target, target_year)
+
+
+def break_after(t_base: int, t_cur: int, breaks: Iterable[int]) -> int | None:
+    """The latest break year B with t_base < B <= t_cur, or None."""
+    return max((int(b) for b in breaks if t_base < int(b) <= t_cur), default=None)
 
 
 def _coefficient(y_base: float, limit: float | None) -> float:
@@ -296,23 +350,44 @@ def _complete_year_means(rows: pd.DataFrame, per_year: int) -> dict[int, float]:
 
 # --- roll-up ----------------------------------------------------------------------------------
 
-def rollup(assessments: Iterable[Assessment]) -> Rollup:
-    """Mean score and status of a group; unscored members count as not_available."""
+def exclusion(member: Member) -> str | None:
+    """Why a member may not count in a roll-up's mean (first reason in EXCLUSIONS), or None."""
+    a = member.assessment
+    if a.status == "not_assessed" or a.reason == "context":
+        return "context"
+    if a.score is None:
+        return "no_data"
+    if member.region_code != COUNTY:
+        return "other_area"
+    if a.stale:
+        return "stale"
+    return None
+
+
+def rollup(members: Iterable[Member | Assessment]) -> Rollup:
+    """Mean score and status of the members that may be counted (progress-method.md).
+
+    A bare Assessment is taken as a member for the county with no id of its own.
+    """
     counts = dict.fromkeys(STATUSES, 0)
-    scored: list[Assessment] = []
-    for a in assessments:
-        if a.status == "not_assessed":
-            counts["not_assessed"] += 1
-        elif a.score is None:
-            counts["not_available"] += 1
+    counted: list[Member] = []
+    excluded: dict[str, str] = {}
+    for i, m in enumerate(members):
+        member = m if isinstance(m, Member) else Member(f"#{i + 1}", m)
+        counts[member.assessment.status] += 1
+        reason = exclusion(member)
+        if reason is None:
+            counted.append(member)
         else:
-            counts[a.status] += 1
-            scored.append(a)
-    n_without = counts["not_available"]
-    if not scored:
-        return Rollup("not_available", None, counts, 0, n_without)
+            excluded[member.id] = reason
+    ids = tuple(m.id for m in counted)
+    if not counted:
+        return Rollup("not_available", None, counts, ids, excluded, False)
+    scored = [m.assessment for m in counted]
     mean = sum(a.score for a in scored) / len(scored)
-    return Rollup(_rollup_status(scored, mean), mean, counts, len(scored), n_without)
+    n_assessed = len(counted) + sum(r != "context" for r in excluded.values())
+    provisional = len(counted) < 2 or len(counted) < n_assessed / 2
+    return Rollup(_rollup_status(scored, mean), mean, counts, ids, excluded, provisional)
 
 
 def _rollup_status(scored: list[Assessment], mean: float) -> str:
@@ -339,9 +414,14 @@ def required_path(
     return path
 
 
-def projection(points: Iterable[Point], to_year: int) -> Projection | None:
-    """OLS line through the last up-to-8 yearly points, from the first fitted year to to_year."""
-    series = clean_points(points)[-PROJECTION_POINTS:]
+def projection(points: Iterable[Point], to_year: int, since: int | None = None
+               ) -> Projection | None:
+    """OLS line through the last up-to-8 yearly points, from the first fitted year to to_year.
+
+    `since` (a break year) leaves out the points before it: a trend is not fitted across a break.
+    """
+    series = [(t, v) for t, v in clean_points(points) if since is None or t >= since]
+    series = series[-PROJECTION_POINTS:]
     n = len(series)
     if n < 3:
         return None

@@ -324,7 +324,8 @@ def test_rollup_mixed() -> None:
     # mean (5 + 3 - 4) / 3 = 1.333 >= 0 -> moderate_progress
     assert r.score == approx(1.333)
     assert r.status == "moderate_progress"
-    assert (r.n_with_score, r.n_without) == (3, 1)
+    assert (r.n_counted, r.n_assessed) == (3, 4)
+    assert sorted(r.excluded.values()) == ["context", "no_data"]
     assert r.counts["not_assessed"] == 1 and r.counts["not_available"] == 1
     assert r.counts["target_achieved"] == r.counts["on_track"] == r.counts["deterioration"] == 1
     assert list(r.counts) == list(STATUSES)
@@ -332,12 +333,12 @@ def test_rollup_mixed() -> None:
 
 def test_rollup_all_achieved() -> None:
     r = rollup([Assessment("target_achieved", 5.0)] * 2 + [Assessment("not_available")])
-    assert (r.status, r.score, r.n_without) == ("target_achieved", 5.0, 1)
+    assert (r.status, r.score, r.excluded) == ("target_achieved", 5.0, {"#3": "no_data"})
 
 
 def test_rollup_none_scored() -> None:
     r = rollup([Assessment("not_available"), Assessment("not_assessed")])
-    assert (r.status, r.score, r.n_with_score) == ("not_available", None, 0)
+    assert (r.status, r.score, r.counted) == ("not_available", None, ())
     assert rollup([]).status == "not_available"
 
 
