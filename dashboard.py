@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.i18n import t
-from ui import a11y, state
+from ui import a11y, guard, state
 from ui.page_list import DEFAULT, EMBED, PAGES
 
 # Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
@@ -25,9 +25,13 @@ pages.append(st.Page(EMBED[0], url_path=EMBED[1], title=t(EMBED[2], lang), icon=
 current = st.navigation(pages, position="hidden" if bare else "sidebar")
 # Each page its own browser-tab title, in the reader's language (WCAG 2.4.2).
 st.set_page_config(page_title=f"{current.title} · {t('app.title', lang)}")
+# A page that fails shows one sentence (for planners on Oppdater data: the way out), never a
+# traceback; the sidebar and the other pages keep working.
+planner_page = current.url_path == "oppdater"
 if bare:
     a11y.apply(lang)
-    current.run()
+    with guard.net(lang, planner_page, scope="page"):
+        current.run()
     st.stop()
 
 with st.sidebar:
@@ -41,4 +45,5 @@ with st.sidebar:
 
 a11y.apply(lang)  # <html lang> and a skip link (WCAG 3.1.1, 2.4.1)
 
-current.run()
+with guard.net(lang, planner_page, scope="page"):
+    current.run()

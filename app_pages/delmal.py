@@ -7,13 +7,14 @@ import html
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, views
+from indicators import charts, explain, views
 from indicators.assessment import rollups
-from indicators.i18n import format_date, format_period, format_value, t
+from indicators.i18n import format_period, format_value, t
 from indicators.model import Indicator
 from indicators.progress import Assessment
-from ui import data, state
-from ui.widgets import md_escape, rollup_line, status_html
+from indicators.verdict import rollup_text
+from ui import data, guard, state
+from ui.widgets import md_escape, rollup_block, status_html
 
 CARDS_PER_ROW = 3
 
@@ -22,6 +23,9 @@ plan = data.model()
 goal_ids = [g.id for g in plan.goals]
 labels = {g.id: f"{g.id} {g.name.get(lang)}" for g in plan.goals}
 
+asked = state.param("goal")
+if asked is not None and asked not in goal_ids:
+    st.error(t("goalpage.unknown", lang, id=asked, first=goal_ids[0]), icon=":material/error:")
 chosen = st.radio(t("goalpage.choose", lang), goal_ids,
                   index=goal_ids.index(state.choice("goal", goal_ids, goal_ids[0])),
                   format_func=labels.get, horizontal=True, key="goal_choice")
@@ -33,13 +37,14 @@ st.caption(t("goalpage.quote_intro", lang))
 st.markdown(f"> {md_escape(goal.text.get(lang))}")
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 assessed = data.assessments()
 goal_status = {g.id: g for g in rollups(plan, assessed)["goal"]}[goal.id]
 st.subheader(t("goalpage.status", lang))
-st.markdown(rollup_line(goal_status.rollup, lang), unsafe_allow_html=True)
+st.markdown(rollup_block(rollup_text(plan, goal_status.rollup, assessed, lang), lang),
+            unsafe_allow_html=True)
 st.page_link("app_pages/metode.py", label=t("goalpage.method_link", lang), icon=":material/functions:",
              query_params={"lang": lang})
 
@@ -95,14 +100,14 @@ def card(indicator: Indicator, summary: views.Summary, assessment: Assessment,
         st.caption(" · ".join(p for p in (f"{region}, {views.period_text(summary, lang)}", change) if p))
         sparkline(indicator, rows, region)
         if assessment.status == "not_available" and assessment.reason:
-            st.caption(t(f"reason.{assessment.reason}", lang))
+            st.caption(explain.sentence(indicator, assessment, lang))
     else:
         note = indicator.data_note.get(lang) if indicator.data_note else t("goalpage.no_data", lang)
         st.info(f"**{t('indicator.what_missing', lang)}:** {note}", icon=":material/info:")
     target_line(indicator)
     source = views.source_text(indicator, lang)
-    if summary.updated and summary.has_data:
-        source = t("goalpage.source", lang, source=source, updated=format_date(summary.updated, lang))
+    if summary.has_data:
+        source = t("goalpage.source", lang, source=source, dates=views.dates_text(summary, lang))
     st.caption(source)
     st.page_link("app_pages/indikator.py", label=t("goalpage.open", lang, id=indicator.id),
                  icon=":material/show_chart:", query_params={"id": indicator.id, "lang": lang})

@@ -2,7 +2,8 @@
 
 The URL is the contract with the pages that embed it: `indikator` (id), `region` (one code or
 several, comma-separated; default the indicator's own area, Oslo and Norway), `hoyde` (the
-figure's height in pixels, 360–1200; default its own, 500) and `lang`.
+figure's height in pixels, 360–1200; default its own: 500, more with notes of breaks under it)
+and `lang`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import streamlit as st
 
 from indicators import export, views
 from indicators.i18n import t
-from ui import data, state
+from ui import data, guard, state
 
 # Streamlit still draws an (empty) sidebar and its toggle when navigation is hidden; an iframe
-# on the county's pages has no room for either.
+# on the county's pages has no room for either, nor for the header bar, which would cover the
+# figure's title.
 st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
-        "[data-testid='stExpandSidebarButton'] {display: none;}"
+        "[data-testid='stExpandSidebarButton'], [data-testid='stHeader'] {display: none;}"
         "[data-testid='stMainBlockContainer'] {padding-top: 0.5rem; padding-bottom: 0.5rem;}"
         "</style>")
 
@@ -28,7 +30,10 @@ lang = state.lang()
 plan = data.model()
 indicator = plan.indicator(state.param("indikator") or "")
 
-if indicator is None or data.version() is None:
+if indicator is not None and data.version() is None:
+    guard.no_database(lang)
+    st.stop()
+if indicator is None:
     st.info(t("embed.unknown", lang, ids=", ".join(plan.indicator_ids())), icon=":material/info:")
     st.stop()
 

@@ -6,19 +6,27 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import charts, explain, views
-from indicators.i18n import format_date, format_period, t
-from ui import data, state
-from ui.widgets import chart_card, md_escape, status_badge, table_view
+from indicators import charts, explain, export, views
+from indicators.i18n import format_period, t
+from ui import data, guard, state
+from ui.widgets import chart_card, chart_downloads, md_escape, status_badge, table_view
 
 lang = state.lang()
 plan = data.model()
 ids = plan.indicator_ids()
 labels = {i.id: f"{i.id} {i.name.get(lang)}" for i in plan.indicators}
 
+# A link to an id that does not exist says so, instead of quietly showing another indicator.
+asked = state.param("id")
+unknown = asked is not None and asked not in ids
+if unknown:
+    st.error(t("indicator.unknown", lang, id=asked), icon=":material/error:")
 chosen = st.selectbox(t("indicator.choose", lang), ids,
-                      index=ids.index(state.choice("id", ids, ids[0])),
-                      format_func=labels.get, key="indicator_choice")
+                      index=None if unknown else ids.index(state.choice("id", ids, ids[0])),
+                      format_func=labels.get, key="indicator_choice",
+                      placeholder=t("indicator.choose_placeholder", lang))
+if chosen is None:
+    st.stop()
 state.set_param("id", chosen)
 indicator = plan.indicator(chosen)
 goal = plan.goal_of(chosen)
@@ -35,6 +43,9 @@ summary = views.summaries(plan, data.query("latest", [(chosen, indicator.headlin
 
 if indicator.headline_region == "02":
     st.warning(t("indicator.headline_02", lang), icon=":material/history:")
+if assessment.stale:
+    st.warning(t("indicator.stale", lang, period=views.period_text(summary, lang)
+                 or assessment.current_year), icon=":material/hourglass_bottom:")
 
 
 def show_headline() -> None:
@@ -43,6 +54,7 @@ def show_headline() -> None:
     left.metric(t("indicator.latest", lang, region=region, period=views.period_text(summary, lang)),
                 views.value_text(summary, lang), delta=views.change_text(summary, lang) or None,
                 delta_color="off", delta_arrow="off")
+    left.caption(views.dates_text(summary, lang))
     with right:
         status_badge(assessment.status, lang)
         st.markdown(explain.sentence(indicator, assessment, lang))
@@ -51,19 +63,29 @@ def show_headline() -> None:
 
 
 def show_trend() -> None:
+    # The same figure as the PNG, the embed and the CLI: breaks marked, one value as a card.
+    fig = export.trend_figure(plan, export.IndicatorData(indicator, frame, summary, assessment), lang)
+    card = views.one_value(plan, indicator, frame, lang)
+    if card is not None:
+        show_one_value(card, fig)
+        return
     st.subheader(t("indicator.chart_heading", lang))
     trend = views.trend_data(plan, indicator, frame, lang)
-    fig = charts.trend(trend.frame, trend.names, indicator.unit,
-                       views.chart_text(indicator, summary, views.trend_span(trend, lang), lang),
-                       lang)
-    if indicator.direction != "none":
-        charts.with_overlay(fig, explain.overlay(indicator, frame, assessment, lang),
-                            indicator.unit, lang)
     chart_card(fig, views.trend_table(trend, indicator.unit, lang),
                views.trend_summary(plan, indicator, trend, lang), lang, key="trend")
     if indicator.frequency in explain.SUB_ANNUAL:
         st.caption(t("explain.annual_means", lang))
     st.caption(t("explain.projection_note", lang))
+
+
+def show_one_value(card: charts.ValueCard, fig: object) -> None:
+    """One figure is not a trend: the value, where and when it is from, and its source."""
+    st.subheader(card.heading)
+    with st.container(border=True):
+        st.metric(card.place, card.value)
+        st.caption(card.source)
+        st.caption(card.note)
+    chart_downloads(fig, export.slug(fig), lang, key="trend")
 
 
 def show_method() -> None:
@@ -89,7 +111,12 @@ def show_municipalities() -> None:
     names = views.municipal_names(plan, lang)
     title = t("regional.map_title", lang, name=indicator.name.get(lang),
               period=format_period(period, lang))
-    text = views.chart_text(indicator, summary, "", lang, title=title)
+    # Said on the page and in the figure (so in its PNG too) when the municipal figures stop
+    # before the county's: a reader must not take an old map for today's.
+    note = views.municipal_period_note(periods[0], summary.period, lang)
+    if note:
+        st.info(note, icon=":material/date_range:")
+    text = views.chart_text(indicator, summary, note, lang, title=title, period=period)
     summary_text = views.municipal_summary(rows, names, indicator.unit, period, lang)
     table = views.municipal_table(rows, names, indicator.unit, lang)
     map_tab, bar_tab = st.tabs([t("regional.map_tab", lang), t("regional.bar_tab", lang)])
@@ -123,34 +150,28 @@ def show_figures() -> None:
 def show_about() -> None:
     st.subheader(t("indicator.about_heading", lang))
     table_view(views.metadata_table(indicator, summary, lang))
-    due = explain.next_update_due(indicator, *_last_period())
-    text, overdue = explain.freshness_text(due, date.today(), lang)
-    updated = format_date(summary.updated, lang) if summary.updated else "–"
-    st.markdown(f"**{t('col.updated', lang)}:** {updated} · {text}")
-    if overdue:
+    if summary.has_data:
+        st.markdown(views.dates_text(summary, lang))
+    # When the next figures are due follows from the headline's latest period, as "Tall for".
+    text, late = explain.freshness(indicator, summary.period, date.today(), lang)
+    st.markdown(text)
+    if late:
         st.badge(t("explain.overdue", lang), icon=":material/schedule:", color="orange")
-        st.caption(t("explain.overdue_help", lang))
+        st.caption(late)
     if indicator.data_note:
         st.caption(f"**{t('indicator.what_missing', lang)}:** {indicator.data_note.get(lang)}")
 
 
-def _last_period() -> tuple[int | None, int | None, str | None]:
-    """Year, month/quarter and frequency of the newest stored period (None when no data)."""
-    if frame is None or frame.empty:
-        return None, None, None
-    latest = frame.sort_values(["year", "sub"]).iloc[-1]
-    sub = None if latest["sub"] is None or str(latest["sub"]) == "<NA>" else int(latest["sub"])
-    return int(latest["year"]), sub, latest["freq"]
-
-
-if frame is None or frame.empty:
+if frame is None:
+    guard.no_database(lang)  # missing or unreadable: say so, not "no data yet"
+elif frame.empty:
     st.info(t("indicator.no_data", lang) + (" " + indicator.data_note.get(lang)
                                             if indicator.data_note else ""),
             icon=":material/info:")
 else:
-    show_headline()
-    show_trend()
-    show_method()
-    show_municipalities()
-    show_figures()
-show_about()
+    # A section that fails says so in one sentence; the sections after it still show.
+    for section in (show_headline, show_trend, show_method, show_municipalities, show_figures):
+        with guard.net(lang):
+            section()
+with guard.net(lang):
+    show_about()

@@ -10,7 +10,7 @@ from indicators.catalogue import COLUMNS, Filters, catalogue_table, filter_table
 from indicators.i18n import t
 from indicators.progress import STATUSES
 from indicators.style import STATUS_STYLE
-from ui import data, state
+from ui import data, guard, state
 
 lang = state.lang()
 plan = data.model()
@@ -19,7 +19,7 @@ st.title(t("catalogue.title", lang))
 st.markdown(t("catalogue.intro", lang, n=len(plan.indicators)))
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 
@@ -54,8 +54,7 @@ state.set_param("data", "1" if with_data else None)
 
 assessed = data.assessments()
 summaries = views.summaries(plan, data.query("latest", views.headline_pairs(plan)))
-table = catalogue_table(plan, data.query("coverage"), assessed, lang,
-                        updated={i: s.updated for i, s in summaries.items()})
+table = catalogue_table(plan, data.query("coverage"), assessed, lang, summaries=summaries)
 shown = filter_table(table, Filters(text, tuple(goals), tuple(themes), tuple(statuses), with_data))
 
 st.caption(t("catalogue.count", lang, n=len(shown), total=len(table)))
@@ -78,6 +77,8 @@ st.dataframe(
                                             help=t("catalogue.link_help", lang), pinned=True),
         t(COLUMNS["name"], lang): st.column_config.TextColumn(width=380),
         t(COLUMNS["themes"], lang): st.column_config.TextColumn(width=420),
+        # "Tall for … · publisert … · hentet …": wide enough to read without opening the cell.
+        t(COLUMNS["dates"], lang): st.column_config.TextColumn(width=510),
     },
 )
 st.download_button(t("catalogue.download", lang), to_csv(readable(shown, lang)),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import progress
-from indicators.i18n import MISSING, format_number, format_percent, format_value, t
+from indicators import explain, progress
+from indicators.i18n import MISSING, format_number, format_percent, format_period, format_value, t
 from indicators.model import Indicator
 from ui import data, state
-from ui.widgets import md_escape, status_html
+from ui.widgets import md_escape, status_html, text_table
 
 lang = state.lang()
 plan = data.model()
@@ -75,11 +75,28 @@ def base_text(indicator: Indicator) -> str:
     """The base year set in the model, else the first year with data (and which year that is)."""
     if indicator.direction == "none":
         return MISSING  # context indicators are not assessed, so they have no base year
+    a = assessed[indicator.id]
+    used, configured = (explain.year_text(indicator, y) for y in (a.base_year, indicator.base_year))
+    if a.break_year is not None and a.base_year is not None:
+        # The base moved past a break: the table says the year the status is measured from.
+        if indicator.base_year:
+            return t("method.base_moved", lang, year=used, configured=configured)
+        return t("method.base_break", lang, year=used)
     if indicator.base_year:
-        return str(indicator.base_year)
-    used = assessed[indicator.id].base_year
+        return configured
     first = t("method.base_first", lang)
-    return f"{used} ({first})" if used else first
+    return f"{used} ({first})" if a.base_year else first
+
+
+def break_list() -> str:
+    """Each indicator with breaks: when, and what changed (from the plan's own notes)."""
+    lines = [f"- **{i.id} {md_escape(i.name.get(lang))}**\n"
+             + "\n".join(f"  - {format_period(b.period, lang)}: {md_escape(b.note.get(lang))}"
+                         for b in i.breaks)
+             for i in plan.indicators if i.breaks]
+    if not lines:
+        return t("method.breaks.none", lang)
+    return t("method.breaks.list", lang) + "\n\n" + "\n".join(lines)
 
 
 def region_table() -> pd.DataFrame:
@@ -135,10 +152,19 @@ st.header(t("method.status.heading", lang))
 st.markdown(t("method.status.intro", lang))
 st.markdown(status_table(), unsafe_allow_html=True)
 
+st.header(t("method.breaks.heading", lang))
+st.markdown(t("method.breaks.body", lang))
+st.markdown(break_list())
+
+st.header(t("method.stale.heading", lang))
+st.markdown(t("method.stale.body", lang, n=progress.STALE_AFTER))
+
 st.header(t("method.rollup.heading", lang))
 limits = {s: num(limit) for limit, s in progress.ROLLUP_THRESHOLDS}
 st.markdown(t("method.rollup.body", lang, on_track=limits["on_track"],
               moderate=limits["moderate_progress"], limited=limits["limited_progress"]))
+st.subheader(t("method.counts.heading", lang))
+st.markdown(t("method.counts.body", lang))
 
 st.header(t("method.path.heading", lang))
 st.markdown(t("method.path.body", lang))
@@ -150,7 +176,10 @@ st.markdown(t("method.targets.body", lang))
 
 st.header(t("method.regions.heading", lang))
 st.markdown(t("method.regions.body", lang))
-st.table(region_table(), hide_index=True)
+text_table(region_table())
+
+st.header(t("method.dates.heading", lang))
+st.markdown(t("method.dates.body", lang))
 
 st.header(t("method.sources.heading", lang))
 st.markdown(t("method.sources.body", lang))

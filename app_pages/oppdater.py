@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from indicators import canonical, importing, store, xlsx_export
+from indicators import canonical, explain, health, importing, store, views, xlsx_export
 from indicators.i18n import format_number, t
 from indicators.ingest.reader import MAX_BYTES
-from ui import auth, data, state
+from ui import auth, data, guard, state
 from ui.ssb_button import ssb_refresh_button
-from ui.widgets import md_escape, table_view
+from ui.widgets import md_escape, table_view, text_table
 
 PENDING, UNDO, FLASH, UPLOADS = "update_pending", "update_undo", "update_flash", "update_uploads"
 STALE = "update_stale"
@@ -27,7 +28,7 @@ st.title(t("update.title", lang))
 st.markdown(t("update.intro", lang))
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang, planner=True)
     st.stop()
 
 
@@ -99,7 +100,7 @@ def show_pending(pending: importing.Pending, planner: auth.Planner) -> None:
         st.error(t("update.rejected", lang, file=md_escape(pending.name),
                    total=number(read.total_errors)), icon=":material/error:")
         # At most 50 rows: a static table wraps the long "how to fix" texts.
-        st.table(importing.issue_table(read.errors, lang), hide_index=True)
+        text_table(importing.issue_table(read.errors, lang))
         if read.total_errors > len(read.errors):
             st.caption(t("update.more_errors", lang, shown=len(read.errors),
                          total=number(read.total_errors)))
@@ -107,7 +108,7 @@ def show_pending(pending: importing.Pending, planner: auth.Planner) -> None:
     if read.warnings:
         st.warning(t("update.warnings", lang, n=number(read.total_warnings)),
                    icon=":material/warning:")
-        st.table(importing.issue_table(read.warnings, lang), hide_index=True)
+        text_table(importing.issue_table(read.warnings, lang))
     if st.session_state.pop(STALE, False):
         st.warning(t("update.stale_preview", lang), icon=":material/refresh:")
     show_preview(pending)
@@ -155,7 +156,7 @@ def commit(pending: importing.Pending, planner: auth.Planner) -> None:
                                 step=lambda f, key: bar.progress(f, text=t(key, lang)))
     except store.StoreError as error:
         bar.empty()
-        st.error(md_escape(str(error)), icon=":material/error:")
+        st.error(guard.store_error_text(error, lang), icon=":material/error:")
         return
     result = done.result
     set_flash(done, t("update.done", lang, id=done.import_id, file=md_escape(pending.name),
@@ -222,11 +223,18 @@ def run_undo(import_id: int, planner: auth.Planner, force: bool) -> None:
     try:
         done = importing.undo(db, plan, import_id, planner.name, force=force)
     except store.StoreError as error:
-        st.error(md_escape(str(error)), icon=":material/error:")
+        st.error(guard.store_error_text(error, lang), icon=":material/error:")
         return
     st.session_state.pop(UNDO, None)
     set_flash(done, t("update.undone", lang, id=import_id, undo_id=done.import_id))
     st.rerun()
+
+
+def _about(indicator_id: str) -> tuple[str, list[tuple[str, str]]]:
+    """The workbook's second sheet: source, Tall for, publisert and hentet of the figures."""
+    indicator = plan.indicator(indicator_id)
+    latest = data.query("latest", [(indicator_id, indicator.headline_region)])
+    return views.dates_rows(views.summaries(plan, latest)[indicator_id], lang, date.today())
 
 
 def download_section() -> None:
@@ -249,13 +257,30 @@ def download_section() -> None:
                          mime="text/csv", icon=":material/download:", key="download_csv")
     right.download_button(t("update.download_xlsx", lang),
                           lambda: xlsx_export.to_xlsx(data.query("all_observations", chosen), units,
-                                                      sheet=chosen),
+                                                      sheet=chosen, about=_about(chosen)),
                           file_name=f"{chosen}.xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="download_xlsx")
     st.caption(t("update.download_note", lang))
 
 
+def series_problems() -> None:
+    """Indicators whose stored figures give a year twice: what is wrong, and how to correct it."""
+    assessed = data.assessments()
+    lines = []
+    for indicator in plan.indicators:
+        a = assessed[indicator.id]
+        if a.reason in health.SERIES_REASONS:
+            rows = data.query("observations", indicator.id, [indicator.headline_region])
+            lines.append(health.series_problem_text(indicator, health.series_problem(indicator, a, rows),
+                                                    explain.sentence(indicator, a, lang), lang))
+    if lines:
+        st.warning(f"**{t('health.series.heading', lang)}**\n\n"
+                   + "\n".join(f"- {md_escape(line)}" for line in lines)
+                   + f"\n\n{t('health.series.fix', lang)}", icon=":material/warning:")
+
+
+series_problems()
 planner = auth.gate(lang)
 if planner is not None:
     upload_section(planner)

@@ -10,9 +10,10 @@ from indicators import funding as plan_funding
 from indicators import timeline as plan_timeline
 from indicators.assessment import rollups
 from indicators.i18n import t
+from indicators.verdict import rollup_text
 from indicators.views import headline_pairs, summaries, summary_row
-from ui import data, state
-from ui.widgets import md_escape, rollup_line, status_html
+from ui import data, guard, state
+from ui.widgets import md_escape, rollup_block, status_html
 
 lang = state.lang()
 plan = data.model()
@@ -22,7 +23,7 @@ st.markdown(t("app.subtitle", lang))
 st.markdown(f"**{t('vision.label', lang)}:** «{plan.vision.get(lang)}»")
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 latest = data.query("latest", headline_pairs(plan))
@@ -33,16 +34,17 @@ goal_status = {g.id: g for g in rollups(plan, assessed)["goal"]}
 for goal in plan.goals:
     st.header(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)), anchor=goal.id)
     st.markdown(f"> {md_escape(goal.text.get(lang))}")
-    st.markdown(rollup_line(goal_status[goal.id].rollup, lang), unsafe_allow_html=True)
+    st.markdown(rollup_block(rollup_text(plan, goal_status[goal.id].rollup, assessed, lang), lang),
+                unsafe_allow_html=True)
     rows = [summary_row(plan, by_id[i], assessed[i], lang) for i in goal.indicators]
-    header = ["col.indicator", "col.value", "col.period", "col.region", "col.change",
+    header = ["col.indicator", "col.value", "dates.col.period", "col.region", "col.change",
               "col.status", "col.source"]
     lines = ["| " + " | ".join(t(h, lang) for h in header) + " |",
              "|" + "---|" * len(header)]
     for row in rows:
         link = f"[{md_escape(row['id'] + ' ' + row['name'])}](indikator?id={row['id']}&lang={lang})"
-        source = md_escape(row["source"]) + (f" ({md_escape(row['updated'])})"
-                                             if row["updated"] else "")
+        source = md_escape(row["source"]) + (f" ({md_escape(row['dates'])})"
+                                             if row["dates"] else "")
         cells = [link, md_escape(row["value"]), md_escape(row["period"]),
                  md_escape(row["region"]), md_escape(row["change"]),
                  status_html(row["status"], lang), source]

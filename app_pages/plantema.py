@@ -8,8 +8,9 @@ from indicators import views
 from indicators.assessment import rollups
 from indicators.i18n import t
 from indicators.model import Theme
-from ui import data, state
-from ui.widgets import md_escape, rollup_line, status_html
+from indicators.verdict import rollup_text
+from ui import data, guard, state
+from ui.widgets import md_escape, rollup_block, status_html
 
 lang = state.lang()
 plan = data.model()
@@ -18,7 +19,7 @@ st.title(t("themes.title", lang))
 st.markdown(t("themes.intro", lang))
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 assessed = data.assessments()
@@ -60,7 +61,8 @@ for theme in plan.themes:
         st.markdown(md_escape(theme.description.get(lang)))
     st.markdown(goal_links(theme))
     rollup = theme_status[theme.id].rollup
-    st.markdown(f"**{t('themes.status', lang)}:** {rollup_line(rollup, lang)}",
+    st.markdown(f"**{t('themes.status', lang)}:** "
+                + rollup_block(rollup_text(plan, rollup, assessed, lang), lang),
                 unsafe_allow_html=True)
     with_data = sum(by_id[i].has_data for i in theme.indicators)
     if with_data == 0:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from indicators import deck, views
 from indicators.i18n import t
-from ui import data, state
+from ui import data, guard, state
 
 DECK = "_presentation_deck"  # session key: (the selection it was built for, the file)
 
@@ -19,7 +19,7 @@ st.title(t("nav.presentation", lang))
 st.markdown(t("deck.page_intro", lang))
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 
@@ -45,12 +45,18 @@ state.set_choices("region", regions, list(views.COMPARISON))
 maps = st.checkbox(t("deck.maps", lang), value=state.param("kart") != "0", key="deck_maps",
                    help=t("deck.maps_help", lang))
 state.set_param("kart", None if maps else "0")
+funding = st.checkbox(t("funding.basis.deck_include", lang), key="deck_funding",
+                      value=state.param("tilskudd") != "0",
+                      help=t("funding.basis.deck_include_help", lang))
+state.set_param("tilskudd", None if funding else "0")
 
 n_goals = len([g for g in plan.goals if g.id in goals and set(g.indicators) & set(indicators)])
-st.caption(t("deck.plan", lang, slides=2 + n_goals + len(indicators), goals=n_goals,
-             indicators=len(indicators)))
+extra = deck.FUNDING_SLIDES if funding else 0
+st.caption(t("deck.plan", lang, slides=2 + n_goals + len(indicators) + extra, goals=n_goals,
+             indicators=len(indicators))
+           + (" " + t("funding.basis.deck_plan", lang, n=extra) if extra else ""))
 
-selection = (tuple(goals), tuple(indicators), tuple(regions), maps, lang, data.version())
+selection = (tuple(goals), tuple(indicators), tuple(regions), maps, funding, lang, data.version())
 if st.button(t("deck.build", lang), type="primary", icon=":material/slideshow:",
              disabled=not indicators, key="deck_build"):
     bar = st.progress(0.0, text=t("deck.building", lang))
@@ -61,7 +67,7 @@ if st.button(t("deck.build", lang), type="primary", icon=":material/slideshow:",
     content = deck.build_deck(
         plan, data.connection().cursor(), goals=goals, indicators=indicators,
         regions=None if regions == list(views.COMPARISON) else regions, progress=report,
-        lang=lang, maps=maps)
+        lang=lang, maps=maps, funding=funding)
     st.session_state[DECK] = (selection, content)
     bar.empty()
 

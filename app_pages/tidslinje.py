@@ -10,7 +10,7 @@ from indicators import charts
 from indicators import timeline as tl
 from indicators.charts import ChartText
 from indicators.i18n import format_date, t
-from ui import data, state
+from ui import data, guard, state
 from ui.widgets import chart_card, md_escape, table_view
 
 lang = state.lang()
@@ -21,7 +21,7 @@ st.title(t("timeline.title", lang))
 st.markdown(t("timeline.intro", lang))
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 items = tl.timeline_items(plan, data.query("read_table", "milestones"),

@@ -9,7 +9,7 @@ from indicators import charts
 from indicators import funding as fund
 from indicators.charts import ChartText
 from indicators.i18n import format_number, format_percent, t
-from ui import data, state
+from ui import data, guard, state
 from ui.widgets import chart_card, md_escape, table_view
 
 lang = state.lang()
@@ -19,7 +19,7 @@ st.title(t("funding.title", lang))
 st.markdown(t("funding.intro", lang))
 
 if data.version() is None:
-    st.error(t("app.no_database", lang))
+    guard.no_database(lang)
     st.stop()
 
 funding = data.query("read_table", "funding")
@@ -29,9 +29,7 @@ if not years:
     st.info(t("funding.no_data", lang), icon=":material/info:")
     st.stop()
 
-source = "; ".join(sorted({s for s in funding["source"].dropna() if s})) or t(
-    "funding.source_default", lang)
-source_line = t("funding.source_line", lang, source=source)
+source_line = fund.source_line(funding, lang)
 year_texts = [str(y) for y in years]
 year = int(st.selectbox(t("funding.choose_year", lang), year_texts,
                         index=year_texts.index(state.choice("aar", year_texts, year_texts[0])),
@@ -39,6 +37,8 @@ year = int(st.selectbox(t("funding.choose_year", lang), year_texts,
 state.set_param("aar", str(year))
 year_funding = funding[funding["year"] == year]
 year_grants = grants[grants["year"] == year]
+# Figures that place projects on focus areas say when we made that placement ourselves.
+focus_source_line = fund.source_line(funding, lang, fund.any_assessed(year_grants))
 scheme_names = {s.id: s.name.get(lang) for s in plan.schemes}
 
 # ---- the year at a glance -----------------------------------------------------------------------
@@ -85,12 +85,13 @@ else:
 # ---- focus areas --------------------------------------------------------------------------------
 st.header(t("funding.focus_heading", lang, year=year))
 st.markdown(t("funding.focus_intro", lang, listed=len(year_grants),
-              total=fund.count_text(fund.year_totals(funding, year)["projects"].value, lang)))
+              total=fund.count_text(fund.year_totals(funding, year)["projects"].value, lang))
+            + " " + fund.basis_sentence(year_grants, lang))
 rollup = fund.focus_area_rollup(plan, year_grants)
 focus_names = {f: fund.focus_name(plan, f, lang) for f in rollup["focus_area_id"]}
 chart_card(charts.focus_bars(rollup, focus_names, ChartText(
     t("funding.focus_chart_title", lang, year=year), t("funding.focus_chart_subtitle", lang),
-    source_line), lang), fund.focus_display(plan, rollup, lang),
+    focus_source_line), lang), fund.focus_display(plan, rollup, lang),
     fund.focus_summary(plan, rollup, lang), lang, key="focus_bars")
 
 # ---- the flow: scheme → focus area → goal ----------------------------------------------------
@@ -111,7 +112,9 @@ else:
     labels = {n: fund.node_label(plan, n, lang) for n in flow.nodes}
     subtitle = t(f"funding.flow_subtitle.{measure}", lang)
     chart_card(charts.sankey(flow.nodes, labels, flow.links, measure, ChartText(
-        t("funding.flow_chart_title", lang, year=year), subtitle, source_line), lang),
+        t("funding.flow_chart_title", lang, year=year), subtitle,
+        fund.source_line(funding, lang, flow.assessed())), lang,
+        note=fund.flow_note(year_grants, measure, lang)),
         fund.flow_table(plan, flow, measure, lang),
         fund.flow_summary(plan, flow, measure, year, lang), lang, key="sankey")
 
@@ -158,4 +161,4 @@ else:
 st.download_button(t("funding.download", lang), fund.grants_csv(shown),
                    file_name="tilskudd.csv" if lang == "nb" else "grants.csv", mime="text/csv",
                    icon=":material/download:", disabled=shown.empty)
-st.caption(md_escape(source_line))
+st.caption(md_escape(fund.source_line(funding, lang, fund.any_assessed(shown))))

@@ -18,13 +18,27 @@ def headline(indicator: Indicator, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[mask]
 
 
+def headline_points(indicator: Indicator, frame: pd.DataFrame) -> list[progress.Point]:
+    """The headline series as one value per year; raises progress.SeriesError when the stored
+    rows give a year (or a month) twice."""
+    return progress.annual_points(headline(indicator, frame)) if len(frame) else []
+
+
 def assess_indicator(indicator: Indicator, frame: pd.DataFrame,
                      as_of: date | None = None) -> Assessment:
     """The status of one indicator from its observations (any regions; the headline is picked).
 
-    `as_of` is "today" for the staleness rule (None: today).
+    `as_of` is "today" for the staleness rule (None: today). Stored rows the method cannot use
+    (a year given twice) never raise: the indicator is then not available, with the reason.
     """
-    points = progress.annual_points(headline(indicator, frame)) if len(frame) else []
+    try:
+        points = headline_points(indicator, frame)
+    except progress.SeriesError as error:
+        status = "not_assessed" if indicator.direction == "none" else "not_available"
+        method = 2 if indicator.target else 1
+        return Assessment(status=status, reason=error.reason, problem_year=error.year,
+                          method=method, thresholds=progress.METHOD2_THRESHOLDS if method == 2
+                          else progress.METHOD1_THRESHOLDS)
     target = indicator.target
     return progress.assess(
         points, indicator.direction, base_year=indicator.base_year,
@@ -89,6 +103,7 @@ def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> li
             "target_year": target.year if target else None,
             "target_status": target.status if target else None, "reason": a.reason,
             "method": a.method, "break_year": a.break_year, "stale": a.stale,
+            "problem_year": a.problem_year,
         })
     return records
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
-from indicators.i18n import MISSING, format_date, format_period, t, unit_label
+from indicators.i18n import MISSING, format_period, t, unit_label
 from indicators.model import Indicator, PlanModel
 from indicators.progress import Assessment
 from indicators.style import STATUS_STYLE
+from indicators.views import Summary, dates_text
 
 # Shown columns, in order, with the text key of each heading.
 COLUMNS: dict[str, str] = {
@@ -22,7 +22,7 @@ COLUMNS: dict[str, str] = {
     "regions": "catalogue.col.regions",
     "first_period": "catalogue.col.first_period",
     "last_period": "catalogue.col.last_period",
-    "updated": "col.updated",
+    "dates": "dates.col.dates",
     "source": "col.source",
     "unit": "indicator.unit",
     "frequency": "indicator.frequency",
@@ -48,20 +48,20 @@ class Filters:
 
 def catalogue_table(model: PlanModel, coverage: pd.DataFrame | None,
                     assessments: Mapping[str, Assessment], lang: str = "nb",
-                    updated: Mapping[str, date | None] | None = None) -> pd.DataFrame:
+                    summaries: Mapping[str, Summary] | None = None) -> pd.DataFrame:
     """Every indicator with its goal, themes, source, data coverage and status.
 
-    `coverage` is the store's coverage frame (one row per indicator with data); `updated` maps
-    an indicator to when its figures were last fetched or imported (default: the model's date).
+    `coverage` is the store's coverage frame (one row per indicator with data); `summaries`
+    (views.summaries) date each indicator's latest figure: Tall for, publisert, hentet.
     """
     rows = {} if coverage is None else {r.indicator_id: r for r in coverage.itertuples(index=False)}
     records = [_record(model, i, rows.get(i.id), assessments.get(i.id), lang,
-                       (updated or {}).get(i.id, i.source.updated)) for i in model.indicators]
+                       (summaries or {}).get(i.id)) for i in model.indicators]
     return pd.DataFrame(records, columns=[*COLUMNS, *KEYS])
 
 
 def _record(model: PlanModel, indicator: Indicator, cover: object | None,
-            assessment: Assessment | None, lang: str, updated: date | None) -> dict:
+            assessment: Assessment | None, lang: str, summary: Summary | None) -> dict:
     goal = model.goal_of(indicator.id)
     themes = model.themes_of(indicator.id)
     status = assessment.status if assessment else "not_available"
@@ -78,7 +78,7 @@ def _record(model: PlanModel, indicator: Indicator, cover: object | None,
         "first_period": format_period(cover.first_period, lang) if cover is not None else MISSING,
         "last_period": format_period(cover.last_period, lang) if cover is not None else MISSING,
         "status": status_label(status, lang),
-        "updated": format_date(updated, lang) if updated and cover is not None else MISSING,
+        "dates": (dates_text(summary, lang) if summary else "") or MISSING,
         "goal_id": goal.id,
         "theme_ids": tuple(theme.id for theme in themes),
         "status_key": status,

@@ -10,15 +10,18 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from indicators import access, canonical, importing, store, writeback
+import duckdb
+
+from indicators import access, canonical, health, importing, store, writeback
 from indicators import build as builder
 from indicators import fetch as fetcher
-from indicators.assessment import assess_all, progress_records, rollup_records
+from indicators.assessment import assess_all, progress_records, rollup_records, rollups
 from indicators.i18n import format_number, t
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
 from indicators.model import ModelError, PlanModel, load_model, validate_config
 from indicators.sources.ssb import SsbUnavailable
+from indicators.verdict import RollupText, rollup_text
 from indicators.views import headline_pairs
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -213,15 +216,34 @@ def cmd_progress(args: argparse.Namespace) -> int:
         con.close()
     assessments = assess_all(model, dict(tuple(frame.groupby("indicator_id"))), args.as_of)
     records = progress_records(model, assessments)
-    groups = rollup_records(model, assessments)
     if args.json:
+        groups = rollup_records(model, assessments)
         print(json.dumps(records + groups, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
-    print(_progress_table(records, groups, args.lang))
+    texts = [(level, g.id, g.rollup.score, rollup_text(model, g.rollup, assessments, args.lang))
+             for level, found in rollups(model, assessments).items() for g in found]
+    print(_progress_table(records, texts, args.lang))
+    for line in _series_problems(model, assessments, args.lang):
+        print(line, file=sys.stderr)
     return EXIT_OK
 
 
-def _progress_table(records: list[dict], groups: list[dict], lang: str) -> str:
+def _series_problems(model: PlanModel, assessments: dict, lang: str) -> list[str]:
+    """One line per indicator whose stored rows give a year twice, with the way out."""
+    from indicators import explain  # late: the chart code loads only when there is a problem
+
+    lines = []
+    for indicator in model.indicators:
+        a = assessments[indicator.id]
+        problem = health.series_problem(indicator, a, None)
+        if problem is not None:
+            lines.append(health.series_problem_text(
+                indicator, problem, explain.sentence(indicator, a, lang), lang, "cli"))
+    return lines
+
+
+def _progress_table(records: list[dict], groups: list[tuple[str, str, float | None, RollupText]],
+                    lang: str) -> str:
     lines = [f"{'id':8} {'status':28} {'score':>6}  {'base':>14}  {'current':>14}  target"]
     for r in records:
         base = f"{r['base_year'] or ''} {_num(r['base_value'])}"
@@ -230,9 +252,11 @@ def _progress_table(records: list[dict], groups: list[dict], lang: str) -> str:
         lines.append(f"{r['indicator_id']:8} {t('status.' + r['status'], lang)[:28]:28} "
                      f"{_num(r['score']):>6}  {base:>14}  {current:>14}  {target}")
     lines.append("")
-    for g in groups:
-        lines.append(f"{g['level']:10} {g['id']:26} {t('status.' + g['status'], lang)[:28]:28} "
-                     f"{_num(g['score']):>6}")
+    for level, group_id, score, text in groups:
+        # Only what may be counted: the status says so, and every member left out says why.
+        lines.append(f"{level:10} {group_id:26} {text.label:40} {_num(score):>6}  {text.basis_with_ids()}")
+        if text.left_out:
+            lines.append(f"{'':10} {text.left_out_sentence()}")
     return "\n".join(lines)
 
 
@@ -299,6 +323,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.kind == "pptx":
             content = deck.build_deck(model, con, goals=args.goal, indicators=args.indicator,
                                       regions=args.region, lang=args.lang, maps=args.maps,
+                                      funding=args.funding,
                                       progress=lambda done, total, what: print(
                                           f"[{done}/{total}] {what}", file=sys.stderr))
         else:
@@ -335,6 +360,8 @@ def _export_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     pptx.add_argument("--region", action="append", metavar="CODE",
                       help="comparison regions (default: Oslo and Norway)")
     pptx.add_argument("--maps", action="store_true", help="add municipal maps (as editable shapes)")
+    pptx.add_argument("--no-funding", dest="funding", action="store_false",
+                      help="leave out the two grant slides (schemes; focus areas)")
     pptx.set_defaults(id=None)
     for kind in ("png", "svg", "html"):
         chart = kinds.add_parser(kind, parents=[common], help=f"one indicator's chart as {kind}")
@@ -406,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
         print(t("cli.no_database", args.lang, db=args.db), file=sys.stderr)
         return EXIT_USAGE
     try:
+        if needs_db:
+            store.check(args.db)  # a damaged file says so now, not halfway through a command
         return COMMANDS[args.command](args)
     except UsageError as error:
         print(str(error), file=sys.stderr)
@@ -414,6 +443,13 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(str(problem))
         return EXIT_INVALID
+    except (store.StorageError, OSError, duckdb.Error) as error:
+        # A damaged database, a read-only folder, a full disk: one sentence and the way out.
+        problem = health.from_error(error)
+        if problem is None:
+            raise
+        print(problem.message(args.lang, "cli"), file=sys.stderr)
+        return EXIT_USAGE if problem.kind in ("db_missing", "db_unreadable") else EXIT_INVALID
     except store.StoreError as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID

@@ -30,13 +30,17 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from indicators import explain, export, style, views
+from indicators import explain, export, store, style, views
+from indicators import funding as fund
 from indicators.assessment import rollups
-from indicators.charts import regional
+from indicators.charts import BreakMark, ValueCard, regional
 from indicators.charts.common import with_x
+from indicators.charts.funding import ASSESSED_COLOUR
 from indicators.i18n import UNIT_DECIMALS, format_date, format_period, format_value, t, unit_label
 from indicators.model import Goal, Indicator, PlanModel
+from indicators.periods import parse_period
 from indicators.progress import Assessment
+from indicators.verdict import RollupText, rollup_text
 
 Progress = Callable[[int, int, str], None]
 
@@ -130,19 +134,21 @@ def _box(slide: object, left: int, top: int, width: int, height: int) -> object:
     return frame
 
 
-def _status_runs(paragraph: object, status: str, lang: str, size: float) -> None:
+def _status_runs(paragraph: object, status: str, lang: str, size: float,
+                 label: str | None = None) -> None:
     """Glyph and label in the status colour: shape and text, never colour alone."""
     spec = style.STATUS_STYLE[status]
     colour = RGBColor.from_string(spec["colour"][1:])
     run = paragraph.add_run()
-    run.text = f"{spec['glyph']} {t(f'status.{status}', lang)}"
+    run.text = f"{spec['glyph']} {label or t(f'status.{status}', lang)}"
     _font(run.font, size, bold=True, colour=colour)
 
 
 # ---- the slides ---------------------------------------------------------------------------------
 
 
-def title_slide(deck: Deck, model: PlanModel, goals: list[Goal]) -> None:
+def title_slide(deck: Deck, model: PlanModel, goals: list[Goal],
+                latest: list[views.Summary] | None = None) -> None:
     lang = deck.lang
     slide = deck.slide(None)
     band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
@@ -160,31 +166,49 @@ def title_slide(deck: Deck, model: PlanModel, goals: list[Goal]) -> None:
     _text(vision, t("vision.label", lang), 14, bold=True, colour=MUTED)
     _add_paragraph(vision, f"«{model.vision.get(lang)}»", 26, italic=True, space_before=4)
     when = _box(slide, MARGIN, Inches(5.3), Inches(10.5), Inches(0.9))
-    _text(when, t("deck.made", lang, date=format_date(deck.today, lang)), 16)
+    # What the figures are for, not the day the deck was made (that comes second, and says so).
+    figures = _figures_for(latest or [], lang)
+    _text(when, figures or t("deck.made", lang, date=format_date(deck.today, lang)), 16)
+    if figures:
+        _add_paragraph(when, t("deck.made", lang, date=format_date(deck.today, lang)), 14,
+                       colour=MUTED, space_before=2)
     _add_paragraph(when, t("deck.organisation", lang), 16, bold=True, colour=BLUE, space_before=2)
 
 
-def goal_slide(deck: Deck, goal: Goal, group: object, rows: list[dict],
+def _figures_for(latest: list[views.Summary], lang: str) -> str:
+    """`Tall for januar 2026`, or the oldest and newest latest period when they differ."""
+    found = {}
+    for s in latest:
+        if s.period and (p := parse_period(s.period)) is not None:
+            # Ordered by the month each period ends in (a school year at its end year ends in June).
+            found[s.period] = (p.year, {"M": p.sub, "Q": 3 * (p.sub or 4), "SY": 6}.get(p.freq, 12))
+    if not found:
+        return ""
+    ordered = sorted(found, key=found.get)
+    if len(ordered) == 1:
+        return t("dates.period", lang, period=views.period_words(ordered[0], lang))
+    return t("dates.deck.range", lang, first=views.period_words(ordered[0], lang),
+             last=views.period_words(ordered[-1], lang))
+
+
+def goal_slide(deck: Deck, goal: Goal, verdict: RollupText, rows: list[dict],
                assessments: dict[str, Assessment]) -> None:
     lang = deck.lang
     slide = deck.slide(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
     quote = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(1.2))
     _text(quote, f"«{goal.text.get(lang)}»", 22, italic=True)
-    line = _box(slide, MARGIN, Inches(2.55), WIDTH - 2 * MARGIN, Inches(0.8))
+    line = _box(slide, MARGIN, Inches(2.4), WIDTH - 2 * MARGIN, Inches(1.0))
     paragraph = line.paragraphs[0]
-    _status_runs(paragraph, group.rollup.status, lang, 18)
+    _status_runs(paragraph, verdict.status, lang, 18, verdict.label)
     run = paragraph.add_run()
-    run.text = " — " + _counts(group.rollup, lang)
+    run.text = " — " + verdict.basis_with_ids()
     _font(run.font, 16, colour=TEXT)
+    if verdict.left_out:
+        _add_paragraph(line, verdict.left_out_sentence(), 11, colour=MUTED, space_before=4)
     _indicator_table(slide, rows, assessments, lang, top=Inches(3.5))
 
 
-def _counts(rollup: object, lang: str) -> str:
-    parts = [f"{n} {t(f'status.{key}', lang).lower()}" for key, n in rollup.counts.items() if n]
-    return t("rollup.counts", lang, n=sum(rollup.counts.values()), parts=", ".join(parts))
-
-
-TABLE_COLUMNS = (("col.indicator", 4.8), ("col.value", 1.9), ("col.period", 1.8),
+TABLE_COLUMNS = (("col.indicator", 4.8), ("col.value", 1.9), ("dates.col.period", 1.8),
                  ("col.status", 3.833))
 
 
@@ -237,16 +261,36 @@ def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
         subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(),
                                            _span(trend, lang)) if p)
         _text(sub, subtitle, 14, colour=MUTED)
-        if points > 1:
+        card = views.one_value(model, indicator, data.frame, lang)
+        if points > 1 and (card is None or indicator.headline_region not in trend.names):
             native_chart(slide, trend, data, lang, CHART_BOX)
-        else:  # one number is not a trend: say so instead of drawing a lone dot
-            note = _box(slide, MARGIN, Inches(2.2), Inches(8.0), Inches(3.5))
-            _text(note, t("deck.single_value", lang), 18, colour=MUTED)
-            _add_paragraph(note, f"{t('indicator.definition', lang)}: "
-                                 f"{indicator.definition.get(lang)}", 14, space_before=18)
+        else:  # one number is not a trend: the value in words instead of a lone dot
+            _value_card(slide, card, indicator, lang)
         _panel(slide, model, data, lang)
     _source_line(slide, data, lang)
     _notes(slide, data, lang)
+
+
+def _value_card(slide: object, card: ValueCard | None, indicator: Indicator, lang: str) -> None:
+    """Where the chart would be: "Bare én måling", the value, its area and period, its source."""
+    left, top, width, height = MARGIN, Inches(1.9), Inches(8.0), Inches(4.4)
+    back = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
+    back.fill.solid()
+    back.fill.fore_color.rgb = BAND
+    back.line.fill.background()
+    back.shadow.inherit = False
+    frame = _box(slide, left + Inches(0.4), top + Inches(0.3), width - Inches(0.8),
+                 height - Inches(0.6))
+    if card is None:
+        _text(frame, t("deck.single_value", lang), 18, colour=MUTED)
+    else:
+        _text(frame, card.heading, 20, bold=True, colour=MUTED)
+        _add_paragraph(frame, card.value, 54, bold=True, colour=BLUE, space_before=4)
+        _add_paragraph(frame, card.place, 20, space_before=2)
+        _add_paragraph(frame, card.source, 14, colour=MUTED, space_before=10)
+        _add_paragraph(frame, card.note, 14, colour=MUTED, space_before=4)
+    _add_paragraph(frame, f"{t('indicator.definition', lang)}: {indicator.definition.get(lang)}",
+                   14, space_before=16)
 
 
 # Absolute amounts of the whole country dwarf a county's line; rates compare across areas.
@@ -303,9 +347,12 @@ def _no_data(slide: object, data: export.IndicatorData, lang: str) -> None:
                               f"{indicator.data_note.get(lang)}", 14, space_before=10)
 
 
-def _source_line(slide: object, data: export.IndicatorData, lang: str) -> None:
-    """The same line as under the page's chart: source, date, the county's name."""
-    text = views.chart_text(data.indicator, data.summary, "", lang).source_line
+def _source_line(slide: object, data: export.IndicatorData, lang: str,
+                 period: str | None = None) -> None:
+    """The same line as under the page's chart: source, the figures' dates (of `period` when
+    the slide shows another period than the latest), the county's name; on one line here."""
+    text = views.chart_text(data.indicator, data.summary, "", lang,
+                            period=period).source_line.replace("\n", " · ")
     frame = _box(slide, MARGIN, Inches(6.62), WIDTH - 2 * MARGIN, Inches(0.35))
     _text(frame, text, 12, colour=MUTED)
 
@@ -317,6 +364,7 @@ def _notes(slide: object, data: export.IndicatorData, lang: str) -> None:
     rows = explain.calculation_rows(indicator, a, lang)
     lines += [f"{field}: {content}" for field, content in rows.itertuples(index=False)]
     lines += ["", f"{t('indicator.definition', lang)}: {indicator.definition.get(lang)}"]
+    lines += [mark.note for mark in explain.break_marks(indicator, data.frame, lang)]
     if indicator.data_note:
         lines.append(f"{t('indicator.what_missing', lang)}: {indicator.data_note.get(lang)}")
     slide.notes_slide.notes_text_frame.text = "\n".join(lines)
@@ -338,10 +386,12 @@ def native_chart(slide: object, trend: views.TrendData, data: export.IndicatorDa
         for x, y in zip(rows["xpos"], rows["value"], strict=True):
             series.add_data_point(x, float(y))
     extra = _overlay_series(chart_data, data, lang, label_format, trend)
+    marks = _break_series(chart_data, data, lang, label_format, trend, regions)
     kind = XL_CHART_TYPE.XY_SCATTER_LINES if max(len(r) for _, r in regions) <= 30 else \
         XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
     chart = slide.shapes.add_chart(kind, *box, chart_data).chart
     _style_chart(chart, trend, data, lang, regions, extra)
+    _style_breaks(chart, marks, first=len(regions) + len(extra))
     return chart
 
 
@@ -378,6 +428,55 @@ def _overlay_series(chart_data: XyChartData, data: export.IndicatorData, lang: s
     return kinds
 
 
+def _break_series(chart_data: XyChartData, data: export.IndicatorData, lang: str,
+                  label_format: str, trend: views.TrendData,
+                  regions: list[tuple[str, pd.DataFrame]]) -> list[BreakMark]:
+    """Each break in the shown periods as a vertical line: two points at the break, from the
+    lowest to the highest value drawn (from 0 for a share, as the axis starts there)."""
+    marks = explain.break_marks(data.indicator, trend.frame, lang)
+    if not marks:
+        return []
+    ys = [float(y) for _, rows in regions for y in rows["value"]]
+    target = data.indicator.target
+    if target and data.indicator.direction != "none":
+        ys.append(target.value)
+    low, high = (0.0 if min(ys) >= 0 and data.indicator.unit == "percent" else min(ys)), max(ys)
+    for index, mark in enumerate(marks):
+        series = chart_data.add_series(mark.label, number_format=label_format)
+        x = _xpos(mark.x)
+        series.add_data_point(x, low)
+        # The label's point: each further break's label a row lower, so close ones stay apart.
+        series.add_data_point(x, high - (high - low) * 0.07 * index)
+        series.add_data_point(x, high)
+    return marks
+
+
+def _style_breaks(chart: object, marks: list[BreakMark], first: int) -> None:
+    """Dashed grey lines labelled at their top; left out of the legend, the label says it."""
+    series = list(chart.plots[0].series)[first:first + len(marks)]
+    for one, mark in zip(series, marks, strict=True):
+        one.smooth = False
+        one.format.line.color.rgb = MUTED
+        one.format.line.width = Pt(1.5)
+        one.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        one.marker.style = XL_MARKER_STYLE.NONE
+        label = one.points[1].data_label  # the middle point (_break_series)
+        _text(label.text_frame, mark.label, 11, colour=MUTED)
+        # The latest break's label to the right of its line, earlier ones to the left: a
+        # label never runs into the next break's line.
+        last = mark is marks[-1]
+        label.position = XL_LABEL_POSITION.RIGHT if last else XL_LABEL_POSITION.LEFT
+    legend = chart.legend._element
+    after = legend.find(f"{{{C_NS}}}legendPos")
+    for index in range(first + len(marks) - 1, first - 1, -1):
+        entry = etree.SubElement(legend, f"{{{C_NS}}}legendEntry")
+        etree.SubElement(entry, f"{{{C_NS}}}idx").set("val", str(index))
+        etree.SubElement(entry, f"{{{C_NS}}}delete").set("val", "1")
+        legend.remove(entry)
+        # CT_Legend wants its legendEntry elements right after legendPos.
+        (after.addnext(entry) if after is not None else legend.insert(0, entry))
+
+
 def _number_format(unit: str, lang: str) -> str:
     """An Excel number format with the unit: `#,##0.0" %"`. Office shows it with the reader's
     own separators (decimal comma on a Norwegian PC)."""
@@ -400,7 +499,7 @@ def _style_chart(chart: object, trend: views.TrendData, data: export.IndicatorDa
         _style_line(plot_series[index], style.region_colour(code, index), 3.0 if index == 0 else 2.0,
                     DASHES[min(index, 2)], markers=len(rows) <= 30)
     _last_value_label(plot_series[0], len(regions[0][1]), room_right="target" in extra)
-    rest = plot_series[len(regions):]
+    rest = plot_series[len(regions):len(regions) + len(extra)]
     for series, kind in zip(rest, extra, strict=True):
         _style_overlay(series, kind, data, lang)
     _axes(chart, regions, data, lang)
@@ -509,6 +608,7 @@ class MunicipalMap:
     summary: str
     rows: pd.DataFrame  # region_code, value: the municipalities' figures for the period
     names: dict[str, str]
+    note: str = ""  # "Kommunetallene går til oktober 2022; fylket har tall til januar 2026"
 
     @property
     def indicator(self) -> Indicator:
@@ -527,7 +627,8 @@ def municipal_map(model: PlanModel, data: export.IndicatorData, lang: str) -> Mu
     title = t("regional.map_title", lang, name=indicator.name.get(lang),
               period=format_period(period, lang))
     summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
-    return MunicipalMap(data, period, title, summary, rows, names)
+    note = views.municipal_period_note(period, data.summary.period, lang)
+    return MunicipalMap(data, period, title, summary, rows, names, note)
 
 
 def map_slide(deck: Deck, municipal: MunicipalMap) -> None:
@@ -545,9 +646,14 @@ def map_slide(deck: Deck, municipal: MunicipalMap) -> None:
     legend_left = MARGIN + MAP_BOX[0] + Inches(0.2)
     bottom = _legend(slide, areas, legend_left, Inches(1.6))
     side = _box(slide, legend_left, bottom + Inches(0.3), WIDTH - MARGIN - legend_left, Inches(2.5))
-    _text(side, municipal.summary, 16)
-    _source_line(slide, municipal.data, lang)
-    slide.notes_slide.notes_text_frame.text = municipal.summary
+    if municipal.note:  # the map is older than the county's figure: say so first
+        _text(side, municipal.note, 16, bold=True)
+        _add_paragraph(side, municipal.summary, 16, space_before=10)
+    else:
+        _text(side, municipal.summary, 16)
+    _source_line(slide, municipal.data, lang, municipal.period)
+    slide.notes_slide.notes_text_frame.text = " ".join(
+        p for p in (municipal.note, municipal.summary) if p)
 
 
 def _draw_areas(shapes: object, areas: list[regional.MapArea], municipal: MunicipalMap, lang: str,
@@ -595,6 +701,83 @@ def _legend(slide: object, areas: list[regional.MapArea], left: int, top: int) -
     return top + len(classes) * LEGEND_ROW
 
 
+# ---- grants: the schemes' totals, and the focus areas we placed the named projects on ----------
+
+FUNDING_SLIDES = 2
+
+
+def funding_data(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, int] | None:
+    """Scheme totals, grants and the latest year they cover; None when there are none."""
+    funding, grants = store.read_table(con, "funding"), store.read_table(con, "grants")
+    found = fund.years(funding, grants)
+    return (funding, grants, found[0]) if found else None
+
+
+def funding_slides(deck: Deck, model: PlanModel, funding: pd.DataFrame, grants: pd.DataFrame,
+                   year: int) -> None:
+    """Two slides: what each scheme granted (the source's figures), then the focus areas with
+    each link's basis, how the amounts were derived, and a source line naming our assessment."""
+    lang = deck.lang
+    year_funding, year_grants = funding[funding["year"] == year], grants[grants["year"] == year]
+    slide = deck.slide(t("funding.year_heading", lang, year=year))
+    if not year_funding.empty:
+        intro = _box(slide, MARGIN, Inches(1.25), WIDTH - 2 * MARGIN, Inches(0.8))
+        _text(intro, fund.totals_sentence(model, funding, year, lang), 16)
+        shown = fund.scheme_display(model, fund.scheme_table(model, year_funding), lang)
+        shown = shown.drop(columns=[t("funding.col.year", lang), t("funding.col.note", lang)])
+        _plain_table(slide, shown, Inches(2.2), [3.6] + [8.733 / 5] * 5, Inches(0.5))
+        rule = _box(slide, MARGIN, Inches(2.4) + Inches(0.5) * (len(shown) + 1),
+                    WIDTH - 2 * MARGIN, Inches(0.4))
+        _text(rule, t("funding.rate_rule", lang), 12, colour=MUTED)
+    _funding_source(slide, fund.source_line(funding, lang))
+
+    slide = deck.slide(t("funding.basis.deck_title", lang, year=year))
+    rollup = fund.focus_area_rollup(model, year_grants)
+    table = fund.focus_display(model, rollup[rollup["projects"] > 0], lang)
+    row = Inches(min(0.5, 4.0 / (len(table) + 1)))
+    shape = _plain_table(slide, table, Inches(1.3), [3.4, 2.8, 1.2, 1.1, 3.833], row)
+    basis_column = table.columns.get_loc(t("funding.basis.col", lang))
+    assessed = fund.basis_text(fund.ASSESSED, lang)
+    for r, text in enumerate(table.iloc[:, basis_column], start=1):
+        if assessed in text:  # the same words as on the page, in the charts' assessed colour
+            _font(shape.table.cell(r, basis_column).text_frame.paragraphs[0].runs[0].font, 12,
+                  italic=True, colour=RGBColor.from_string(ASSESSED_COLOUR[1:]))
+    note = _box(slide, MARGIN, Inches(1.45) + row * (len(table) + 1), WIDTH - 2 * MARGIN,
+                Inches(1.2))
+    projects = fund.count_text(fund.year_totals(funding, year)["projects"].value, lang)
+    _text(note, " ".join(p for p in (
+        t("funding.focus_intro", lang, listed=len(year_grants), total=projects),
+        fund.basis_sentence(year_grants, lang)) if p), 14)
+    _add_paragraph(note, fund.flow_note(year_grants, "amount", lang), 14, colour=MUTED)
+    _funding_source(slide, fund.source_line(funding, lang, fund.any_assessed(year_grants)))
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        [fund.flow_note(year_grants, "projects", lang), t("funding.flow_rule", lang)])
+
+
+def _plain_table(slide: object, table: pd.DataFrame, top: int, inches: list[float],
+                 row: int) -> object:
+    """A display table as a native table across the slide (column widths in inches, summing
+    to 12.333), header in the deck's blue."""
+    shape = slide.shapes.add_table(len(table) + 1, len(table.columns), MARGIN, top,
+                                   WIDTH - 2 * MARGIN, row * (len(table) + 1))
+    for c, name in enumerate(table.columns):
+        shape.table.columns[c].width = Inches(inches[c])
+        _cell(shape.table.cell(0, c), str(name), bold=True, colour=RGBColor(255, 255, 255),
+              fill=BLUE)
+    for r, values in enumerate(table.itertuples(index=False), start=1):
+        shape.table.rows[r].height = row
+        fill = BAND if r % 2 == 0 else RGBColor(255, 255, 255)
+        for c, value in enumerate(values):
+            _cell(shape.table.cell(r, c), str(value), fill=fill)
+            _font(shape.table.cell(r, c).text_frame.paragraphs[0].runs[0].font, 12)
+    return shape
+
+
+def _funding_source(slide: object, text: str) -> None:
+    _text(_box(slide, MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.4)), text, 12,
+          colour=MUTED)
+
+
 # ---- sources --------------------------------------------------------------------------------------
 
 
@@ -627,8 +810,8 @@ def _sources(shown: list[export.IndicatorData], lang: str) -> dict[tuple[str, st
     for data in shown:
         source = data.indicator.source
         text = views.source_text(data.indicator, lang)
-        details = [d for d in (source.licence, t("deck.fetched", lang, date=format_date(
-            source.updated, lang)) if source.updated else None) if d]
+        dates = views.date_parts(data.summary, lang, unknown=False, parts=("published", "fetched"))
+        details = [d for d in (source.licence, *dates) if d]
         if details:
             text += f" ({', '.join(details)})"
         found.setdefault((text, source.url or ""), []).append(data.indicator.id)
@@ -640,13 +823,15 @@ def _sources(shown: list[export.IndicatorData], lang: str) -> dict[tuple[str, st
 def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str] | None = None,
                indicators: list[str] | None = None, regions: list[str] | None = None,
                progress: Progress | None = None, lang: str = "nb", maps: bool = False,
+               funding: bool = True,
                today: date | None = None) -> bytes:
     """The briefing deck as .pptx bytes.
 
     goals: goal ids (default all); indicators: limit to these ids (default all of those goals);
     regions: comparison regions beside each indicator's headline region (default Oslo and
     Norway); maps: add the municipal map, drawn as shapes, where there are municipal figures;
-    progress(done, total, what).
+    funding: add the two grant slides (schemes; focus areas with each link's basis) when there
+    are grants; progress(done, total, what).
     """
     chosen_goals = [g for g in model.goals if goals is None or g.id in goals]
     wanted = {i for g in chosen_goals for i in g.indicators}
@@ -658,18 +843,20 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     assessments = {i: d.assessment for i, d in loaded.items()}
     all_assessed = {i.id: assessments.get(i.id) or export.load_indicator(model, con, i.id).assessment
                     for i in model.indicators}
-    groups = {g.id: g for g in rollups(model, all_assessed)["goal"]}
+    verdicts = {g.id: rollup_text(model, g.rollup, all_assessed, lang)
+                for g in rollups(model, all_assessed)["goal"]}
     maps_by_id = _maps(model, list(loaded.values()), lang) if maps else {}
     deck = Deck(_presentation(), lang, today or date.today())
-    total = 2 + len(chosen_goals) + len(loaded)
+    grants = funding_data(con) if funding else None
+    total = 2 + len(chosen_goals) + len(loaded) + (FUNDING_SLIDES if grants else 0)
     step = _counter(progress, total)
-    title_slide(deck, model, chosen_goals)
+    title_slide(deck, model, chosen_goals, [d.summary for d in loaded.values()])
     step(t("deck.step_title", lang))
     shown: list[export.IndicatorData] = []
     for goal in chosen_goals:
         ids = [i for i in goal.indicators if i in loaded]
         rows = [views.summary_row(model, loaded[i].summary, assessments[i], lang) for i in ids]
-        goal_slide(deck, goal, groups[goal.id], rows, assessments)
+        goal_slide(deck, goal, verdicts[goal.id], rows, assessments)
         step(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
         for indicator_id in ids:
             data = loaded[indicator_id]
@@ -678,6 +865,10 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
                 map_slide(deck, maps_by_id[indicator_id])
             shown.append(data)
             step(f"{indicator_id} {data.indicator.name.get(lang)}")
+    if grants:
+        funding_slides(deck, model, *grants)
+        step(t("funding.title", lang))
+        step(t("funding.focus_heading", lang, year=grants[2]))
     sources_slide(deck, model, shown)
     step(t("deck.sources_title", lang))
     out = io.BytesIO()

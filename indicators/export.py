@@ -247,15 +247,19 @@ def trend_rows(model: PlanModel, data: IndicatorData, lang: str,
 
 def trend_figure(model: PlanModel, data: IndicatorData, lang: str,
                  regions: list[str] | None = None) -> go.Figure:
-    """The Indikator page's trend chart: lines per region, and the method's lines when assessed."""
+    """The Indikator page's trend chart: lines per region, the method's lines when assessed and
+    the breaks in the series; a value card instead when the headline series has one value."""
     indicator = data.indicator
     trend = trend_rows(model, data, lang, regions)
+    card = views.one_value(model, indicator, data.frame, lang)
+    if card is not None and indicator.headline_region in trend.names:
+        return charts.value_card(card, views.chart_text(indicator, data.summary, "", lang), lang)
     text = views.chart_text(indicator, data.summary, views.trend_span(trend, lang), lang)
     fig = charts.trend(trend.frame, trend.names, indicator.unit, text, lang)
     if indicator.direction != "none" and indicator.headline_region in trend.names:
         overlay = explain.overlay(indicator, data.frame, data.assessment, lang)
         charts.with_overlay(fig, overlay, indicator.unit, lang)
-    return fig
+    return charts.with_breaks(fig, explain.break_marks(indicator, trend.frame, lang))
 
 
 def title_text(fig: go.Figure) -> str:

@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +62,15 @@ class TableFetch:
     @property
     def source(self) -> str:
         return f"SSB tabell {self.table}, oppdatert {self.updated}"
+
+    @property
+    def published(self) -> str | None:
+        """SSB's `updated` as an ISO time (when SSB published the table), None when not sent."""
+        try:
+            datetime.fromisoformat(self.updated.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return self.updated
 
 
 @dataclass
@@ -423,6 +432,8 @@ def apply(db_path: Path | str, fetched: Fetched, *, user: str | None = None,
             result = store.record_import(con, f.read.frame, file_name=f.file_name,
                                          sha256=f.read.sha256, user=user, kind=KIND,
                                          source=f.source)
+            if f.published:  # shown as "publisert" beside the figures this import brought
+                store.record_published(con, result.import_id, f.published)
             done.append(Imported(f, result))
     return done
 

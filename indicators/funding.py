@@ -2,7 +2,9 @@
 
 An unknown amount (an empty cell) is never summed as 0: it counts as a project, and every sum
 says how many amounts it lacks. A grant whose focus area serves several goals is attributed to the
-focus area's first (main) goal only, so no krone is counted twice.
+focus area's first (main) goal only, so no krone is counted twice. Each grant's link to its focus
+area is either stated by the source or assessed by us from the description (`focus_area_basis`);
+a grant without that column counts as assessed, and every view says which links are assessed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ from indicators.model import PlanModel
 
 UNKNOWN = "unknown"  # node id for money and projects not placed on a focus area or goal
 UNLISTED = "unlisted"  # node id for a scheme's projects and money that the project list lacks
+SOURCE, ASSESSED = "source", "assessed"  # how a grant's focus area is known
+
+
+def basis(grants: pd.DataFrame) -> pd.Series:
+    """Per grant: `source` only where the source states the focus area; otherwise `assessed`."""
+    stated = grants.get("focus_area_basis", pd.Series(ASSESSED, index=grants.index))
+    return stated.where(stated == SOURCE, ASSESSED)
 
 
 def years(funding: pd.DataFrame, grants: pd.DataFrame) -> list[int]:
@@ -76,7 +85,8 @@ def grant_rate(totals: dict[str, Total]) -> float | None:
 
 
 def focus_area_rollup(model: PlanModel, grants: pd.DataFrame) -> pd.DataFrame:
-    """Per focus area (model order, then 'unknown'): projects, known amount, unknown amounts.
+    """Per focus area (model order, then 'unknown'): projects, known amount, unknown amounts,
+    and how many of its projects we placed there ourselves (`assessed`).
 
     `amount` is NaN when no grant of the area has a known amount; `main_goal` is the goal its
     money is attributed to.
@@ -84,11 +94,13 @@ def focus_area_rollup(model: PlanModel, grants: pd.DataFrame) -> pd.DataFrame:
     rows = []
     areas = [(f.id, f.goals[0] if f.goals else None) for f in model.focus_areas]
     keys = _focus_keys(model, grants)
+    assessed = (basis(grants) == ASSESSED) & (keys != UNKNOWN)
     for area_id, goal_id in [*areas, (UNKNOWN, None)]:
         mine = grants[keys == area_id]
         amount = total(mine["amount_nok_million"])
         rows.append({"focus_area_id": area_id, "main_goal": goal_id, "projects": len(mine),
-                     "amount": amount.value, "unknown_amounts": amount.unknown})
+                     "amount": amount.value, "unknown_amounts": amount.unknown,
+                     "assessed": int(assessed[keys == area_id].sum())})
     out = pd.DataFrame(rows)
     # The 'unknown' row only when some grant lacks a focus area; empty areas stay (as 0 projects).
     return out[(out["focus_area_id"] != UNKNOWN) | (out["projects"] > 0)].reset_index(drop=True)
@@ -105,7 +117,11 @@ class Flow:
     """Sankey data: node ids in order, and links between them with a value."""
 
     nodes: list[str]  # "scheme:fib", "focus:vekstbedrifter", "goal:2B", "unknown", "unlisted"
-    links: pd.DataFrame  # source, target, value (node ids)
+    links: pd.DataFrame  # source, target (node ids), value, basis (source | assessed)
+
+    def assessed(self) -> bool:
+        """Whether any link rests on our own assessment of a grant's focus area."""
+        return bool((self.links["basis"] == ASSESSED).any())
 
 
 def flows(model: PlanModel, grants: pd.DataFrame, funding: pd.DataFrame,
@@ -114,20 +130,24 @@ def flows(model: PlanModel, grants: pd.DataFrame, funding: pd.DataFrame,
 
     Only known amounts flow to focus areas. What the scheme totals hold beyond the listed grants
     (projects not listed one by one, money not given per grant) flows to an 'unlisted' node, so
-    the scheme's side adds up to its real total without inventing where that money went.
+    the scheme's side adds up to its real total without inventing where that money went. A link
+    carries `basis` `assessed` when its grants were placed on the focus area by our assessment
+    (carried on to the goal); links to 'unknown' and 'unlisted' are the source's own figures.
     """
     keys = _focus_keys(model, grants)
     value = (pd.Series(1.0, index=grants.index) if measure == "projects"
              else pd.to_numeric(grants["amount_nok_million"], errors="coerce"))
     data = pd.DataFrame({"scheme": grants["scheme_id"].astype(str), "focus": keys,
-                         "value": value}).dropna(subset=["value"])
-    first = data.groupby(["scheme", "focus"], sort=False)["value"].sum().reset_index()
-    links = [(f"scheme:{r.scheme}", _focus_node(r.focus), r.value) for r in first.itertuples()]
-    links += _unlisted(grants, funding, measure)
+                         "value": value, "basis": basis(grants).where(keys != UNKNOWN, SOURCE)}
+                        ).dropna(subset=["value"])
+    first = data.groupby(["scheme", "focus", "basis"], sort=False)["value"].sum().reset_index()
+    links = [(f"scheme:{r.scheme}", _focus_node(r.focus), r.value, r.basis)
+             for r in first.itertuples()]
+    links += [(*link, SOURCE) for link in _unlisted(grants, funding, measure)]
     goals = {f.id: f.goals[0] for f in model.focus_areas if f.goals}
-    second = data[data["focus"].isin(goals)].groupby("focus", sort=False)["value"].sum()
-    links += [(f"focus:{area}", f"goal:{goals[area]}", v) for area, v in second.items()]
-    frame = pd.DataFrame(links, columns=["source", "target", "value"])
+    second = data[data["focus"].isin(goals)].groupby(["focus", "basis"], sort=False)["value"].sum()
+    links += [(f"focus:{area}", f"goal:{goals[area]}", v, b) for (area, b), v in second.items()]
+    frame = pd.DataFrame(links, columns=["source", "target", "value", "basis"])
     frame = frame[frame["value"] > 0].reset_index(drop=True)
     return Flow(_node_order(model, frame), frame)
 
@@ -218,6 +238,20 @@ def focus_name(model: PlanModel, focus_id: str, lang: str) -> str:
     return area.name.get(lang) if area else focus_id
 
 
+def focus_with_basis(model: PlanModel, focus_id: object, how: object, lang: str) -> str:
+    """The focus area's name, saying "vurdert av oss ut fra prosjektbeskrivelsen" when assessed."""
+    focus = "" if focus_id is None or pd.isna(focus_id) else str(focus_id)
+    name = focus_name(model, focus, lang)
+    if how == SOURCE or model.focus_area(focus) is None:
+        return name
+    return t("funding.basis.focus_assessed", lang, name=name)
+
+
+def basis_text(how: str, lang: str) -> str:
+    """`oppgitt i kilden` or `vurdert av oss ut fra prosjektbeskrivelsen`."""
+    return t(f"funding.basis.{how}", lang)
+
+
 def node_label(model: PlanModel, node: str, lang: str) -> str:
     """A Sankey node's name: the scheme, focus area or goal, or what 'unknown'/'unlisted' mean."""
     if node == UNKNOWN:
@@ -265,7 +299,18 @@ def focus_display(model: PlanModel, rollup: pd.DataFrame, lang: str) -> pd.DataF
             "–" if n == 0 else amount_text(a, lang, u)
             for a, u, n in zip(rollup["amount"], rollup["unknown_amounts"], rollup["projects"],
                                strict=True)],
+        t("funding.basis.col", lang): [
+            _rollup_basis(f, n, a, lang) for f, n, a in zip(
+                rollup["focus_area_id"], rollup["projects"], rollup["assessed"], strict=True)],
     })
+
+
+def _rollup_basis(focus_id: str, projects: int, assessed: int, lang: str) -> str:
+    if projects == 0 or focus_id == UNKNOWN:
+        return "–"
+    if assessed == 0 or assessed == projects:
+        return basis_text(SOURCE if assessed == 0 else ASSESSED, lang)
+    return t("funding.basis.some_assessed", lang, n=assessed, total=projects)
 
 
 def grant_display(model: PlanModel, grants: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -279,20 +324,20 @@ def grant_display(model: PlanModel, grants: pd.DataFrame, lang: str) -> pd.DataF
         t("funding.col.recipient", lang): grants["recipient"].fillna("").astype(str),
         t("funding.col.project", lang): grants["project"].fillna("").astype(str),
         t("funding.col.municipality", lang): [municipality(c) for c in grants["municipality_code"]],
-        t("funding.col.focus_area", lang): [focus_name(model, f, lang)
-                                            for f in grants["focus_area_id"].fillna("")],
+        t("funding.col.focus_area", lang): [focus_with_basis(model, f, b, lang) for f, b in zip(
+            grants["focus_area_id"], basis(grants), strict=True)],
         t("funding.col.amount", lang): [amount_text(a, lang) for a in grants["amount_nok_million"]],
         t("funding.col.description", lang): grants["description"].fillna("").astype(str),
     })
 
 
 GRANT_COLUMNS = ["year", "scheme_id", "recipient", "project", "municipality_code",
-                 "focus_area_id", "amount_nok_million", "description"]
+                 "focus_area_id", "amount_nok_million", "description", "focus_area_basis"]
 
 
 def grants_csv(grants: pd.DataFrame) -> str:
     """The grants in the format of data/grants.csv (an unknown amount stays an empty cell)."""
-    out = grants[GRANT_COLUMNS].copy()
+    out = grants.assign(focus_area_basis=basis(grants))[GRANT_COLUMNS].copy()
     out["year"] = out["year"].astype(int)
     out["amount_nok_million"] = [
         "" if pd.isna(a) else (str(int(a)) if float(a).is_integer() else repr(float(a)))
@@ -342,6 +387,7 @@ def flow_table(model: PlanModel, flow: Flow, measure: str, lang: str) -> pd.Data
         t("funding.col.from", lang): [node_label(model, n, lang) for n in flow.links["source"]],
         t("funding.col.to", lang): [node_label(model, n, lang) for n in flow.links["target"]],
         t(f"funding.measure.{measure}", lang): [value(v) for v in flow.links["value"]],
+        t("funding.basis.col_flow", lang): [basis_text(b, lang) for b in flow.links["basis"]],
     })
 
 
@@ -361,3 +407,48 @@ def flow_summary(model: PlanModel, flow: Flow, measure: str, year: int, lang: st
     return t("funding.flow_summary", lang, year=year, placed=value(placed),
              total=value(out_of_schemes), goals=goals or "–",
              rest=value(max(out_of_schemes - placed, 0.0)))
+
+
+# ---- what the funding figures rest on ---------------------------------------------------------
+
+
+def source_text(funding: pd.DataFrame, lang: str) -> str:
+    """The sources named in the scheme totals, or the county when none is named."""
+    return "; ".join(sorted({s for s in funding["source"].dropna() if s})) or t(
+        "funding.source_default", lang)
+
+
+def source_line(funding: pd.DataFrame, lang: str, assessed: bool = False) -> str:
+    """`Kilde: … · Akershus fylkeskommune`; with `assessed` it adds that we placed the projects
+    on focus areas ourselves, for every figure or table that shows focus areas."""
+    key = "funding.basis.source_line" if assessed else "funding.source_line"
+    return t(key, lang, source=source_text(funding, lang))
+
+
+def any_assessed(grants: pd.DataFrame) -> bool:
+    """Whether any of these grants has a focus area we placed it on ourselves."""
+    placed = grants["focus_area_id"].fillna("").astype(str) != ""
+    return bool(((basis(grants) == ASSESSED) & placed).any())
+
+
+def basis_sentence(grants: pd.DataFrame, lang: str) -> str:
+    """`9 av 9 oppførte prosjekter er plassert på et satsingsområde av oss …`; empty when the
+    source states every focus area."""
+    placed = grants["focus_area_id"].fillna("").astype(str) != ""
+    assessed = int(((basis(grants) == ASSESSED) & placed).sum())
+    if not assessed:
+        return ""
+    return t("funding.basis.sentence", lang, n=format_number(assessed, lang, 0),
+             listed=format_number(int(placed.sum()), lang, 0))
+
+
+def flow_note(grants: pd.DataFrame, measure: str, lang: str) -> str:
+    """How each amount in the flow was derived: per scheme from the source, per focus area only
+    what the source gives per project (never estimated or split), the rest not allocated."""
+    if measure == "projects":
+        return t("funding.basis.derived.projects", lang)
+    known = int(pd.to_numeric(grants["amount_nok_million"], errors="coerce").notna().sum())
+    if known == 0:
+        return t("funding.basis.derived.amount_none", lang)
+    return t("funding.basis.derived.amount_some", lang, known=format_number(known, lang, 0),
+             listed=format_number(len(grants), lang, 0))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from babel.dates import format_date as _babel_date
+from babel.lists import format_list as _babel_list
 from babel.numbers import format_decimal
 
 LANGUAGES = ("nb", "en")
@@ -93,6 +94,11 @@ def format_percent(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1)
     return f"{number}\xa0%" if lang_or_default(lang) == "nb" else f"{number}%"
 
 
+def format_list(items: list[str], lang: str = DEFAULT_LANG) -> str:
+    """`a, b og c` in bokmål, `a, b and c` in English."""
+    return _babel_list(list(items), locale=_locale(lang)) if items else ""
+
+
 def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
     """The unit as a reader says it: `prosent`, `mill. kr`, `1 000 personer`."""
     return t(f"unit.{unit}", lang)
@@ -113,11 +119,15 @@ def format_value(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
     return f"{number}\xa0{suffix}" if suffix else number
 
 
-def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """A signed change: `+0,3 prosentpoeng`, `−1 234` — percentages change in points."""
+def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG,
+                  decimals: int | None = None) -> str:
+    """A signed change: `+0,3 prosentpoeng`, `−1 234` — percentages change in points.
+
+    `decimals` overrides the unit's own (a change per year is often smaller than a value).
+    """
     if is_missing(x):
         return MISSING
-    decimals = UNIT_DECIMALS.get(unit, 1)
+    decimals = UNIT_DECIMALS.get(unit, 1) if decimals is None else decimals
     rounded = round(float(x), decimals)
     number = format_number(abs(rounded), lang, decimals)
     sign = "±" if rounded == 0 else ("+" if rounded > 0 else "−")
@@ -125,15 +135,17 @@ def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
     return f"{sign}{number}" + (f"\xa0{suffix}" if suffix else "")
 
 
-def format_date(d: date | datetime | str | None, lang: str = DEFAULT_LANG) -> str:
-    """`17. mai 2024` in bokmål, `17 May 2024` in English."""
+def format_date(d: date | datetime | str | None, lang: str = DEFAULT_LANG,
+                length: str = "long") -> str:
+    """`17. mai 2024` in bokmål, `17 May 2024` in English; `length="medium"`: `17. mai 2024`,
+    `26. nov. 2026` / `26 Nov 2026` (months abbreviated, for a chart's source line)."""
     if d is None or (isinstance(d, float) and math.isnan(d)):
         return MISSING
     if isinstance(d, str):
         d = date.fromisoformat(d[:10])
     if isinstance(d, datetime):
         d = d.date()
-    return _babel_date(d, format="long", locale=_locale(lang))
+    return _babel_date(d, format=length, locale=_locale(lang))
 
 
 @lru_cache(maxsize=8192)  # a page shows the same few hundred periods again and again

@@ -12,7 +12,7 @@ import pandas as pd
 from indicators import store, writeback
 from indicators.i18n import t
 from indicators.ingest.reader import ReadResult, read_observations
-from indicators.ingest.rules import JUMP, MAX_LISTED, Issue, number_text
+from indicators.ingest.rules import JUMP, MAX_LISTED, Issue, change_text, number_text
 from indicators.model import PlanModel
 
 Step = Callable[[float, str], None]  # progress: fraction done, locale key of the step
@@ -105,7 +105,8 @@ def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb") -> None:
             jumps.append(Issue(read.file, _line(frame.at[i, "line"]), None, "ingest.warning.jump",
                                {"value": number_text(value, lang),
                                 "previous": number_text(previous, lang),
-                                "previous_period": row.prev_period, "change": round(change * 100)},
+                                "previous_period": row.prev_period,
+                                "change": change_text(change, lang)},
                                "warning"))
     read.warnings = (read.warnings + jumps)[:MAX_LISTED]
     read.total_warnings += len(jumps)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -10,16 +11,32 @@ import pandas as pd
 
 Freq = Literal["A", "Q", "M", "SY", "MY"]
 
-# Years outside this window are typing errors, not statistics.
-MIN_YEAR = 1800
+# Years outside this window are typing errors, not statistics (no series here starts before 1900).
+MIN_YEAR = 1900
 MAX_YEAR = 2999
 
+# The period forms an indicator of each frequency (model.Indicator.frequency) takes. Each takes
+# one form per placement on the yearly axis, so that no two stored periods of a series can land
+# on the same year (progress.annual_points refuses a year with two values). "irregular" is for
+# figures that come now and then: single years, or several years pooled (2021-2023, placed at
+# 2023); a file may not give both a year and a pooled period ending in it (rules.py checks).
+ACCEPTS: dict[str, tuple[Freq, ...]] = {
+    "annual": ("A",),
+    "quarterly": ("Q",),
+    "monthly": ("M",),
+    "school_year": ("SY",),
+    "irregular": ("A", "MY"),
+}
+YEARLY: tuple[Freq, ...] = ("A", "SY", "MY")  # one value per year on the yearly axis
+
+# All patterns are ASCII-only: text is NFKC-normalised first (full-width ２０２４ becomes 2024),
+# and any other digit (Arabic-Indic ٢٠٢٤ …) is no period rather than another year.
 _DASH = "[-\u2013\u2014]"  # Excel and Word turn "-" into en or em dashes
-_ANNUAL = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})\s*-?\s*[KQ]([1-4])")
-_MONTH = re.compile(r"(\d{4})\s*(?:M\s*(\d{1,2})|-(\d{2}))")
-_SCHOOL_YEAR = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})")
-_MULTI_YEAR = re.compile(rf"(\d{{4}})\s*{_DASH}\s*(\d{{4}})")
+_ANNUAL = re.compile(r"(\d{4})", re.ASCII)
+_QUARTER = re.compile(r"(\d{4})\s*-?\s*[KQ]([1-4])", re.ASCII)
+_MONTH = re.compile(r"(\d{4})\s*(?:M\s*(\d{1,2})|-(\d{2}))", re.ASCII)
+_SCHOOL_YEAR = re.compile(r"(\d{4})\s*/\s*(\d{2}|\d{4})", re.ASCII)
+_MULTI_YEAR = re.compile(rf"(\d{{4}})\s*{_DASH}\s*(\d{{4}})", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -34,14 +51,42 @@ class Period:
 
 def parse_period(text: object) -> Period | None:
     """The period written in `text`, or None when it is not one of the accepted forms."""
+    period = parse_any_year(text)
+    return period if period is not None and MIN_YEAR <= period.year <= MAX_YEAR else None
+
+
+def parse_any_year(text: object) -> Period | None:
+    """parse_period without the window of plausible years (to say why 1899 is refused)."""
     if text is None:
         return None
-    raw = str(text).strip().upper()
+    raw = unicodedata.normalize("NFKC", str(text)).strip().upper()
     for parse in (_annual, _quarter, _month, _school_year, _multi_year):
         period = parse(raw)
         if period is not None:
-            return period if MIN_YEAR <= period.year <= MAX_YEAR else None
+            return period
     return None
+
+
+def foreign_digits(text: str) -> bool:
+    """True when `text` holds a digit that is not 0-9 even after NFKC normalisation."""
+    return any(ch.isdigit() and not ch.isascii() for ch in unicodedata.normalize("NFKC", text))
+
+
+def fits(period: Period, frequency: str) -> bool:
+    """True when an indicator of `frequency` takes `period` (ACCEPTS)."""
+    return period.freq in ACCEPTS.get(frequency, ())
+
+
+def example(frequency: str, year: int) -> str:
+    """A period of `frequency` placed at `year`, to show what to write (2012 -> 2011/12)."""
+    first = ACCEPTS.get(frequency, ("A",))[0]
+    return {"A": f"{year}", "Q": f"{year}K1", "M": f"{year}M01",
+            "SY": f"{year - 1}/{year % 100:02d}", "MY": f"{year - 2}-{year}"}[first]
+
+
+def placement(period: Period) -> str:
+    """Where a period sits: its year for yearly forms (2023 and 2021-2023 share one), else itself."""
+    return str(period.year) if period.freq in YEARLY else period.canonical
 
 
 def _annual(raw: str) -> Period | None:

@@ -32,6 +32,10 @@ REASONS: tuple[str, ...] = (
     "target_year",  # target year is not after the base year
     "context",  # direction "none": a context indicator, shown but not assessed
     "break",  # fewer than two years left after a break in the series
+    # The stored series itself cannot be read as one value per year (SeriesError):
+    "duplicate_year",  # a year given twice (e.g. as school year 2011/12 and as year 2012)
+    "duplicate_period",  # a month or quarter given twice
+    "unreadable",  # rows the method cannot use at all (an unknown frequency)
 )
 
 # Why a roll-up leaves a member out of its mean, in order of precedence (progress-method.md).
@@ -71,6 +75,7 @@ class Assessment:
     coefficient: float | None = None
     break_year: int | None = None  # the base moved past a break in the series to this year
     stale: bool = False  # the latest figure is older than the indicator's stale_after years
+    problem_year: int | None = None  # the year a SeriesError is about (duplicate_year/_period)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -129,6 +134,14 @@ class Projection:
         return asdict(self)
 
 
+class SeriesError(ValueError):
+    """Stored rows that cannot be read as one value per year; `reason` is a key in REASONS."""
+
+    def __init__(self, reason: str, message: str, year: int | None = None) -> None:
+        super().__init__(message)
+        self.reason, self.year = reason, year
+
+
 def cagr(v1: float, v0: float, t1: int, t0: int) -> float:
     """Compound annual growth rate from (t0, v0) to (t1, v1)."""
     return (v1 / v0) ** (1 / (t1 - t0)) - 1
@@ -142,7 +155,7 @@ def clean_points(points: Iterable[Point]) -> list[tuple[int, float]]:
             continue
         year = int(year)
         if year in out:
-            raise ValueError(f"year {year} has more than one value")
+            raise SeriesError("duplicate_year", f"year {year} has more than one value", year)
         out[year] = float(value)
     return sorted(out.items())
 
@@ -323,7 +336,7 @@ def annual_points(frame: pd.DataFrame) -> list[Point]:
         elif freq in PERIODS_PER_YEAR:
             means.update(_complete_year_means(rows, PERIODS_PER_YEAR[freq]))
         else:
-            raise ValueError(f"unknown frequency {freq!r}")
+            raise SeriesError("unreadable", f"unknown frequency {freq!r}")
     # A year given as a whole is preferred over a mean of its months or quarters.
     return sorted({**means, **annual}.items())
 
@@ -332,13 +345,16 @@ def _add_annual(out: dict[int, float | None], rows: pd.DataFrame) -> None:
     for year, value in zip(rows["year"], rows["value"], strict=True):
         year = int(year)
         if year in out:
-            raise ValueError(f"year {year} has more than one value")
+            raise SeriesError("duplicate_year", f"year {year} has more than one value", year)
         out[year] = None if pd.isna(value) else float(value)
 
 
 def _complete_year_means(rows: pd.DataFrame, per_year: int) -> dict[int, float]:
-    if rows.duplicated(["year", "sub"]).any():
-        raise ValueError("a month or quarter has more than one value")
+    twice = rows.duplicated(["year", "sub"])
+    if twice.any():
+        year = int(rows.loc[twice, "year"].iloc[0])
+        raise SeriesError("duplicate_period", f"a month or quarter of {year} has more than one value",
+                          year)
     valued = rows[rows["value"].notna()]
     out: dict[int, float] = {}
     for year, group in valued.groupby("year"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import getpass
 import os
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from indicators import files
 
 DEFAULT_DB = Path("data/dashboard.duckdb")
 LOCK_WAIT_SECONDS = 30.0
@@ -56,8 +59,9 @@ CREATE TABLE IF NOT EXISTS funding (
 CREATE TABLE IF NOT EXISTS grants (
     year INTEGER NOT NULL, scheme_id VARCHAR NOT NULL, recipient VARCHAR, project VARCHAR,
     municipality_code VARCHAR, focus_area_id VARCHAR, amount_nok_million DOUBLE,
-    description VARCHAR
+    description VARCHAR, focus_area_basis VARCHAR DEFAULT 'assessed'
 );
+ALTER TABLE grants ADD COLUMN IF NOT EXISTS focus_area_basis VARCHAR DEFAULT 'assessed';
 CREATE TABLE IF NOT EXISTS milestones (
     id VARCHAR PRIMARY KEY, start DATE NOT NULL, "end" DATE, kind VARCHAR NOT NULL,
     status VARCHAR NOT NULL, owner VARCHAR, title_nb VARCHAR, title_en VARCHAR,
@@ -73,6 +77,89 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
 class StoreError(Exception):
     """A write that was refused (locked, or an undo that would lose later work)."""
+
+
+class StorageError(StoreError):
+    """The files under the database let us down: `kind` is one of STORAGE_KINDS.
+
+    db_unreadable: the file is damaged, truncated, empty or not a DuckDB database;
+    read_only: the folder or file may not be written; disk_full: no space left.
+    indicators.health words it for the reader, the planner and the command line.
+    """
+
+    def __init__(self, kind: str, path: Path | str, detail: str = "") -> None:
+        self.kind, self.path, self.detail = kind, str(path), detail
+        super().__init__(f"{path}: {kind.replace('_', ' ')}" + (f" ({detail})" if detail else ""))
+
+
+STORAGE_KINDS = ("db_unreadable", "read_only", "disk_full")
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_DENIED = {errno.EROFS, errno.EACCES, errno.EPERM}
+# What DuckDB says (it raises its own exceptions, without errno) for each kind.
+_DUCKDB_WORDS = {
+    "disk_full": ("no space left", "disk quota", "out of disk"),
+    "read_only": ("permission denied", "read-only file system", "operation not permitted"),
+    "db_unreadable": ("not a valid duckdb database", "corrupt database", "could not read enough bytes",
+                      "checksum", "unsupported version", "serialization error"),
+}
+
+
+def storage_kind(error: BaseException) -> str | None:
+    """Which STORAGE_KINDS a low-level error is (None: not a storage problem, e.g. a bug)."""
+    if isinstance(error, StorageError):
+        return error.kind
+    if isinstance(error, OSError):
+        return ("disk_full" if error.errno in _FULL else
+                "read_only" if error.errno in _DENIED else None)
+    if isinstance(error, duckdb.Error):
+        text = str(error).lower()
+        return next((kind for kind, words in _DUCKDB_WORDS.items()
+                     if any(w in text for w in words)), None)
+    return None
+
+
+@contextmanager
+def storage_errors(path: Path | str) -> Iterator[None]:
+    """Turn OS and DuckDB errors about the files into StorageError; anything else passes."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (OSError, duckdb.Error) as error:
+        kind = storage_kind(error)
+        if kind is None:
+            raise
+        raise StorageError(kind, path, str(error).splitlines()[0][:200]) from error
+
+
+REQUIRED_TABLES = ("observations", "imports", "import_changes", "meta")
+
+
+def check(db_path: Path | str) -> None:
+    """Raise StorageError('db_unreadable') unless the file is a whole, readable database of ours.
+
+    Opens it read-only, looks for the tables and compares the file's size with the blocks the
+    database says it has (a truncated copy still opens, and fails only later, on some query).
+    """
+    path = Path(db_path)
+    con = connect(path, read_only=True)
+    try:
+        with storage_errors(path):
+            names = {r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'db'").fetchall()}
+            # Blocks in use must all be in the file (free blocks at its end may be cut off).
+            size = con.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
+                               "WHERE database_name = 'db'").fetchall()
+            for table in REQUIRED_TABLES:
+                if table in names:
+                    con.execute(f'SELECT count(*) FROM "{table}"').fetchall()
+    finally:
+        con.close()
+    missing = [t for t in REQUIRED_TABLES if t not in names]
+    if missing:
+        raise StorageError("db_unreadable", path, "no table " + ", ".join(missing))
+    if size and path.stat().st_size < size[0][0] * size[0][1]:
+        raise StorageError("db_unreadable", path, "the file is shorter than its blocks")
 
 
 @dataclass
@@ -96,13 +183,21 @@ def db_path_default() -> Path:
 def connect(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the database; viewers open it read-only so they can never change it."""
     if not read_only:
-        return duckdb.connect(str(db_path))
+        with storage_errors(db_path):
+            return duckdb.connect(str(db_path))
+    if not Path(db_path).exists():
+        raise FileNotFoundError(errno.ENOENT, "no database", str(db_path))
     # DuckDB shares one instance per path within a process: a plain read-only connect made after
     # an import swapped in a new file would still see the old one while any old connection lives.
     # A private in-memory database with the file attached always reads the current file; views
     # make its tables visible to cursors too (a cursor does not inherit USE).
     con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS db (READ_ONLY)", [str(db_path)])
+    try:
+        with storage_errors(db_path):
+            con.execute("ATTACH ? AS db (READ_ONLY)", [str(db_path)])
+    except BaseException:
+        con.close()
+        raise
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'db'").fetchall()
     for (name,) in names:
@@ -123,8 +218,10 @@ def stamp(db_path: Path | str) -> tuple[int, int]:
 def writer_lock(db_path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
     """Hold the lock file next to the database; a second writer waits up to `wait` seconds."""
     lock_path = Path(str(db_path) + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as handle:
+    with storage_errors(db_path):
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "w")  # noqa: SIM115 - closed by the with below
+    with handle:
         deadline = time.monotonic() + wait
         while True:
             try:
@@ -150,8 +247,9 @@ def transaction(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyC
     the database exactly as it was, since the original is never written to.
     """
     db_path = Path(db_path)
-    with writer_lock(db_path):
+    with writer_lock(db_path), storage_errors(db_path):
         _remove_stale_copies(db_path)
+        mode = files.mode_for(db_path)  # the new file keeps the old one's permissions
         fd, tmp_name = tempfile.mkstemp(prefix=db_path.name + ".", suffix=".tmp", dir=db_path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -170,6 +268,7 @@ def transaction(db_path: Path, fresh: bool = False) -> Iterator[duckdb.DuckDBPyC
             finally:
                 con.close()
             _test_pause_before_swap()
+            os.chmod(tmp, mode)
             os.replace(tmp, db_path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -435,7 +534,7 @@ TABLE_COLUMNS = {
     "funding": ["year", "scheme_id", "applications", "applied_nok_million",
                 "granted_nok_million", "projects", "note", "source"],
     "grants": ["year", "scheme_id", "recipient", "project", "municipality_code",
-               "focus_area_id", "amount_nok_million", "description"],
+               "focus_area_id", "amount_nok_million", "description", "focus_area_basis"],
     "milestones": ["id", "start", "end", "kind", "status", "owner", "title_nb", "title_en",
                    "description_nb", "description_en"],
     "actions": ["id", "title_nb", "title_en", "start", "end", "owner", "percent_complete",
@@ -443,9 +542,15 @@ TABLE_COLUMNS = {
 }
 
 
+# Columns added after databases were built: an older file reads with the default until rebuilt.
+ADDED_COLUMNS = {"grants": {"focus_area_basis": "assessed"}}
+
+
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Replace a plan table (funding, grants, …) with the rows of its file."""
     columns = TABLE_COLUMNS[table]
+    missing = {c: d for c, d in ADDED_COLUMNS.get(table, {}).items() if c not in frame}
+    frame = frame.assign(**missing)  # rows made before the column existed take its default
     con.execute(f"DELETE FROM {table}")
     con.register("rows_in", frame[columns])
     quoted = ", ".join(f'"{c}"' for c in columns)
@@ -457,12 +562,26 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
 
+PUBLISHED_KEY = "published:"  # + import id: when the source published what that import brought
+
+
+def record_published(con: duckdb.DuckDBPyConnection, import_id: int, published: str) -> None:
+    """Note when the source published the figures of an import (SSB's `updated`, ISO 8601).
+
+    Kept per import, so a figure's date follows the import that brought it, through undo too.
+    """
+    set_meta(con, f"{PUBLISHED_KEY}{import_id}", published)
+
+
 # ---- reading ---------------------------------------------------------------------------------
 
 
 def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """All rows of a plan table (they are small: tens to a few thousand rows)."""
-    columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
+    present = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    added = ADDED_COLUMNS.get(table, {})
+    columns = ", ".join(f'"{c}"' if c in present or c not in added else f"'{added[c]}' AS \"{c}\""
+                        for c in TABLE_COLUMNS[table])
     return con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").df()
 
 
@@ -494,7 +613,7 @@ def latest(con: duckdb.DuckDBPyConnection,
         """
         WITH ranked AS (
             SELECT o.indicator_id, o.region_code, o.period, o.year, o.sub, o.value, o.status,
-                   o.note, o.source, o.updated_at,
+                   o.note, o.source, o.updated_at, o.import_id,
                    row_number() OVER (PARTITION BY o.indicator_id
                                       ORDER BY o.year DESC, o.sub DESC NULLS LAST) AS rn
             FROM observations o JOIN wanted w USING (indicator_id, region_code)
@@ -503,11 +622,15 @@ def latest(con: duckdb.DuckDBPyConnection,
         SELECT cur.indicator_id, cur.region_code, cur.period, cur.value, cur.note, cur.source,
                prev.period AS previous_period, prev.value AS previous_value,
                (SELECT max(x.updated_at) FROM observations x JOIN imports i ON i.id = x.import_id
-                WHERE x.indicator_id = cur.indicator_id AND i.kind <> 'build') AS imported_at
+                WHERE x.indicator_id = cur.indicator_id AND i.kind <> 'build') AS imported_at,
+               -- The latest figure's own import: what kind it was, and when its source published it.
+               (SELECT i.kind FROM imports i WHERE i.id = cur.import_id) AS import_kind,
+               (SELECT m.value FROM meta m
+                WHERE m.key = ? || CAST(cur.import_id AS VARCHAR)) AS published
         FROM ranked cur LEFT JOIN ranked prev
              ON prev.indicator_id = cur.indicator_id AND prev.rn = 2
         WHERE cur.rn = 1
-        """
+        """, [PUBLISHED_KEY]
     ).df()
     con.unregister("wanted")
     return frame
@@ -593,6 +716,7 @@ def import_table(db_path: Path | str, table: str, frame: pd.DataFrame, *, file_n
         columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
         con.execute(f"CREATE TABLE IF NOT EXISTS {history} AS "
                     f"SELECT 0 AS import_id, {columns} FROM {table} LIMIT 0")
+        _add_columns(con, history, table)
         con.execute(f"INSERT INTO {history} SELECT ?, {columns} FROM {table}", [import_id])
         replace_table(con, table, frame)
         counts = diff["action"].value_counts()
@@ -602,6 +726,13 @@ def import_table(db_path: Path | str, table: str, frame: pd.DataFrame, *, file_n
              file_name, sha256] + [int(counts.get(a, 0)) for a in
                                    ("added", "changed", "unchanged", "removed")])
     return _counted(import_id, diff, dry_run=False)
+
+
+def _add_columns(con: duckdb.DuckDBPyConnection, history: str, table: str) -> None:
+    """Give a history table made before a column was added that column, with its default."""
+    for column, default in ADDED_COLUMNS.get(table, {}).items():
+        con.execute(f'ALTER TABLE {history} ADD COLUMN IF NOT EXISTS "{column}" VARCHAR '
+                    f"DEFAULT '{default}'")
 
 
 def _counted(import_id: int | None, diff: pd.DataFrame, dry_run: bool) -> ImportResult:
@@ -684,6 +815,7 @@ def restore_import(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) ->
         _restore(con, import_id)
         return
     columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[kind])
+    _add_columns(con, f"plan_history_{kind}", kind)
     con.execute(f"DELETE FROM {kind}")
     con.execute(f"INSERT INTO {kind} ({columns}) SELECT {columns} FROM plan_history_{kind} "
                 "WHERE import_id = ?", [import_id])

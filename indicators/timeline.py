@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 from babel.dates import format_date as babel_date
 
+from indicators.charts.common import plain
 from indicators.i18n import LOCALES, format_date, format_number, lang_or_default, t
 from indicators.model import PlanModel
 
@@ -271,15 +272,16 @@ def gantt_frame(items: list[Item], today: date, lang: str) -> pd.DataFrame:
     """One row per item for the chart: row label, start, end (inclusive), status, hover text."""
     rows = []
     for item in items:
-        hover = f"<b>{item.title}</b><br>{when_text(item.start, item.end, lang)} · " \
+        # Titles and owners come from milestones.csv and actions.csv: plain text in the figure.
+        hover = f"<b>{plain(item.title)}</b><br>{when_text(item.start, item.end, lang)} · " \
                 f"{status_text(item, today, lang)}"
         if item.owner:
-            hover += f"<br>{item.owner}"
+            hover += f"<br>{plain(item.owner)}"
         if item.percent is not None:
             hover += "<br>" + t("actions.progress_hover", lang,
                                 percent=format_number(item.percent, lang, 0),
                                 expected=format_number(item.expected, lang, 0))
-        rows.append({"row": row_label(item, lang), "lane": item.lane, "start": item.start,
+        rows.append({"row": plain(row_label(item, lang)), "lane": item.lane, "start": item.start,
                      "end": item.last_day, "point": item.end is None, "status": item.status,
                      "generated": item.generated, "title": item.title, "hover": hover})
     return pd.DataFrame(rows, columns=["row", "lane", "start", "end", "point", "status",

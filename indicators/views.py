@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
 from indicators import canonical
-from indicators.charts import ChartText
+from indicators.charts import ChartText, ValueCard
 from indicators.i18n import (
     MISSING,
     format_change,
@@ -32,9 +32,10 @@ class Summary:
     value: float | None
     previous_period: str | None
     previous_value: float | None
-    updated: date | None
+    updated: date | None  # hentet: when the figures came into the dashboard
     note: str
     source: str
+    published: date | None = None  # publisert: when the source published them, where known
 
     @property
     def has_data(self) -> bool:
@@ -68,13 +69,27 @@ def _summary(indicator: Indicator, row: object | None) -> Summary:
                        indicator.source.updated, "", "")
     previous = None if pd.isna(row.previous_value) else float(row.previous_value)
     previous_period = None if pd.isna(row.previous_period) else row.previous_period
-    # "Sist oppdatert": when the figures were fetched from the source (the model says so for
-    # the shipped files), or when a planner last imported new figures, whichever is later.
+    # "Hentet": when the figures were fetched from the source (the model says so for the
+    # shipped files), or when a planner last imported new figures, whichever is later.
     imported = None if pd.isna(row.imported_at) else pd.Timestamp(row.imported_at).date()
     known = [d for d in (imported, indicator.source.updated) if d is not None]
     updated = max(known) if known else None
     return Summary(indicator, row.region_code, row.period, float(row.value), previous_period,
-                   previous, updated, row.note or "", row.source or "")
+                   previous, updated, row.note or "", row.source or "",
+                   _published(indicator, row))
+
+
+def _published(indicator: Indicator, row: object) -> date | None:
+    """When the source published the latest figure: SSB's `updated` for a figure fetched from
+    SSB, the model's date for a shipped file, else unknown (a planner's file does not say)."""
+    stamp = getattr(row, "published", None)
+    if isinstance(stamp, str) and stamp:
+        try:
+            return datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
+        except ValueError:
+            return None
+    kind = getattr(row, "import_kind", None)
+    return indicator.source.published if kind is None or pd.isna(kind) or kind == "build" else None
 
 
 def source_text(indicator: Indicator, lang: str) -> str:
@@ -99,7 +114,8 @@ def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -
         "change": change_text(s, lang),
         "status": a.status if a else None,
         "source": source_text(s.indicator, lang),
-        "updated": format_date(s.updated, lang) if s.updated else "",
+        # The period has its own column ("Tall for"); the other two dates go with the source.
+        "dates": dates_text(s, lang, parts=("published", "fetched")),
     }
 
 
@@ -117,6 +133,78 @@ def value_text(s: Summary, lang: str) -> str:
 
 def period_text(s: Summary, lang: str) -> str:
     return format_period(s.period, lang) if s.period else ""
+
+
+# ---- the three dates of a figure (progress-method.md, "Dates, always three kinds") ---------------
+
+DATE_PARTS = ("period", "published", "fetched")
+
+
+def date_parts(s: Summary, lang: str, period: str | None = None, unknown: bool = True,
+               parts: tuple[str, ...] = DATE_PARTS, length: str = "long") -> list[str]:
+    """`Tall for januar 2026`, `publisert 5. februar 2026`, `hentet 26. november 2026`.
+
+    Tall for: the period the figure describes (`period`, else the latest); publisert: when
+    the source published it (only for the latest period; `unknown` says so when not known);
+    hentet: when it came into the dashboard. Empty when there is no figure to date.
+    `length="medium"` abbreviates the months (`26. nov. 2026`), for a chart's source line.
+    """
+    shown = period or s.period
+    if shown is None:
+        return []
+    words = {"period": t("dates.period", lang, period=period_words(shown, lang))}
+    if s.published and shown == s.period:
+        words["published"] = t("dates.published", lang,
+                               date=format_date(s.published, lang, length))
+    elif unknown:
+        words["published"] = t("dates.published_unknown", lang)
+    if s.updated:
+        words["fetched"] = t("dates.fetched", lang, date=format_date(s.updated, lang, length))
+    return [words[p] for p in parts if p in words]
+
+
+def dates_text(s: Summary, lang: str, period: str | None = None, unknown: bool = True,
+               parts: tuple[str, ...] = DATE_PARTS, length: str = "long") -> str:
+    """`Tall for januar 2026 · publiseringsdato ukjent · hentet 26. november 2026`: the one
+    text that dates a figure, wherever it is shown ('' when there is no figure)."""
+    return " · ".join(date_parts(s, lang, period, unknown, parts, length))
+
+
+def period_words(period: str, lang: str) -> str:
+    """A period as it follows "Tall for": `januar 2026`, `2019`, `skoleåret 2018/19`."""
+    if "/" in period:
+        return t("dates.school_year", lang, period=format_period(period, lang))
+    return format_period(period, lang)
+
+
+def dates_rows(s: Summary, lang: str, made: date) -> tuple[str, list[tuple[str, str]]]:
+    """A file's "Om tallene" sheet: the indicator, its source and the three dates, and when
+    the file was made (a sheet name and rows of field and text)."""
+    unknown = t("dates.sheet.unknown", lang)
+    indicator = s.indicator
+    return t("dates.sheet", lang), [
+        (t("dates.sheet.indicator", lang), f"{indicator.id} {indicator.name.get(lang)}"),
+        (t("dates.sheet.source", lang), source_text(indicator, lang)),
+        (t("dates.sheet.period", lang), period_words(s.period, lang) if s.period else MISSING),
+        (t("dates.sheet.published", lang), format_date(s.published, lang) if s.published
+         else unknown),
+        (t("dates.sheet.fetched", lang), format_date(s.updated, lang) if s.updated else unknown),
+        (t("dates.sheet.made", lang), format_date(made, lang)),
+    ]
+
+
+SOURCE_LINE_WIDTH = 52  # characters: what fits under a chart on a 390 px wide phone
+
+
+def wrap_parts(text: str, width: int = SOURCE_LINE_WIDTH, sep: str = " · ") -> str:
+    """The parts of `a · b · c` on as few lines (joined by a newline) as keep each within width."""
+    lines: list[str] = []
+    for part in text.split(sep):
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
 
 
 # ---- the Indikator page: trend, tables, metadata -----------------------------------------------
@@ -152,13 +240,16 @@ def trend_data(model: PlanModel, indicator: Indicator, frame: pd.DataFrame,
 
 
 def chart_text(indicator: Indicator, s: Summary, span: str, lang: str,
-               title: str | None = None) -> ChartText:
-    """Title, unit + period span, and the source line with the date of the last update."""
+               title: str | None = None, period: str | None = None) -> ChartText:
+    """Title, unit + period span, and the source line with the figures' dates (of `period`
+    when the chart shows another period than the latest, e.g. a municipal map), wrapped on
+    lines short enough for a phone (a newline between lines)."""
     subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(), span) if p)
-    updated = format_date(s.updated, lang) if s.updated else MISSING
-    return ChartText(title or indicator.name.get(lang), subtitle,
-                     t("chart.source_line", lang, source=source_text(indicator, lang),
-                       updated=updated))
+    # Short enough for a phone: an unknown publication date is left out (the pages say it),
+    # and the months are abbreviated.
+    dates = dates_text(s, lang, period, unknown=False, length="medium") or MISSING
+    line = t("chart.source_line", lang, source=source_text(indicator, lang), dates=dates)
+    return ChartText(title or indicator.name.get(lang), subtitle, wrap_parts(line))
 
 
 def trend_span(trend: TrendData, lang: str) -> str:
@@ -201,6 +292,20 @@ def trend_summary(model: PlanModel, indicator: Indicator, trend: TrendData, lang
              period=format_period(last["period"], lang),
              change=t("change.since", lang, change=format_change(change, indicator.unit, lang),
                       period=format_period(year_before.iloc[-1]["period"], lang)))
+
+
+def one_value(model: PlanModel, indicator: Indicator, frame: pd.DataFrame,
+              lang: str) -> ValueCard | None:
+    """The headline series' only figure when it has exactly one: a value to show, not a line
+    of one point (progress-method.md, "Words agree with numbers"). None when it has more or none."""
+    rows = frame[(frame["region_code"] == indicator.headline_region) & (frame["series"] == "")
+                 & frame["value"].notna()]
+    if len(rows) != 1:
+        return None
+    row = rows.iloc[0]
+    place = f"{model.region_name(indicator.headline_region, lang)} · {format_period(row['period'], lang)}"
+    return ValueCard(t("indicator.one_value", lang), format_value(float(row["value"]), indicator.unit, lang),
+                     place, source_text(indicator, lang), t("deck.single_value", lang))
 
 
 def observation_table(model: PlanModel, frame: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
@@ -259,6 +364,15 @@ def municipal_periods(model: PlanModel, frame: pd.DataFrame) -> list[str]:
     rows = frame[frame["region_code"].isin(codes) & frame["value"].notna() & (frame["series"] == "")]
     ordered = rows.sort_values(["year", "sub"], ascending=False)
     return list(dict.fromkeys(ordered["period"]))
+
+
+def municipal_period_note(municipal: str | None, county: str | None, lang: str) -> str:
+    """`Kommunetallene går til oktober 2022; fylket har tall til januar 2026`, when the newest
+    municipal period is not the county's newest; '' when they are the same (or one is unknown)."""
+    if not municipal or not county or municipal == county:
+        return ""
+    return t("regional.period_note", lang, municipal=format_period(municipal, lang),
+             county=format_period(county, lang))
 
 
 def municipal_rows(model: PlanModel, frame: pd.DataFrame, period: str) -> pd.DataFrame:

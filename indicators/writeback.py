@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from indicators import canonical, store
+from indicators import canonical, files, store
 from indicators.model import PlanModel
 
 DATA_ENV = "DASHBOARD_DATA"
@@ -57,16 +57,20 @@ def _replace_file(path: Path, text: str | None) -> bool:
     if current == data:
         return False
     if data is None:
-        path.unlink()
+        with store.storage_errors(path):
+            path.unlink()
         return True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with store.storage_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = files.mode_for(path)  # a planner's 0644 file stays 0644, not mkstemp's 0600
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), mode)
+                handle.write(data)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
     return True
 
 

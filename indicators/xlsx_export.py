@@ -31,8 +31,13 @@ def _value_cell(value: float, status: str | None) -> float | int | str:
     return int(number) if number.is_integer() else number
 
 
-def to_xlsx(frame: pd.DataFrame, units: dict[str, str], sheet: str = "data") -> bytes:
-    """The rows of `frame` (store order) with the canonical columns, as .xlsx bytes."""
+def to_xlsx(frame: pd.DataFrame, units: dict[str, str], sheet: str = "data",
+            about: tuple[str, list[tuple[str, str]]] | None = None) -> bytes:
+    """The rows of `frame` (store order) with the canonical columns, as .xlsx bytes.
+
+    `about` (sheet name, rows of field and text) adds a second sheet saying what the figures
+    are: source, Tall for, publisert, hentet (views.dates_rows). Imports read the first only.
+    """
     book = Workbook()
     ws = book.active
     ws.title = sheet[:31]
@@ -49,6 +54,16 @@ def to_xlsx(frame: pd.DataFrame, units: dict[str, str], sheet: str = "data") -> 
     ws.freeze_panes = "A2"
     for letter, name in zip("ABCDEFGH", HEADER, strict=True):
         ws.column_dimensions[letter].width = WIDTHS[name]
+    if about is not None:
+        _about_sheet(book, *about)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _about_sheet(book: Workbook, title: str, rows: list[tuple[str, str]]) -> None:
+    ws = book.create_sheet(title[:31])
+    for field, text in rows:
+        ws.append([neutralise(field), neutralise(text)])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 60

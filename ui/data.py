@@ -9,8 +9,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from indicators import store
+from indicators import health, store
 from indicators.assessment import assess_all
+from indicators.health import Problem
 from indicators.model import PlanModel, load_model
 from indicators.progress import Assessment
 from indicators.views import headline_pairs
@@ -33,18 +34,42 @@ def _model(path: str, mtime: float) -> PlanModel:
     return load_model(path)
 
 
+def _config_mtime() -> float:
+    try:
+        return config_path().stat().st_mtime
+    except OSError:
+        return -1.0  # load_model then says what is wrong with the file (a ModelError)
+
+
 def model() -> PlanModel:
-    """The plan model, reloaded when config/goals.yaml changes."""
-    path = config_path()
-    return _model(str(path), path.stat().st_mtime)
+    """The plan model, reloaded when config/goals.yaml changes; raises ModelError when broken."""
+    return _model(str(config_path()), _config_mtime())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _problem(path: str, version: tuple[int, int]) -> Problem | None:
+    return health.database_problem(path)
+
+
+def database_problem() -> Problem | None:
+    """Why the database cannot be read (missing, damaged, truncated, empty), else None."""
+    try:
+        current = store.stamp(db_path())
+    except FileNotFoundError:
+        return Problem("db_missing", str(db_path()))
+    return _problem(str(db_path()), current)
 
 
 def version() -> tuple[int, int] | None:
-    """The database file's version; every cached query is keyed on it, so an import shows at once."""
+    """The database file's version; every cached query is keyed on it, so an import shows at once.
+
+    None when there is no database or it cannot be read: the pages then show what they can.
+    """
     try:
-        return store.stamp(db_path())
+        current = store.stamp(db_path())
     except FileNotFoundError:
         return None
+    return None if _problem(str(db_path()), current) else current
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -89,4 +114,4 @@ def assessments() -> dict[str, Assessment]:
     current = version()
     if current is None:
         return assess_all(model(), {})
-    return _assessments(current, config_path().stat().st_mtime)
+    return _assessments(current, _config_mtime())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import fetch as fetcher
-from indicators import store, writeback
+from indicators import health, store, writeback
 from indicators.i18n import format_number, t
 from indicators.sources.ssb import SsbUnavailable
 from ui import data
@@ -48,8 +48,9 @@ def _refresh(plan: object, chosen: list, lang: str, user: str) -> dict:
     except SsbUnavailable as error:
         return {"error": t("ssb.unreachable", lang, url=error.url.split("?")[0],
                            reason=error.reason)}
-    except store.StoreError as error:
-        return {"error": str(error)}
+    except store.StoreError as error:  # incl. a read-only folder or a full disk, said plainly
+        problem = health.from_error(error)
+        return {"error": problem.message(lang, "planner") if problem else str(error)}
     finally:
         bar.empty()
     return {"tables": [_table_line(item, lang) for item in imported],

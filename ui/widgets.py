@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -10,15 +11,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators import export, style
-from indicators.i18n import t
+from indicators.i18n import format_list, t
+from indicators.verdict import RollupText
 
 
-def status_html(status: str | None, lang: str) -> str:
-    """A status as shape + text + colour (never colour alone), safe to put in markdown."""
+def status_html(status: str | None, lang: str, label: str | None = None) -> str:
+    """A status as shape + text + colour (never colour alone), safe to put in markdown.
+
+    `label` replaces the status' own words (a roll-up's "Foreløpig: Forverring").
+    """
     if status is None:
         return ""
     spec = style.STATUS_STYLE[status]
-    label = html.escape(t(f"status.{status}", lang))
+    label = html.escape(label or t(f"status.{status}", lang))
     return (f'<span class="status-badge" style="color:{spec["colour"]};font-weight:600">'
             f'<span aria-hidden="true">{spec["glyph"]}</span> {label}</span>')
 
@@ -83,24 +88,75 @@ def table_view(table: pd.DataFrame) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
+def text_table(table: pd.DataFrame) -> None:
+    """st.table of text that may come from files (a reader message quoting a cell): as text."""
+    st.table(_plain_cells(table), hide_index=True)
+
+
 def _plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """st.table reads text cells as markdown: keep "16. januar 2025" from becoming list item 16."""
+    """st.table reads every cell and heading as markdown: each text cell is escaped, so a note
+    `![x](http://…)`, a link, `$x^2$` or "16. januar 2025" is shown exactly as written."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].astype(str).str.replace(r"^(\d+)\. ", r"\1\\. ", regex=True)
+            out[column] = [md_escape(v) if isinstance(v, str) else v for v in out[column]]
+    out.columns = [md_escape(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
 
+# What makes markdown of text, besides the characters below: a colon that starts Streamlit's
+# :red[…] or :material/…:, an HTML entity, the marks that start a block at the beginning of a
+# line, and the web and e-mail addresses GFM links by itself. Those are found in the text after
+# escapes are read, so a backslash cannot stop them: an invisible word joiner (U+2060) splits
+# `http://`, `www.` and `name@` instead.
+_MARKUP_CHARS = frozenset("\\`*_[]|<>~$")
+JOINER = "\u2060"
+_INLINE = re.compile(r"(:)(?=[A-Za-z])|(:)(?=/)|(@)|(?<![A-Za-z0-9])(?i:(www)(\.))|(&)(?=[#A-Za-z])")
+_LINE_START = re.compile(r"^(\s*)(?:([#>])|([-+*])(?=\s|$)|(\d+)([.)])(?=\s|$)|([=-]+\s*$))",
+                         re.MULTILINE)
+
+
 def md_escape(text: str) -> str:
-    """Text from data or config, shown in markdown without being read as markup."""
-    # Only the characters that start markup inside a line; prose keeps its full stops.
-    return "".join("\\" + c if c in "\\`*_[]|<>~$" else c for c in str(text))
+    """Text from data or config, shown in markdown as text: never a link, an image (a request
+    the reader's browser would make), a formula, a heading or a list."""
+    text = "".join("\\" + c if c in _MARKUP_CHARS else c for c in str(text))
+    text = _INLINE.sub(_escape_inline, text)
+    return _LINE_START.sub(_escape_line_start, text)
 
 
-def rollup_line(rollup: object, lang: str) -> str:
-    """`● På rett spor — 5 indikatorer: 2 På rett spor, 1 Forverring, 2 Ikke nok data`."""
-    parts = [f"{n} {t(f'status.{key}', lang).lower()}" for key, n in rollup.counts.items() if n]
-    total = sum(rollup.counts.values())
-    counts = t("rollup.counts", lang, n=total, parts=", ".join(parts))
-    return f"{status_html(rollup.status, lang)} — {html.escape(counts)}"
+def _escape_inline(m: re.Match) -> str:
+    directive, scheme, at, www, dot, entity = m.groups()
+    if directive or entity:
+        return "\\" + (directive or entity)
+    if scheme:
+        return scheme + JOINER
+    if at:
+        return JOINER + at
+    return www + JOINER + dot
+
+
+def _escape_line_start(m: re.Match) -> str:
+    space, mark, bullet, number, dot, rule = m.groups()
+    if mark or bullet:
+        return f"{space}\\{mark or bullet}"
+    if number:
+        return f"{space}{number}\\{dot}"
+    return space + "".join("\\" + c if c in "=-" else c for c in rule)
+
+
+def indicator_link(indicator_id: str, name: str, lang: str) -> str:
+    """`[2B-04 Registrerte helt ledige](indikator?id=2B-04&lang=nb)`: a link in the same tab."""
+    return f"[{md_escape(f'{indicator_id} {name}')}](indikator?id={indicator_id}&lang={lang})"
+
+
+def rollup_block(text: RollupText, lang: str) -> str:
+    """A roll-up as markdown: `▼ Foreløpig: Forverring — bygger på 1 av 4 indikatorer: 1D-02 …`
+    and every member left out, linked, with its reason (indicators.verdict builds the words)."""
+    counted = format_list([f"{indicator_link(e.id, e.name, lang)} ({md_escape(e.why)})"
+                           for e in text.counted], lang)
+    line = f"{status_html(text.status, lang, text.label)} — {md_escape(text.basis)}"
+    lines = [line + (f": {counted}" if counted else "")]
+    if text.left_out:
+        lines.append(f"\n**{md_escape(t('rollup.left_out', lang))}:**\n")
+        lines += [f"- {indicator_link(e.id, e.name, lang)}: {md_escape(e.why)}" for e in text.left_out]
+    return "\n".join(lines)

@@ -8,8 +8,18 @@ from indicators.charts.common import ChartText, base_layout, with_x, x_date
 from indicators.charts.funding import focus_bars, granted_by_year, sankey, scheme_bars
 from indicators.charts.regional import choropleth, ranked_bars
 from indicators.charts.timeline import gantt
-from indicators.charts.trend import Overlay, sparkline, trend, with_overlay
+from indicators.charts.trend import (
+    BreakMark,
+    Overlay,
+    ValueCard,
+    sparkline,
+    trend,
+    value_card,
+    with_breaks,
+    with_overlay,
+)
 
-__all__ = ["ChartText", "Overlay", "base_layout", "choropleth", "ranked_bars", "sparkline", "trend",
-           "with_overlay", "with_x", "x_date"]
+__all__ = ["BreakMark", "ChartText", "Overlay", "ValueCard", "base_layout", "choropleth",
+           "ranked_bars", "sparkline", "trend", "value_card", "with_breaks", "with_overlay",
+           "with_x", "x_date"]
 __all__ += ["focus_bars", "gantt", "granted_by_year", "sankey", "scheme_bars"]

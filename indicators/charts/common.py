@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +22,20 @@ class ChartText:
 
     title: str
     subtitle: str  # unit and area, e.g. "Prosent av arbeidsstyrken · Akershus"
-    source_line: str  # "Kilde: NAV · Sist oppdatert 26. november 2026 · Akershus fylkeskommune"
+    # "Kilde: NAV · Tall for januar 2026\nhentet 26. november 2026 · Akershus fylkeskommune":
+    # the source and the figures' dates, a newline between lines (views.chart_text)
+    source_line: str
+
+
+def plain(text: object) -> str:
+    """Text from a file shown in a figure as text: plotly reads `<b>`, `<a href=…>` and `&…;`
+    in every title, label and hover text (and keeps them in the PNG, SVG and HTML exports)."""
+    return html.escape(str(text), quote=False)
+
+
+def plain_text(text: ChartText) -> ChartText:
+    """A figure's title, subtitle and source line, each made plain (see `plain`)."""
+    return ChartText(plain(text.title), plain(text.subtitle), plain(text.source_line))
 
 
 def x_date(year: int, freq: str, sub: int | None) -> date:
@@ -61,16 +75,26 @@ def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT
                 "yanchor": "bottom"},
         hoverlabel={"font": {"family": style.FONT}},
     )
-    fig.add_annotation(text=text.source_line, xref="paper", yref="paper", x=0, xanchor="left",
-                       yanchor="bottom", showarrow=False,
+    fig.add_annotation(text=text.source_line.replace("\n", "<br>"), xref="paper", yref="paper",
+                       x=0, xanchor="left", yanchor="bottom", align="left", showarrow=False,
                        font={"size": 11, "color": style.MUTED_TEXT})
     fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside")
     fig.update_yaxes(gridcolor=style.GRID, zeroline=False)
-    return set_bottom(fig, height, bottom)
+    return set_bottom(fig, height, bottom + source_extra(fig))
+
+
+SOURCE_LINE_PX = 14  # one line of the 11 px source text
+
+
+def source_extra(fig: go.Figure) -> int:
+    """Pixels the source line takes beyond one line (it is wrapped to fit a phone's width)."""
+    return SOURCE_LINE_PX * (fig.layout.annotations[0].text or "").count("<br>")
 
 
 def set_bottom(fig: go.Figure, height: int, bottom: int) -> go.Figure:
-    """Resize the figure's bottom band (legend + source line), keeping the source at the edge."""
-    fig.update_layout(height=height, margin={"b": bottom}, legend={"y": 26 / height})
+    """Resize the figure's bottom band (legend + source line), keeping the source at the edge
+    and the legend just above it, however many lines the source line has."""
+    fig.update_layout(height=height, margin={"b": bottom},
+                      legend={"y": (26 + source_extra(fig)) / height})
     fig.layout.annotations[0].y = -(bottom - 6) / (height - TOP - bottom)
     return fig

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import style
-from indicators.charts.common import TOP, ChartText, base_layout
+from indicators.charts.common import TOP, ChartText, base_layout, plain_text
 from indicators.i18n import format_number, format_value, t
 
 APPLIED_COLOUR = "#9DB9DC"  # light blue: the larger, fainter bar behind what was granted
 NODE_COLOURS = {"scheme": style.PRIMARY, "focus": "#007A5A", "goal": "#6A4C93",
                 "unknown": "#5F6368", "unlisted": "#5F6368"}
+# A grant placed on a focus area by our own assessment, not by the source: another hue (and a
+# hatch on bars), so no reader takes it for the county's own allocation.
+ASSESSED_COLOUR = "#B45F06"
+FOCUS_COLOUR = NODE_COLOURS["focus"]
+NOTE_LINE_PX = 14  # one line of 11 px text below the plot
+NOTE_WRAP = 56  # characters per line of the notes under a figure (fits a 390 px phone)
 
 
 def _money(x: float | None, lang: str) -> str:
@@ -40,7 +49,7 @@ def scheme_bars(table: pd.DataFrame, names: dict[str, str], text: ChartText,
     # Room on the right for the value written after the longest bar.
     fig.update_xaxes(title=t("unit.nok_million", lang), range=[0, (top or 1) * 1.22])
     fig.update_yaxes(automargin=True)
-    return base_layout(fig, text, lang, height=max(320, 170 + 80 * len(rows)))
+    return base_layout(fig, plain_text(text), lang, height=max(320, 170 + 80 * len(rows)))
 
 
 def granted_by_year(table: pd.DataFrame, names: dict[str, str], text: ChartText,
@@ -59,44 +68,82 @@ def granted_by_year(table: pd.DataFrame, names: dict[str, str], text: ChartText,
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     fig.update_yaxes(title=t("unit.nok_million", lang), rangemode="tozero")
-    return base_layout(fig, text, lang)
+    return base_layout(fig, plain_text(text), lang)
 
 
 def focus_bars(rollup: pd.DataFrame, names: dict[str, str], text: ChartText,
                lang: str) -> go.Figure:
-    """Listed projects per focus area; the known amount (or 'ukjent') written beside each bar."""
+    """Listed projects per focus area; the known amount (or 'ukjent') written beside each bar.
+
+    Projects whose focus area we assessed ourselves (`rollup["assessed"]`) are a hatched bar of
+    another colour, named in the legend, beside those whose focus area the source states.
+    """
     rows = rollup.iloc[::-1]
     labels = [names.get(f, f) for f in rows["focus_area_id"]]
     amounts = [t("funding.no_projects", lang) if n == 0 else
                t("funding.amount_unknown", lang) if pd.isna(a) else _money(a, lang)
                for a, n in zip(rows["amount"], rows["projects"], strict=True)]
-    fig = go.Figure(go.Bar(
-        y=labels, x=rows["projects"], orientation="h", marker_color="#007A5A",
-        text=[f"{format_number(n, lang, 0)} · {a}" if n else "" for n, a in
+    assessed = rows["assessed"] if "assessed" in rows else pd.Series(0, index=rows.index)
+    fig = go.Figure()
+    for count, key, colour, pattern in (
+            (rows["projects"] - assessed, "funding.basis.bar_source", FOCUS_COLOUR, ""),
+            (assessed, "funding.basis.bar_assessed", _faint(ASSESSED_COLOUR, 0.25), "/")):
+        fig.add_trace(go.Bar(
+            y=labels, x=count, orientation="h", name=t(key, lang), marker_color=colour,
+            marker_line={"color": ASSESSED_COLOUR if pattern else colour, "width": 1},
+            marker_pattern={"shape": pattern, "fgcolor": ASSESSED_COLOUR, "size": 7},
+            hovertext=[f"{n}: {format_number(c, lang, 0)} {t('funding.projects_word', lang)} · "
+                       f"{t(key, lang).lower()} · {a}"
+                       for n, c, a in zip(labels, count, amounts, strict=True)],
+            hoverinfo="text", showlegend=bool((count > 0).any())))
+    # The count and amount after each bar, whatever it is made of.
+    fig.add_trace(go.Scatter(
+        y=labels, x=rows["projects"], mode="text", textposition="middle right",
+        text=[f" {format_number(n, lang, 0)} · {a}" if n else "" for n, a in
               zip(rows["projects"], amounts, strict=True)],
-        textposition="outside", cliponaxis=False,
-        hovertext=[f"{n}: {format_number(p, lang, 0)} {t('funding.projects_word', lang)}, {a}"
-                   for n, p, a in zip(labels, rows["projects"], amounts, strict=True)],
-        hoverinfo="text", showlegend=False))
+        hoverinfo="skip", showlegend=False, cliponaxis=False))
+    fig.update_layout(barmode="stack")
     most = max(int(rows["projects"].max() or 0), 1)
     fig.update_xaxes(title=t("funding.col.projects", lang), range=[0, most * 1.3],
                      dtick=None if most > 10 else 1)
     fig.update_yaxes(automargin=True)
-    return base_layout(fig, text, lang, height=max(360, 150 + 34 * len(rows)))
+    text = plain_text(text)  # the source line names the sources in funding.csv
+    source = _wrap(text.source_line)
+    extra = NOTE_LINE_PX * source.count("<br>")  # a long source line takes more lines
+    height = max(360, 150 + 34 * len(rows)) + extra
+    fig = base_layout(fig, replace(text, source_line=source), lang, height=height,
+                      bottom=120 + extra)
+    fig.layout.annotations[0].align = "left"
+    return fig.update_layout(legend={"y": (26 + extra) / height})
 
 
 def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measure: str,
-           text: ChartText, lang: str) -> go.Figure:
-    """Scheme → focus area → goal; link widths are projects or mill. kr."""
+           text: ChartText, lang: str, note: str = "") -> go.Figure:
+    """Scheme → focus area → goal; link widths are projects or mill. kr.
+
+    Links whose `basis` is `assessed` (a focus area we judged from the project description) are
+    drawn in another colour; a legend under the figure names both kinds, and `note` (how each
+    amount was derived) is written above the source line.
+    """
     index = {n: i for i, n in enumerate(nodes)}
     colours = [NODE_COLOURS[n.split(":")[0]] for n in nodes]
-    link_colours = [_faint(colours[index[s]]) for s in links["source"]]
+    assessed = (links["basis"] == "assessed") if "basis" in links else pd.Series(
+        False, index=links.index)
+    link_colours = [_faint(ASSESSED_COLOUR, 0.45) if a else _faint(colours[index[s]])
+                    for s, a in zip(links["source"], assessed, strict=True)]
     unit = t("funding.projects_word", lang) if measure == "projects" else t(
         "unit.nok_million.suffix", lang)
     values = [format_number(v, lang, 0 if measure == "projects" or float(v).is_integer() else 1)
               for v in links["value"]]
-    height = max(460, 200 + 30 * len(nodes))
-    x, y = _positions(nodes, links, height - TOP - SANKEY_BOTTOM, 3)
+    basis = [f" ({t('funding.basis.assessed', lang)})" if a else "" for a in assessed]
+    # The notes sit in the source line's own annotation, above it, so they can never overlap.
+    notes = [f"<span style='color:{style.TEXT}'>{line}</span>"
+             for line in _notes(note, assessed.any(), lang)]
+    text = plain_text(text)  # the source line names the sources in funding.csv
+    source = "<br>".join([*notes, _wrap(text.source_line)])
+    bottom = SANKEY_BOTTOM + NOTE_LINE_PX * source.count("<br>")
+    height = max(460, 200 + 30 * len(nodes)) + bottom - SANKEY_BOTTOM
+    x, y = _positions(nodes, links, height - TOP - bottom, 3)
     fig = go.Figure(go.Sankey(
         arrangement="snap", textfont={"color": style.TEXT, "size": 12},
         node={"label": [labels.get(n, n) for n in nodes], "color": colours, "pad": 3,
@@ -104,11 +151,28 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
         link={"source": [index[s] for s in links["source"]],
               "target": [index[x] for x in links["target"]], "value": links["value"],
               "color": link_colours,
-              "customdata": [f"{v} {unit}" for v in values],
+              "customdata": [f"{v} {unit}{b}" for v, b in zip(values, basis, strict=True)],
               "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>"},
     ))
-    fig = base_layout(fig, text, lang, height=height, bottom=SANKEY_BOTTOM)
+    fig = base_layout(fig, replace(text, source_line=source), lang, height=height, bottom=bottom)
+    fig.layout.annotations[0].align = "left"
     return fig.update_layout(margin={"l": 16, "r": 16})
+
+
+def _notes(note: str, assessed: bool, lang: str) -> list[str]:
+    """The lines under a Sankey: how the amounts were derived, then which links are whose."""
+    lines = _wrap(note).split("<br>") if note else []
+    if assessed:
+        for colour, key in ((_faint(ASSESSED_COLOUR, 0.7), "funding.basis.legend_assessed"),
+                            (_faint(style.PRIMARY, 0.5), "funding.basis.legend_source")):
+            first, *rest = textwrap.wrap(t(key, lang), NOTE_WRAP - 2)
+            lines += [f"<span style='color:{colour}'>■</span> {first}",
+                      *(f"\u2007\u2007{line}" for line in rest)]  # under the text, not the square
+    return lines
+
+
+def _wrap(text: str) -> str:
+    return "<br>".join(textwrap.wrap(text, NOTE_WRAP)) if len(text) > NOTE_WRAP else text
 
 
 SANKEY_BOTTOM = 50  # only the source line below a Sankey: it has no axis or legend
@@ -142,6 +206,6 @@ def _positions(nodes: list[str], links: pd.DataFrame, plot_px: float,
     return x, y
 
 
-def _faint(hex_colour: str) -> str:
+def _faint(hex_colour: str, alpha: float = 0.35) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r}, {g}, {b}, 0.35)"
+    return f"rgba({r}, {g}, {b}, {alpha})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,7 +11,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import style
-from indicators.charts.common import ChartText, base_layout, set_bottom, with_x
+from indicators.charts.common import (
+    TOP,
+    ChartText,
+    base_layout,
+    set_bottom,
+    source_extra,
+    with_x,
+)
 from indicators.i18n import format_period, format_value
 from indicators.progress import Projection
 
@@ -103,14 +112,14 @@ def with_overlay(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> go.F
             marker={"symbol": "star", "size": 16, "color": style.TARGET_COLOUR},
             hoverinfo="text", hovertext=[overlay.labels["target"]]))
     # Room for a legend of up to three rows under the axis.
-    return set_bottom(fig, fig.layout.height + 40, 160)
+    return set_bottom(fig, fig.layout.height + 40, 160 + source_extra(fig))
 
 
 def _add_projection(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> None:
     p = overlay.projection
     x = [_year_x(y, overlay.mid_year) for y in p.years]
     fig.add_trace(go.Scatter(
-        x=x + x[::-1], y=list(p.upper) + list(p.lower)[::-1], fill="toself",
+        x=x + x[::-1], y=list(p.upper) + list(p.lower)[::-1], fill="toself", mode="lines",
         fillcolor=style.PROJECTION_BAND, line={"width": 0}, name=overlay.labels["band"],
         hoverinfo="skip"))
     hover = [f"{overlay.labels['projection']} {y}: {format_value(v, unit, lang)}"
@@ -119,3 +128,85 @@ def _add_projection(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> N
         x=x, y=list(p.values), name=overlay.labels["projection"], mode="lines",
         line={"color": style.PROJECTION_COLOUR, "width": 2, "dash": "dot"},
         hovertext=hover, hoverinfo="text"))
+
+
+# ---- breaks in the series -----------------------------------------------------------------------
+
+NOTE_CHARS = 125  # a note line's length: ~700 px at 11 px, inside a square (800 px) export
+NOTE_LINE_PX = 15
+LEGEND_FROM_BOTTOM = 26  # where base_layout puts the legend (set_bottom), in pixels
+NOTES_FROM_BOTTOM = 24  # the notes sit just above the source line
+
+
+@dataclass(frozen=True)
+class BreakMark:
+    """A break in the series as a chart draws it: where, a short label, and its note in words."""
+
+    x: date  # between the last period before the break and the first after it
+    label: str  # "Brudd januar 2022"
+    note: str  # "Brudd i serien januar 2022: Fra januar 2022 måler NAV …"
+
+
+def with_breaks(fig: go.Figure, marks: Sequence[BreakMark]) -> go.Figure:
+    """A dashed vertical line at each break, labelled at the top of the plot, with its note
+    written under the chart, so that a PNG or a slide still says why the line is there.
+
+    Call it last: it makes room for the notes in the band that base_layout reserved for the
+    legend and the source line.
+    """
+    if not marks:
+        return fig
+    for index, mark in enumerate(marks):
+        fig.add_shape(type="line", xref="x", yref="paper", x0=mark.x, x1=mark.x, y0=0, y1=1,
+                      line={"color": style.MUTED_TEXT, "width": 1.5, "dash": "dash"},
+                      layer="below")
+        # Inside the plot, under its top edge: clear of the title above and the legend below.
+        # The latest break's label to the right of its line, earlier ones to the left and each
+        # a row lower, so that a label never runs into the next break's line or label.
+        last = index == len(marks) - 1
+        fig.add_annotation(x=mark.x, xref="x", y=1, yref="paper",
+                           xanchor="left" if last else "right", yanchor="top",
+                           xshift=3 if last else -3, yshift=-NOTE_LINE_PX * index,
+                           text=mark.label, hovertext=mark.note, showarrow=False,
+                           font={"size": 11, "color": style.MUTED_TEXT},
+                           bgcolor="rgba(255,255,255,0.85)")
+    lines = [line for mark in marks for line in textwrap.wrap(mark.note, NOTE_CHARS)]
+    extra = NOTE_LINE_PX * len(lines) + 6
+    height, bottom = fig.layout.height + extra, fig.layout.margin.b + extra
+    set_bottom(fig, height, bottom)
+    source = source_extra(fig)  # a source line wrapped on two lines lifts notes and legend
+    fig.update_layout(legend={"y": (LEGEND_FROM_BOTTOM + source + extra) / height})
+    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, xanchor="left",
+                       y=-(bottom - NOTES_FROM_BOTTOM - source) / (height - TOP - bottom),
+                       yanchor="bottom", align="left", showarrow=False,
+                       font={"size": 11, "color": style.MUTED_TEXT})
+    return fig
+
+
+# ---- a series of one value ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueCard:
+    """The one figure of a series that has only one: no line to draw, so the value in words."""
+
+    heading: str  # "Bare én måling"
+    value: str  # "735 302"
+    place: str  # "Akershus · 2. kvartal 2024"
+    source: str  # "Kilde: SSB, tabell 01223"
+    note: str  # "Bare én verdi er lagt inn ennå. …"
+
+
+def value_card(card: ValueCard, text: ChartText, lang: str) -> go.Figure:
+    """The value as large text in the figure, with title, unit, source: no axes, no line."""
+    fig = base_layout(go.Figure(), text, lang, bottom=60)
+    for y, words, font in ((0.78, card.heading, {"size": 16, "color": style.MUTED_TEXT}),
+                           (0.56, f"<b>{card.value}</b>", {"size": 44, "color": style.PRIMARY}),
+                           (0.34, card.place, {"size": 16, "color": style.TEXT}),
+                           (0.16, "<br>".join(textwrap.wrap(card.note, 60)),
+                            {"size": 13, "color": style.MUTED_TEXT})):
+        fig.add_annotation(text=words, x=0.5, y=y, xref="paper", yref="paper", showarrow=False,
+                           xanchor="center", yanchor="middle", font=font)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig.update_layout(showlegend=False)

@@ -17,6 +17,7 @@ from indicators.ingest.rules import Collector, FileProblem
 DELIMITERS = (",", ";", "\t")
 MAX_ROWS = 5_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_LONE_CR = re.compile(r"\r(?!\n)")
 _NEWLINE, _QUOTE = ord("\n"), ord('"')
 _SPACE_BYTES = (ord(" "), ord("\r"), ord("\f"), _NEWLINE)
 
@@ -178,12 +179,13 @@ def _utf8(raw: bytes) -> tuple[str, bytes, str]:
     """The file as text and as UTF-8 bytes (what the fast reader needs), and its encoding."""
     text, encoding = decode(raw)
     text = text.removeprefix("\ufeff")
-    classic_mac = "\n" not in text and "\r" in text
-    if classic_mac:
-        text = text.replace("\r", "\n")
+    # A CR without LF ends a line too: classic Mac files, and files pasted together from both.
+    lone_cr = _LONE_CR.search(text) is not None
+    if lone_cr:
+        text = _LONE_CR.sub("\n", text.replace("\r\n", "\n"))
     if not text.strip():
         raise FileProblem("ingest.error.empty_file")
-    return text, raw if encoding == "utf-8" and not classic_mac else text.encode("utf-8"), encoding
+    return text, raw if encoding == "utf-8" and not lone_cr else text.encode("utf-8"), encoding
 
 
 def _header_and_delimiter(records: Records) -> tuple[int, str]:

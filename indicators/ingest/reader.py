@@ -20,6 +20,7 @@ from indicators.ingest.rules import (
     FileProblem,
     Issue,
     check_duplicates,
+    check_frequency,
     check_indicators,
     check_periods,
     check_ranges,
@@ -37,6 +38,7 @@ from indicators.ingest.values import (
     id_from_file_name,
 )
 from indicators.ingest.xlsx import is_xlsx, read_xlsx_table
+from indicators.periods import placement
 
 if TYPE_CHECKING:
     from indicators.model import PlanModel
@@ -107,7 +109,7 @@ def raw_table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
                           limit_mb=MAX_BYTES // 2**20)
     if not raw.strip():
         raise FileProblem("ingest.error.empty_file")
-    table = read_xlsx_table(raw) if is_xlsx(raw, file) else read_csv_table(raw, issues)
+    table = read_xlsx_table(raw, issues) if is_xlsx(raw, file) else read_csv_table(raw, issues)
     if table is None:
         return None
     filled = (table.data != "").any(axis=1).to_numpy()
@@ -193,12 +195,17 @@ def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context)
     ids = check_indicators(texts["indicator_id"], fallback, ctx)
     regions = check_regions(texts["region_code"], ctx)
     periods = check_periods(texts["period"], ctx)
-    values = check_values(texts["value"], ctx)
+    check_frequency(ids, periods, texts["period"], ctx)
+    values = check_values(texts["value"], ctx, ids)
     check_ranges(ids, values.value, texts["value"], ctx)
     check_units(texts["unit"], ids, ctx)
     series = np.asarray(pd.factorize(texts["series"])[0])
+    # Two rows on the same place of the yearly axis are one period given twice (2023 and
+    # 2021-2023 of an irregular indicator; 2024 and ２０２４ normalise to one text anyway).
+    placed = periods.per_row(lambda p: "" if p is None else placement(p))
     keys = pd.DataFrame({"indicator_id": ids.key(), "region_code": regions.key(),
-                         "period": periods.key(), "series": series})
+                         "period": pd.factorize(pd.Series(placed, dtype=object))[0],
+                         "series": series})
     valid = ids.valid() & regions.valid() & periods.valid()
 
     def describe(i: int) -> dict:

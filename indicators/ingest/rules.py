@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,15 @@ from indicators.ingest.values import (
     parse_values,
     unit_key,
 )
-from indicators.periods import parse_period
+from indicators.periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    example,
+    fits,
+    foreign_digits,
+    parse_any_year,
+    parse_period,
+)
 
 if TYPE_CHECKING:
     from indicators.model import PlanModel, Region
@@ -186,8 +195,14 @@ class Context:
 
 
 def number_text(x: float, lang: str = "nb") -> str:
-    """A number as short text: 3 not 3.0, 12,5 in bokmål."""
-    text = str(int(x)) if float(x).is_integer() else repr(float(x))
+    """A number as short text: 3 not 3.0, 12,5 in bokmål; 1e+20 rather than 21 digits."""
+    x = float(x)
+    if not np.isfinite(x):
+        return "∞" if x > 0 else "−∞" if x < 0 else "NaN"
+    if x != 0 and not 1e-6 <= abs(x) < 1e15:
+        text = f"{x:.6g}"
+    else:
+        text = str(int(x)) if x.is_integer() else repr(x)
     return text.replace(".", ",") if lang == "nb" else text
 
 
@@ -221,7 +236,8 @@ def _region_check(text: str, ctx: Context) -> str | tuple[str, dict] | None:
     """The model's code for `text`, or (message key, params) saying why it is not accepted."""
     if not text:
         return None
-    m = re.fullmatch(r"(\d{1,4})\s+\D.*", text)  # SSB exports write "3201 Bærum"
+    text = unicodedata.normalize("NFKC", text)  # full-width ３２ is 32
+    m = re.fullmatch(r"([0-9]{1,4})\s+\D.*", text)  # SSB exports write "3201 Bærum"
     code = m[1] if m else text
     region = ctx.model.region(code)
     if region is None:
@@ -252,10 +268,11 @@ def _merged(region: Region | None, ctx: Context) -> bool:
 
 
 def check_periods(texts: pd.Series, ctx: Context) -> Coded:
-    """The Period of each row (None where invalid); errors for bad and future periods."""
+    """The Period of each row (None where invalid); errors for bad, early and future periods."""
     coded = Coded.of(texts, parse_period)
     bad = ~coded.valid() & ~ctx.empty(texts, "period")
-    ctx.rows(bad, "period", "ingest.error.bad_period", lambda i: {"text": texts.iat[i]})
+    ctx.rows(bad, "period", lambda i: _bad_period_key(texts.iat[i]),
+             lambda i: {"text": texts.iat[i], "min_year": MIN_YEAR})
     max_year = ctx.today.year + 1
     future = coded.per_row(lambda p: p is not None and p.year > max_year, bool)
     ctx.rows(future, "period", "ingest.error.future_period",
@@ -263,13 +280,76 @@ def check_periods(texts: pd.Series, ctx: Context) -> Coded:
     return coded
 
 
-def check_values(texts: pd.Series, ctx: Context) -> ParsedValues:
-    """Numbers and SSB symbols; errors for text that is no number and for NaN/Infinity."""
-    parsed = parse_values(texts)
-    ctx.rows(parsed.not_a_number, "value", "ingest.error.not_a_number",
+def _bad_period_key(text: str) -> str:
+    """Why `text` is no period: digits other than 0-9, a year before 1900 or after 2999, or else."""
+    if foreign_digits(text):
+        return "ingest.error.period_digits"
+    unbounded = parse_any_year(text)
+    if unbounded is not None and unbounded.year < MIN_YEAR:
+        return "ingest.error.early_period"
+    if unbounded is not None and unbounded.year > MAX_YEAR:
+        return "ingest.error.late_period"
+    return "ingest.error.bad_period"
+
+
+def check_frequency(ids: Coded, periods: Coded, texts: pd.Series, ctx: Context) -> np.ndarray:
+    """Errors for periods of another frequency than the indicator's (a year in a school-year
+    indicator, a year in a monthly one …); the mask of those rows."""
+    frequency = [ctx.model.indicator(i).frequency if i else None for i in ids.results]
+    # Check each distinct (indicator, period) pair once.
+    width = len(periods.results) + 1
+    pairs, inverse = np.unique(ids.codes * width + periods.codes, return_inverse=True)
+    wrong_pair = np.array([_wrong_frequency(periods.results[p % width], frequency[p // width])
+                           for p in pairs], dtype=bool)
+    wrong = wrong_pair[inverse] if len(pairs) else np.zeros(len(texts), dtype=bool)
+
+    def params(i: int) -> dict:
+        period, indicator = periods.results[periods.codes[i]], ids.results[ids.codes[i]]
+        freq = frequency[ids.codes[i]]
+        return {"text": texts.iat[i], "indicator": indicator,
+                "found": t(f"ingest.period_kind.{period.freq}", ctx.lang),
+                "expected": t(f"ingest.frequency_kind.{freq}", ctx.lang),
+                "example": example(freq, period.year)}
+
+    ctx.rows(wrong, "period", "ingest.error.period_frequency", params)
+    return wrong
+
+
+def _wrong_frequency(period: object, frequency: str | None) -> bool:
+    return period is not None and frequency is not None and not fits(period, frequency)
+
+
+MAX_MAGNITUDE = 1e15  # no figure in the plan comes near; larger is a typo in the exponent
+
+
+def check_values(texts: pd.Series, ctx: Context, ids: Coded | None = None) -> ParsedValues:
+    """Numbers and SSB symbols; errors for text that is no number, NaN/Infinity, digits other
+    than 0-9, and numbers too large or too close to zero to be stored as written.
+
+    A trailing % sign (how Excel writes a percent cell to CSV: `2,8 %`) is accepted for the
+    rows of percent indicators, and only there.
+    """
+    numbers = texts
+    if ids is not None:
+        percent = ids.per_row(lambda i: bool(i) and ctx.model.indicator(i).unit == "percent",
+                              bool)
+        signed = percent & texts.str.contains(r"[0-9]\s*%\s*$", regex=True).to_numpy(dtype=bool)
+        if signed.any():
+            stripped = texts.str.replace(r"\s*%\s*$", "", regex=True)
+            numbers = texts.where(~signed, stripped)
+    parsed = parse_values(numbers)
+    ctx.rows(parsed.foreign_digits, "value", "ingest.error.value_digits",
+             lambda i: {"text": texts.iat[i]})
+    ctx.rows(parsed.not_a_number & ~parsed.foreign_digits, "value", "ingest.error.not_a_number",
              lambda i: {"text": texts.iat[i]})
     ctx.rows(parsed.not_finite, "value", "ingest.error.not_finite",
              lambda i: {"text": texts.iat[i]})
+    ctx.rows(parsed.underflow, "value", "ingest.error.too_small_value",
+             lambda i: {"text": texts.iat[i]})
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(parsed.value) > MAX_MAGNITUDE
+    ctx.rows(huge, "value", "ingest.error.too_large_value",
+             lambda i: {"text": texts.iat[i], "limit": f"{MAX_MAGNITUDE:,.0f}".replace(",", " ")})
     return parsed
 
 
@@ -346,7 +426,7 @@ def warn_jumps(frame: pd.DataFrame, keys: list[np.ndarray], ctx: Context) -> Non
         same &= np.concatenate([[False], k[order][1:] == k[order][:-1]])
     value = frame["value"].to_numpy(dtype=float)[order]
     previous = np.where(same, np.concatenate([[np.nan], value[:-1]]), np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = np.abs(value - previous) / np.abs(previous)
     jump = (previous != 0) & (change > JUMP)
     lines = ctx.lines[order]
@@ -355,5 +435,11 @@ def warn_jumps(frame: pd.DataFrame, keys: list[np.ndarray], ctx: Context) -> Non
                         lambda i: {"value": number_text(value[i], ctx.lang),
                                    "previous": number_text(previous[i], ctx.lang),
                                    "previous_period": periods[i - 1],
-                                   "change": round(change[i] * 100)},
+                                   "change": change_text(change[i], ctx.lang)},
                         severity="warning")
+
+
+def change_text(change: float, lang: str = "nb") -> str:
+    """A relative change as a whole percentage: 150, or 1e+12 for a change of that size."""
+    percent = float(change) * 100
+    return str(round(percent)) if percent < 1e9 else number_text(percent, lang)

@@ -27,6 +27,10 @@ from indicators.model import PlanModel
 
 MILESTONE_KINDS = ("phase", "milestone", "decision", "deadline", "meeting", "review")
 MILESTONE_STATUSES = ("planned", "ongoing", "done", "delayed")
+# How a grant's focus area is known: the source states it, or we judged it from the description.
+# An empty cell, or a file without the column, counts as assessed: never claim a source we lack.
+BASIS_VALUES = ("source", "assessed")
+BASIS_WORDS = {"source": "source", "kilde": "source", "assessed": "assessed", "vurdert": "assessed"}
 FIRST_YEAR = 2000  # grant and scheme figures before this are a typo, not history we hold
 DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
 
@@ -100,6 +104,8 @@ SPECS: dict[str, Spec] = {
         Col("amount_nok_million", "amount", ("beløp", "belop", "beløp_mill_kr", "amount",
                                              "innvilget")),
         Col("description", "text", ("beskrivelse",), header=False),
+        Col("focus_area_basis", "basis", ("grunnlag", "grunnlag_satsingsområde",
+                                          "satsingsområde_grunnlag"), header=False),
     ), ("year", "scheme_id", "recipient", "project"), "tables.key.grants"),
     "milestones": Spec("milestones", (
         Col("id", "text", (), cell=True),
@@ -282,6 +288,16 @@ class _Check:
         return self._known(name, values, empty, list(MILESTONE_STATUSES),
                            "tables.error.unknown_status")
 
+    def _basis(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        if name not in self.names:  # an older file without the column: say what we assume
+            self.issues.add(1, None, "tables.warning.basis_missing", "warning", name=name,
+                            default=BASIS_VALUES[1])
+        words = values.str.casefold().map(BASIS_WORDS)
+        bad = ~empty & words.isna().to_numpy()
+        self.report(bad, name, "tables.error.unknown_basis",
+                    lambda i: {"value": values.iat[i], "choices": " | ".join(BASIS_VALUES)})
+        return words.where(~empty, BASIS_VALUES[1])
+
     def _municipality(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         codes = values.str.extract(r"^(\d{4})\b", expand=False).fillna(values)  # "3201 Bærum"
         current = {r.code for r in self.model.regions
@@ -368,6 +384,10 @@ class _Check:
         self.report(outside, "focus_area_id", "tables.warning.focus_not_in_scheme",
                     lambda i: {"focus_area": texts["focus_area_id"].iat[i],
                                "scheme": texts["scheme_id"].iat[i]}, severity="warning")
+        claimed = ((frame["focus_area_basis"] == "source") & (texts["focus_area_id"] == "")
+                   ).to_numpy(bool)
+        self.report(claimed, "focus_area_basis", "tables.error.basis_without_focus",
+                    lambda _i: {})
 
     def _funding(self, frame: pd.DataFrame, texts: dict[str, pd.Series]) -> None:
         with np.errstate(invalid="ignore"):

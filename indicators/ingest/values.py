@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +29,10 @@ _CANONICAL = {alias: name for name, aliases in ALIASES.items() for alias in alia
 
 
 def header_key(name: str) -> str:
-    """A header cell as compared: trimmed, lowercased, inner spaces and dashes as "_"."""
-    cleaned = str(name).replace("\ufeff", "").strip().strip('"').strip().lower()
+    """A header cell as compared: NFKC-normalised (an "år" typed on a Mac is "a" + a combining
+    ring), trimmed, lowercased, inner spaces and dashes as "_"."""
+    cleaned = unicodedata.normalize("NFKC", str(name).replace("\ufeff", ""))
+    cleaned = cleaned.strip().strip('"').strip().lower()
     return re.sub(r"[\s\-]+", "_", cleaned)
 
 
@@ -41,11 +44,16 @@ def canonical_column(name: str) -> str | None:
 # SSB's symbols for a value that is not a number; "-" (nil) is stored as 0.
 SYMBOLS = {"": "..", "..": "..", ".": ".", ":": ":", "-": "-", "\u2013": "-", "\u2014": "-"}
 NIL = "-"
+# Digits are ASCII only ([0-9], never \d, which matches any script's digits): values are
+# NFKC-normalised first, so full-width ４,５ reads as 4,5; other digits are refused by name.
 _SPACES = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
-_GROUPED = rf"[+-]?\d{{1,3}}(?:{_SPACES}\d{{3}})+(?:[.,]\d+)?"
-_DOT_GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+,\d+"  # 1.234,5 — dots between thousands
-_COMMA_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+\.\d+"  # 1,234.5 — English Excel
-_PLAIN = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"  # 12,5  12.5  -3  1e6
+_GROUPED = rf"[+-]?[0-9]{{1,3}}(?:{_SPACES}[0-9]{{3}})+(?:[.,][0-9]+)?"
+_DOT_GROUPED = r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+"  # 1.234,5 — dots between thousands
+_COMMA_GROUPED = r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+"  # 1,234.5 — English Excel
+_PLAIN = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"  # 12,5 12.5 -3 1e6
+_FOREIGN_DIGIT = r"(?![0-9])\d"
+_MANTISSA_NOT_ZERO = r"^[^eE]*[1-9]"
+_SMALLEST_NORMAL = 2.2250738585072014e-308  # below it a float keeps fewer digits than written
 _NOT_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
                "-infinity", "∞", "-∞", "+∞"}
 
@@ -58,11 +66,27 @@ class ParsedValues:
     status: np.ndarray  # object: a symbol or None
     not_a_number: np.ndarray  # bool
     not_finite: np.ndarray  # bool
+    foreign_digits: np.ndarray | None = None  # bool: digits other than 0-9 (also not_a_number)
+    underflow: np.ndarray | None = None  # bool: too close to zero to store as written
+
+    def __post_init__(self) -> None:
+        none = np.zeros(len(self.value), dtype=bool)
+        if self.foreign_digits is None:
+            self.foreign_digits = none
+        if self.underflow is None:
+            self.underflow = none.copy()
 
 
 def parse_values(texts: pd.Series) -> ParsedValues:
     """Parse a column of value cells without a Python loop over rows."""
     s = texts.str.strip()
+    wide = ~s.str.isascii().to_numpy(dtype=bool)
+    foreign = np.zeros(len(s), dtype=bool)
+    if wide.any():
+        s = s.copy()
+        s[wide] = s[wide].str.normalize("NFKC").str.strip()
+        foreign = s.str.contains(_FOREIGN_DIGIT, regex=True).to_numpy(dtype=bool)
+        s = s.where(~foreign, "\x00")  # no number, whatever to_numeric thinks of ٤
     if s.str.contains("\u2212", regex=False).any():
         s = s.str.replace("\u2212", "-", regex=False)  # U+2212 is Word's minus sign
     is_symbol = s.isin(list(SYMBOLS)).to_numpy(dtype=bool)
@@ -83,8 +107,13 @@ def parse_values(texts: pd.Series) -> ParsedValues:
     if is_symbol.any():
         status[is_symbol] = s[is_symbol].map(SYMBOLS).to_numpy(dtype=object)
     value[is_symbol | not_finite] = np.nan
+    # 1e-400 parses as 0 and 1e-310 loses digits: refuse both rather than store another number.
+    tiny = ((value == 0) & s.str.contains(_MANTISSA_NOT_ZERO, regex=True).to_numpy(dtype=bool)
+            | (value != 0) & (np.abs(value) < _SMALLEST_NORMAL))
+    tiny &= ~is_symbol
+    value[tiny] = np.nan
     value[status == NIL] = 0.0
-    return ParsedValues(value, status, not_a_number, not_finite)
+    return ParsedValues(value, status, not_a_number, not_finite, foreign, tiny)
 
 
 def _plain_number_text(s: pd.Series) -> pd.Series:
@@ -133,7 +162,7 @@ def unit_key(text: str) -> str | None:
 
 def id_key(text: str) -> str:
     """An indicator id reduced to letters and digits: 2b_04, 2B.04 and 2B-04 are the same."""
-    return re.sub(r"[^0-9A-Z]", "", str(text).upper())
+    return re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", str(text)).upper())
 
 
 def id_lookup(ids: list[str]) -> dict[str, str]:

@@ -18,6 +18,7 @@ from indicators.catalogue import (
     to_csv,
 )
 from indicators.model import PlanModel
+from indicators.views import Summary
 
 
 def coverage_frame(model: PlanModel) -> pd.DataFrame:
@@ -30,12 +31,18 @@ def coverage_frame(model: PlanModel) -> pd.DataFrame:
                 "updated_at"])
 
 
+def nav_summary(model: PlanModel) -> Summary:
+    """2B-04's latest figure as views.summaries gives it, fetched 26 November 2026."""
+    return Summary(model.indicator("2B-04"), "32", "2026M01", 2.6, "2025M12", 2.5,
+                   date(2026, 11, 26), "", "")
+
+
 @pytest.fixture
 def table(model: PlanModel) -> pd.DataFrame:
     assessed = assess_all(model, {})
     assessed["2B-04"] = replace(assessed["2B-04"], status="deterioration", score=-5.0)
     return catalogue_table(model, coverage_frame(model), assessed, "nb",
-                           updated={"2B-04": date(2026, 11, 26)})
+                           summaries={"2B-04": nav_summary(model)})
 
 
 def row(table: pd.DataFrame, indicator_id: str) -> pd.Series:
@@ -57,14 +64,15 @@ def test_coverage_names_counties_counts_municipalities_and_gives_periods(table: 
     r = row(table, "2B-04")
     assert r["regions"] == "Akershus, Oslo, Hele landet + 21 kommuner"
     assert r["first_period"] == "januar 2011" and r["last_period"] == "januar 2026"
-    assert r["updated"] == "26. november 2026"
+    assert r["dates"] == "Tall for januar 2026 · publiseringsdato ukjent · hentet 26. november 2026"
+    assert row(table, "1D-01")["dates"] == "–"  # no summary given: nothing to date
     assert row(table, "1D-01")["regions"] == "Akershus (fylkesinndeling før 2020), Oslo"
 
 
 def test_indicator_without_data_shows_dashes_and_no_update_date(table: pd.DataFrame) -> None:
     r = row(table, "2A-01")
     assert not r["has_data"]
-    assert r["regions"] == r["first_period"] == r["last_period"] == r["updated"] == "–"
+    assert r["regions"] == r["first_period"] == r["last_period"] == r["dates"] == "–"
     assert r["status"] == "○ Ikke nok data"
 
 
@@ -93,13 +101,15 @@ def test_no_filter_keeps_everything(table: pd.DataFrame) -> None:
 
 
 def test_english_headings_and_formats(model: PlanModel) -> None:
-    english = catalogue_table(model, coverage_frame(model), assess_all(model, {}), "en")
+    english = catalogue_table(model, coverage_frame(model), assess_all(model, {}), "en",
+                              summaries={"2B-04": nav_summary(model)})
     shown = readable(english, "en")
     assert list(shown.columns)[:4] == ["Id", "Indicator", "Goal", "Status"]
     r = english.set_index("id").loc["2B-04"]
     assert r["regions"] == "Akershus, Oslo, Norway + 21 municipalities"
     assert r["first_period"] == "January 2011"
-    assert r["updated"] == "26 November 2026"  # the model's fetch date when nothing newer is known
+    assert r["dates"] == \
+        "Figures for January 2026 · publication date unknown · fetched 26 November 2026"
     assert r["name"] == "Registered fully unemployed"
 
 

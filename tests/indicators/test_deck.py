@@ -4,6 +4,7 @@ with the stored values, sources and the method's numbers in the notes."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from datetime import date
@@ -15,10 +16,11 @@ from pptx import Presentation
 from pptx.chart.plot import XyPlot
 from pptx.util import Inches
 
-from indicators import deck, store
-from indicators.assessment import assess_indicator
-from indicators.i18n import format_number
+from indicators import deck, explain, export, store, views
+from indicators.assessment import assess_all, assess_indicator, rollup_records
+from indicators.i18n import format_number, t
 from indicators.model import PlanModel
+from indicators.views import headline_pairs
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 26)
@@ -57,10 +59,14 @@ def stored(con: duckdb.DuckDBPyConnection, indicator_id: str, region: str) -> li
 def test_deck_is_16_9_with_title_goal_indicator_and_source_slides(deck_2b: Presentation) -> None:
     assert (deck_2b.slide_width, deck_2b.slide_height) == (Inches(13.333), Inches(7.5))
     titles = [s.shapes.title.text if s.shapes.title is not None else None for s in deck_2b.slides]
-    assert titles == [None, "Delmål 2B: Konkurransedyktig næringsliv",
-                      "2B-01 Bruttoprodukt per sysselsatt", "2B-02 Volumendring i bruttoprodukt",
-                      "2B-03 Sysselsatte etter arbeidssted", "2B-04 Registrerte helt ledige",
-                      "2B-05 Registrerte helt ledige (antall)", "2B-06 Befolkning", "Kilder"]
+    assert titles[:8] + titles[-1:] == [
+        None, "Delmål 2B: Konkurransedyktig næringsliv",
+        "2B-01 Bruttoprodukt per sysselsatt", "2B-02 Volumendring i bruttoprodukt",
+        "2B-03 Sysselsatte etter arbeidssted", "2B-04 Registrerte helt ledige",
+        "2B-05 Registrerte helt ledige (antall)", "2B-06 Befolkning", "Kilder"]
+    # The grant slides (schemes, then focus areas) come just before the sources.
+    assert len(titles[8:-1]) == deck.FUNDING_SLIDES
+    assert all(title.startswith("Tilskudd ") for title in titles[8:-1])
 
 
 def test_title_slide_quotes_the_vision_with_the_date(deck_2b: Presentation,
@@ -68,17 +74,48 @@ def test_title_slide_quotes_the_vision_with_the_date(deck_2b: Presentation,
     text = texts(deck_2b.slides[0])
     assert "Næringsmål Akershus" in text and "Status for delmål 2B" in text
     assert f"«{model.vision.nb}»" in text
-    assert "26. november 2026" in text and "Akershus fylkeskommune" in text
+    # What the figures are for (2B's latest periods differ), then the day the deck was made.
+    assert "Tall for perioder fra " in text and "Tall per" not in text
+    assert "Presentasjonen er laget 26. november 2026." in text and "Akershus fylkeskommune" in text
 
 
 def test_goal_slide_quotes_the_goal_with_status_and_counts(deck_2b: Presentation,
                                                            model: PlanModel) -> None:
     text = texts(deck_2b.slides[1])
     assert f"«{model.goal('2B').text.nb}»" in text
-    assert "Begrenset fremgang — 6 indikatorer: 1 på rett spor" in text
+    assert " — bygger på " in text  # what the status rests on: see the roll-up test below
     for indicator_id in model.goal("2B").indicators:
         assert indicator_id in text
     assert "2,6 %" in text and "januar 2026" in text  # 2B-04's latest value in the table
+
+
+def _goal_rollup(model: PlanModel, con: duckdb.DuckDBPyConnection, goal_id: str) -> dict:
+    """The goal's roll-up as `progress --json` gives it (assessed as of today, as the deck is)."""
+    frame = store.headline_observations(con, headline_pairs(model))
+    assessed = assess_all(model, dict(tuple(frame.groupby("indicator_id"))))
+    return next(r for r in rollup_records(model, assessed) if r["id"] == goal_id)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_goal_slide_says_what_the_status_rests_on_and_what_it_leaves_out(
+        model: PlanModel, con: duckdb.DuckDBPyConnection, lang: str) -> None:
+    prs = Presentation(io.BytesIO(deck.build_deck(model, con, goals=["2B"], lang=lang,
+                                                  today=TODAY)))
+    text = texts(prs.slides[1])
+    record = _goal_rollup(model, con, "2B")
+    status = t(f"status.{record['status']}", lang)
+    label = t("rollup.provisional", lang, status=status) if record["provisional"] else status
+    n = len(record["counted"])
+    m = n + sum(reason != "context" for reason in record["excluded"].values())
+    noun = t("rollup.noun_one" if m == 1 else "rollup.noun_many", lang)
+    assert f"{label} — {t('rollup.basis', lang, n=n, m=m, noun=noun)}: " in text
+    # Every member left out is named after "Ikke regnet med i statusen:", with a reason.
+    left_out = text.split(t("rollup.left_out", lang) + ":", 1)[1]
+    for indicator_id in record["excluded"]:
+        assert indicator_id in left_out
+    if "other_area" in record["excluded"].values():
+        assert ("ikke dagens fylke" if lang == "nb" else "not today's county") in left_out
+    assert "indikator(er)" not in text
 
 
 def test_indicator_chart_is_native_with_the_stored_values(deck_2b: Presentation,
@@ -110,16 +147,22 @@ def test_indicator_slide_has_status_value_and_source_line(deck_2b: Presentation)
     text = texts(deck_2b.slides[5])
     assert "Forverring" in text and "2,6 %" in text
     assert "Mål 2030: 2,0 % (forslag, ikke vedtatt)" in text
-    assert "Kilde: NAV · Sist oppdatert 26. november 2026 · Akershus fylkeskommune" in text
+    line = next(p for p in text.split("\n") if p.startswith("Kilde: NAV"))
+    # One line on the slide: source, the three dates (an unknown publication date left out)
+    # and the county; never a lone "sist oppdatert".
+    assert re.match(r"Kilde: NAV · Tall for \w+ \d{4} · hentet \d", line), line
+    assert line.endswith(" · Akershus fylkeskommune") and "oppdatert" not in line
 
 
 def test_notes_hold_the_method_numbers(deck_2b: Presentation, model: PlanModel,
                                        con: duckdb.DuckDBPyConnection) -> None:
     notes = deck_2b.slides[5].notes_slide.notes_text_frame.text
     a = assess_indicator(model.indicator("2B-04"), store.observations(con, "2B-04"))
-    assert f"Fremdriftsverdi: {format_number(a.progress_value, 'nb', 3)}" in notes
-    assert "Basisverdi (år):" in notes and "(2019)" in notes
-    assert notes.startswith("Fra 2019 til 2025 har verdien endret seg")
+    assert f"Fremgangsverdi (pv): {format_number(a.progress_value, 'nb', 3)}" in notes
+    assert "Basisverdi (år):" in notes and f"({a.base_year})" in notes
+    # The slide and its notes say what the page says: the one sentence built from the assessment.
+    sentence = explain.sentence(model.indicator("2B-04"), a, "nb")
+    assert notes.startswith(sentence) and "prosentpoeng per år" in sentence
 
 
 def test_sources_slide_lists_every_source(deck_2b: Presentation) -> None:
@@ -132,7 +175,9 @@ def test_sources_slide_lists_every_source(deck_2b: Presentation) -> None:
 def test_every_goal_and_indicator_by_default(model: PlanModel,
                                              con: duckdb.DuckDBPyConnection) -> None:
     slides = Presentation(io.BytesIO(deck.build_deck(model, con))).slides
-    assert len(slides) == 2 + len(model.goals) + len(model.indicators)
+    assert len(slides) == 2 + len(model.goals) + len(model.indicators) + deck.FUNDING_SLIDES
+    without = deck.build_deck(model, con, goals=["1D"], funding=False)
+    assert len(Presentation(io.BytesIO(without)).slides) == 2 + 1 + len(model.goal("1D").indicators)
 
 
 def test_an_indicator_without_data_says_so(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
@@ -156,7 +201,8 @@ def test_progress_is_reported_for_every_step(model: PlanModel,
                                              con: duckdb.DuckDBPyConnection) -> None:
     seen: list[tuple[int, int]] = []
     deck.build_deck(model, con, goals=["1D"], progress=lambda d, t, _: seen.append((d, t)))
-    assert seen == [(n, 8) for n in range(1, 9)]
+    total = 2 + 1 + len(model.goal("1D").indicators) + deck.FUNDING_SLIDES
+    assert seen == [(n, total) for n in range(1, total + 1)]
 
 
 def test_map_slide_draws_every_municipality_as_an_editable_shape(
@@ -183,8 +229,9 @@ def test_cli_writes_the_deck_for_one_goal(db: Path, tmp_path: Path) -> None:
         [sys.executable, "-m", "indicators", "export", "pptx", str(out), "--goal", "2B",
          "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "[9/9] Kilder" in result.stderr
-    assert len(Presentation(str(out)).slides) == 9
+    total = 9 + deck.FUNDING_SLIDES  # title, goal, six indicators, the grants, the sources
+    assert f"[{total}/{total}] Kilder" in result.stderr
+    assert len(Presentation(str(out)).slides) == total
 
 
 def test_cli_rejects_an_unknown_goal(db: Path, tmp_path: Path) -> None:
@@ -199,3 +246,41 @@ def test_a_single_value_is_not_drawn_as_a_chart(deck_2b: Presentation) -> None:
     assert not any(s.has_chart for s in slide.shapes)
     text = texts(slide)
     assert "Bare én verdi er lagt inn ennå." in text and "735 302" in text
+    assert "Bare én måling" in text
+
+
+def _slide(prs: Presentation, title: str) -> object:
+    return next(s for s in prs.slides if s.shapes.title is not None
+                and s.shapes.title.text == title)
+
+
+def test_breaks_are_dashed_lines_labelled_in_the_native_chart(
+        deck_2b: Presentation, model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
+    data = export.load_indicator(model, con, "2B-04")
+    marks = explain.break_marks(data.indicator, views.trend_data(model, data.indicator,
+                                                                 data.frame).frame, "nb")
+    assert marks
+    chart = chart_of(_slide(deck_2b, "2B-04 Registrerte helt ledige"))
+    series = {s.name: s for s in chart.plots[0].series}
+    for mark in marks:
+        line = series[mark.label]
+        xs = list(line.iter_values())
+        assert len(set(xs)) > 1  # from the bottom of the values to the top, at one x
+        assert line.format.line.dash_style is not None
+    # Each line is named by its own label on the chart, not again in the legend.
+    deleted = chart.legend._element.findall(f"{{{deck.C_NS}}}legendEntry")
+    assert len(deleted) == len(marks)
+
+
+def test_map_slide_says_when_its_figures_stop_before_the_county(
+        model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
+    data = export.load_indicator(model, con, "2B-04")
+    municipal = views.municipal_periods(model, data.frame)[0]
+    note = views.municipal_period_note(municipal, data.summary.period, "nb")
+    prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2B-04"], maps=True)))
+    slide = prs.slides[3]
+    if municipal == data.summary.period:
+        assert "Kommunetallene går til" not in texts(slide)
+    else:
+        assert note and note.replace("\xa0", " ") in texts(slide)
+        assert note in slide.notes_slide.notes_text_frame.text

@@ -6,14 +6,16 @@ import hashlib
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import build, cli, store
+from indicators import build, cli, store, views
 from indicators.fetch import compute, region_for, requests
+from indicators.i18n import format_date
 from indicators.model import PlanModel, SsbSource, load_model
 from tests.conftest import exported_csv
 from tests.indicators.sources.standin import UPDATED, Seen, StandIn, closed_port, dataset, serve
@@ -133,6 +135,31 @@ def test_fetch_loads_the_served_indicators_with_an_undoable_record(
     for import_id in reversed(list(ssb_rows["id"])):
         store.undo(repo / "data" / "t.duckdb", int(import_id))
     assert exported_csv(repo / "data" / "t.duckdb") == before
+
+
+def test_ssb_figures_are_dated_by_ssb_and_undo_takes_the_date_back(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SSB's `updated` is shown as "publisert" beside the figures the fetch brought."""
+    db = repo / "data" / "t.duckdb"
+    model = load_model(repo / "config" / "goals.yaml")
+
+    def latest() -> views.Summary:
+        con = store.connect(db)
+        try:
+            return views.summaries(model, store.latest(con, [("2B-06", "32")]))["2B-06"]
+        finally:
+            con.close()
+
+    shipped = latest()
+    with serve(StandIn(tables=dict(TABLES))) as ssb:
+        assert fetch(repo, ssb.url, monkeypatch, "2B-06") == 0
+    fetched = latest()
+    assert fetched.period != shipped.period
+    assert fetched.published == date.fromisoformat(UPDATED[:10])
+    assert f"publisert {format_date(fetched.published)}" in views.dates_text(fetched, "nb")
+    ssb_import = int(history(repo).query("kind == 'ssb'")["id"].max())
+    store.undo(db, ssb_import)
+    assert latest() == shipped  # the shipped figure, with the model's (unknown) date again
 
 
 def test_unreachable_ssb_fails_in_one_sentence_and_changes_nothing(repo: Path) -> None:

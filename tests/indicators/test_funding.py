@@ -79,7 +79,7 @@ def test_money_of_a_focus_area_with_two_goals_goes_to_its_first_goal_only(model)
     goals = flow.links[flow.links["target"].str.startswith("goal:")].groupby("target")["value"].sum()
     assert goals.to_dict() == {"goal:2A": 3.0, "goal:2B": 2.0}
     assert goals.sum() == 5.0  # not 10: nothing counted once per goal
-    assert ("scheme:nui", "unknown", 1.0) in set(map(tuple, flow.links.to_numpy()))
+    assert ("scheme:nui", "unknown", 1.0, "source") in set(map(tuple, flow.links.to_numpy()))
 
 
 def test_what_the_project_list_lacks_flows_to_not_allocated(model, shipped) -> None:

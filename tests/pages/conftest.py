@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from indicators import store
+from indicators.assessment import assess_all, rollup_records
+from indicators.i18n import t
+from indicators.model import load_model
+from indicators.views import headline_pairs
+from ui.widgets import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,3 +46,68 @@ def all_text(at: AppTest) -> str:
     parts += [t.value.to_string() for t in at.table]
     parts += [d.value.to_string() for d in at.dataframe]
     return "\n".join(parts)
+
+
+# Words that must stand beside a member a roll-up leaves out, per reason (progress-method.md).
+LEFT_OUT_WORDS = {
+    "nb": {"context": ("vises som bakgrunn, vurderes ikke",), "other_area": ("ikke dagens fylke",),
+           "stale": ("for gamle tall (siste fra",),
+           "no_data": ("ingen tall ennå", "for få år med tall", "ingen tall fra basisåret",
+                       "kan ikke beregnes")},
+    "en": {"context": ("shown as background, not assessed",), "other_area": ("not today's county",),
+           "stale": ("figures too old (latest from",),
+           "no_data": ("no figures yet", "too few years of figures", "no figures from the base year",
+                       "cannot be computed")},
+}
+
+
+def shown_rollups(db: Path, level: str) -> dict[str, dict]:
+    """The roll-ups of `level` as `progress --json` gives them for the database the pages read
+    (assessed as of today, as the app does): what the pages must say, never pinned figures."""
+    model = load_model(ROOT / "config" / "goals.yaml")
+    con = store.connect(db)
+    try:
+        frame = store.headline_observations(con, headline_pairs(model))
+    finally:
+        con.close()
+    assessed = assess_all(model, dict(tuple(frame.groupby("indicator_id"))))
+    return {r["id"]: r for r in rollup_records(model, assessed) if r["level"] == level}
+
+
+def rollup_block(at: AppTest, record: dict) -> str:
+    """The one markdown block that shows this roll-up: a status badge first, every member linked."""
+    members = set(record["members"])
+    blocks = [m.value for m in at.markdown
+              if not m.value.startswith("|") and "status-badge" in m.value.split("\n", 1)[0]
+              and set(re.findall(r"indikator\?id=([^&)]+)&", m.value)) == members]
+    assert len(blocks) == 1, (record["id"], len(blocks))
+    return blocks[0]
+
+
+def assert_rollup_shown(at: AppTest, record: dict, lang: str = "nb") -> str:
+    """The page shows the roll-up honestly: "Foreløpig" when provisional, "bygger på N av M",
+    and every member left out, linked to its page, with its reason in words. Returns the block."""
+    block = rollup_block(at, record)
+    model = load_model(ROOT / "config" / "goals.yaml")
+    status = t(f"status.{record['status']}", lang)
+    provisional = t("rollup.provisional", lang, status=status)
+    if record["provisional"]:
+        assert f"</span> {provisional}</span>" in block
+    else:
+        assert f"</span> {status}</span>" in block and provisional not in block
+    n = len(record["counted"])
+    m = n + sum(reason != "context" for reason in record["excluded"].values())
+    if n:
+        noun = t("rollup.noun_one" if m == 1 else "rollup.noun_many", lang)
+        assert t("rollup.basis", lang, n=n, m=m, noun=noun) in block
+    else:  # nothing to count: "Ikke nok data" and why
+        why = (t("rollup.none_assessed", lang) if m == 0 else t("rollup.none_one", lang)
+               if m == 1 else t("rollup.none_many", lang, m=m))
+        assert why in block
+    for indicator_id, reason in record["excluded"].items():
+        name = md_escape(f"{indicator_id} {model.indicator(indicator_id).name.get(lang)}")
+        line = f"- [{name}](indikator?id={indicator_id}&lang={lang}): "
+        assert line in block, line
+        after = block.split(line, 1)[1].split("\n", 1)[0]
+        assert any(w in after for w in LEFT_OUT_WORDS[lang][reason]), (indicator_id, after)
+    return block

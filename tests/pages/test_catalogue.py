@@ -31,7 +31,7 @@ def test_coverage_shows_areas_and_first_and_last_period(open_page) -> None:
     assert row["Første periode"] == "januar 2011" and row["Siste periode"] == "januar 2026"
     assert row["Områder med data"] == "Akershus, Oslo, Hele landet + 21 kommuner"
     assert row["Status"] == "▼ Forverring"
-    assert row["Sist oppdatert"] == "26. november 2026"
+    assert row["Datoer"].startswith(f"Tall for {row['Siste periode']} · ")  # headline = latest
     assert row["Kilde"] == "NAV" and row["Hyppighet"] == "Månedlig"
 
 

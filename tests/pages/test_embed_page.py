@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from indicators import export, views
 from tests.pages.conftest import all_text
 
 
@@ -58,7 +61,18 @@ def test_embed_height_from_the_url_keeps_the_source_at_the_bottom(open_page) -> 
     assert layout["height"] == 440
     source = next(a for a in layout["annotations"] if a["text"].startswith("Kilde"))
     plot = 440 - layout["margin"]["t"] - layout["margin"]["b"]
-    assert layout["margin"]["b"] + source["y"] * plot == 6  # 6 px above the bottom edge
+    assert layout["margin"]["b"] + source["y"] * plot == pytest.approx(6)  # 6 px above the edge
     # Out of range or not a number: the figure's own height.
+    own = figure(open_page("app_pages/embed.py", indikator="2B-04"))["layout"]["height"]
     assert figure(open_page("app_pages/embed.py", indikator="2B-04", hoyde="90"))["layout"][
-        "height"] == 500
+        "height"] == own
+
+
+def test_one_value_is_embedded_as_a_value_not_a_line(open_page, model, con) -> None:
+    ones = [i.id for i in model.indicators
+            if views.one_value(model, i, export.load_indicator(model, con, i.id).frame, "nb")]
+    assert ones
+    spec = figure(open_page("app_pages/embed.py", indikator=ones[0]))
+    assert not [trace for trace in spec["data"] if "lines" in trace.get("mode", "")]
+    words = " ".join(a["text"] for a in spec["layout"]["annotations"])
+    assert "Bare én måling" in words

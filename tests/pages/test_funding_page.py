@@ -4,6 +4,7 @@ and a generated five-year list of 2 500 grants, which must render correctly and 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -156,3 +157,58 @@ def test_five_years_of_500_grants_render_correctly_and_quickly(big, monkeypatch)
     expected = len(grants[(grants["year"] == 2022) & (grants["scheme_id"] == "fib")])
     assert f"Viser {expected} av {total} prosjekter." in all_text(at)
     assert len(at.dataframe[-1].value) == expected
+
+
+# ---- focus areas we assessed ourselves, in a grants file made here ------------------------------
+
+
+@pytest.fixture(scope="module")
+def assessed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("assessed")
+    shutil.copytree(ROOT / "config", root / "config")
+    shutil.copytree(ROOT / "data", root / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    (root / "data" / "grants.csv").write_text(
+        "year,scheme_id,recipient,project,municipality_code,focus_area_id,amount_nok_million,"
+        "description,focus_area_basis\n"
+        "2024,nui,Oppgitt AS,,,vekstbedrifter,,Kilden sier vekstbedrifter,source\n"
+        "2024,nui,Vurdert AS,,,helsenaeringene,,Helse i Norden,assessed\n", encoding="utf-8")
+    model = load_model(root / "config" / "goals.yaml")
+    assert build(model, root / "data", root / "t.duckdb").ok
+    return root / "t.duckdb"
+
+
+def open_assessed(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("app_pages/tilskudd.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_reader_sees_which_focus_areas_we_assessed(assessed_db, monkeypatch) -> None:
+    at = open_assessed(assessed_db, monkeypatch)
+    rows = at.table[-1].value.set_index("Mottaker")["Satsingsområde"]
+    assert rows["Vurdert AS"] == "Helsenæringene (vurdert av oss ut fra prosjektbeskrivelsen)"
+    assert rows["Oppgitt AS"] == "Vekstbedrifter"
+    text = all_text(at)
+    assert ("1 av 2 prosjekter med satsingsområde er plassert der av oss, vurdert ut fra "
+            "prosjektbeskrivelsen") in text
+    assert any("fordeling på satsingsområder vurdert av oss" in c.value for c in at.caption)
+    sankey = charts(at)[-1]
+    # The words under the figure, without their markup and line breaks.
+    notes = " ".join(re.sub(r"<[^>]+>", " ", a["text"]) for a in sankey["layout"]["annotations"])
+    notes = re.sub(r"\s+", " ", notes)
+    assert "Kobling til satsingsområde vurdert av oss ut fra prosjektbeskrivelsen" in notes
+    assert "Prosjekter per ordning er fra kilden" in notes
+    assert len(set(sankey["data"][0]["link"]["color"])) > 1
+
+
+def test_the_assessed_label_in_english(assessed_db, monkeypatch) -> None:
+    at = open_assessed(assessed_db, monkeypatch, lang="en")
+    rows = at.table[-1].value.set_index("Recipient")["Focus area"]
+    assert rows["Vurdert AS"] == "Health industries (assessed by us from the project description)"
+    assert any("allocation to focus areas assessed by us" in c.value for c in at.caption)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from indicators import explain, export, views
+from indicators.i18n import format_period
 from tests.pages.conftest import all_text
 
 
@@ -38,11 +40,16 @@ def test_indicator_without_data_says_what_is_missing(open_page) -> None:
 def test_status_and_how_it_was_calculated(open_page) -> None:
     at = open_page("app_pages/indikator.py", id="2B-04")
     text = all_text(at)
-    assert "Forverring" in text
-    # The numbers that made the status: base year 2019 (NAV's break in 2018), latest full year 2025.
-    assert "Fra 2019 til 2025" in text
-    calculation = at.table[0].value.to_string()
-    assert "Fremdriftsverdi" in calculation and "Nødvendig årlig vekst" in calculation
+    assert "Forverring" in text and "ønsket retning" not in text
+    # The sentence agrees with the table: the same base year, the same change in points per year.
+    rows = dict(at.table[0].value.itertuples(index=False))
+    base_year = rows["Basisverdi (år)"].rsplit("(", 1)[1].rstrip(")")
+    change = rows["Endring per år (i snitt)"]
+    assert change.endswith("prosentpoeng per år")
+    assert f"Fra {base_year} til " in text and f"i snitt {change}" in text
+    # NAV's break in January 2022 moved the base past it, and the page says so.
+    assert "fordi serien har et brudd i januar 2022" in text and "Brudd i serien" in rows
+    assert "Fremgangsverdi (pv)" in rows and "Nødvendig årlig vekst for å nå målet (relativ, CAGR)" in rows
 
 
 def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
@@ -58,7 +65,8 @@ def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
 def test_overdue_update_is_flagged(open_page) -> None:
     text = all_text(open_page("app_pages/indikator.py", id="2B-03"))
     # Regional accounts end in 2019; 2020 plus the usual 14 months: long overdue.
-    assert "Neste oppdatering ventet: 1. februar 2022" in text and "Forsinket" in text
+    assert "Neste oppdatering ventet: februar 2022" in text and "Forsinket" in text
+    assert "Kilden pleier å publisere tall for 2020 i løpet av februar 2022" in text
 
 
 def _figures(at) -> object:
@@ -76,3 +84,87 @@ def test_figures_are_shown_one_area_at_a_time(open_page) -> None:
     baerum = _figures(at)
     assert set(baerum["Område"]) == {"Bærum"} and len(baerum) == 10  # January–October 2022
     assert "januar 2022" in set(baerum["Periode"])
+
+
+# ---- honest verdicts: old figures, breaks, one value, municipal period --------------------------
+# Relations with what the data says, found in the data: no figure or period of today is pinned.
+
+
+def _loaded(model, con) -> dict:
+    return {i.id: export.load_indicator(model, con, i.id) for i in model.indicators}
+
+
+def test_old_figures_are_said_prominently_at_the_top(open_page, model, con) -> None:
+    loaded = _loaded(model, con)
+    stale = [i for i, d in loaded.items() if d.assessment.stale]
+    fresh = [i for i, d in loaded.items() if d.summary.has_data and not d.assessment.stale]
+    assert stale and fresh
+    for lang, words in (("nb", "For gamle tall"), ("en", "Figures too old")):
+        at = open_page("app_pages/indikator.py", id=stale[0], lang=lang)
+        period = views.period_text(loaded[stale[0]].summary, lang)
+        warning = next(w.value for w in at.warning if words in w.value)
+        assert period in warning
+    warnings = " ".join(w.value for w in open_page("app_pages/indikator.py", id=stale[0]).warning)
+    assert "teller ikke med" in warnings
+    assert not any("For gamle tall" in w.value
+                   for w in open_page("app_pages/indikator.py", id=fresh[0]).warning)
+
+
+def test_old_figures_and_another_area_are_both_said(open_page, model, con) -> None:
+    loaded = _loaded(model, con)
+    both = [i for i, d in loaded.items()
+            if d.assessment.stale and d.indicator.headline_region == "02"]
+    assert both
+    warnings = " ".join(w.value for w in open_page("app_pages/indikator.py", id=both[0]).warning)
+    assert "gamle Akershus" in warnings and "For gamle tall" in warnings
+
+
+def test_a_series_of_one_value_is_a_value_card_not_a_line(open_page, model, con) -> None:
+    loaded = _loaded(model, con)
+    ones = [i for i, d in loaded.items() if views.one_value(model, d.indicator, d.frame, "nb")]
+    assert ones
+    for indicator_id in ones:
+        data = loaded[indicator_id]
+        card = views.one_value(model, data.indicator, data.frame, "nb")
+        at = open_page("app_pages/indikator.py", id=indicator_id)
+        assert "Bare én måling" in all_text(at)
+        assert any(m.label == card.place and m.value == card.value for m in at.metric)
+        headline = model.region_name(data.indicator.headline_region, "nb")
+        for chart in at.get("plotly_chart"):
+            names = [trace.get("name") for trace in json.loads(chart.proto.spec)["data"]]
+            assert headline not in names  # no line of the headline series anywhere
+
+
+def test_break_is_marked_on_the_chart_and_named_by_the_status(open_page, model, con) -> None:
+    data = export.load_indicator(model, con, "2B-04")
+    a = data.assessment
+    assert a.break_year is not None
+    effective = next(b for b in data.indicator.breaks if b.year == a.break_year)
+    at = open_page("app_pages/indikator.py", id="2B-04")
+    assert effective.note.nb in all_text(at)
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    words = " ".join(n.get("text", "") for n in chart["layout"]["annotations"]).replace("<br>", " ")
+    marks = explain.break_marks(data.indicator, views.trend_data(model, data.indicator,
+                                                                 data.frame).frame, "nb")
+    assert marks and len(marks) == len(data.indicator.breaks)
+    for mark in marks:
+        assert mark.label in words and mark.note in words
+    dashed = [s for s in chart["layout"]["shapes"] if s["line"].get("dash") == "dash"]
+    assert len(dashed) == len(marks)
+
+
+def test_map_says_when_municipal_figures_stop_before_the_county(open_page, model, con) -> None:
+    data = export.load_indicator(model, con, "2B-04")
+    latest_municipal = views.municipal_periods(model, data.frame)[0]
+    note = views.municipal_period_note(latest_municipal, data.summary.period, "nb")
+    at = open_page("app_pages/indikator.py", id="2B-04")
+    infos = [i.value for i in at.info]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    if latest_municipal == data.summary.period:
+        assert not any("Kommunetallene går til" in i for i in infos)
+    else:
+        assert note.startswith("Kommunetallene går til") and note in infos
+        assert format_period(latest_municipal, "nb") in note
+        assert format_period(data.summary.period, "nb") in note
+        # In the map and the ranking themselves, so their PNGs say it too.
+        assert sum(note in title for title in titles) == 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.pages.conftest import all_text
+import pytest
+
+from tests.pages.conftest import all_text, assert_rollup_shown, shown_rollups
 
 
 def test_overview_quotes_the_goals_and_shows_real_values(open_page) -> None:
@@ -26,3 +28,14 @@ def test_overview_says_how_many_indicators_have_data_and_marks_missing(open_page
 def test_overview_in_english(open_page) -> None:
     text = all_text(open_page("app_pages/oversikt.py", lang="en"))
     assert "Goal 2B" in text and "2.6%" in text and "January 2026" in text
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_each_goal_says_what_its_status_rests_on(open_page, db, lang: str) -> None:
+    """Foreløpig when provisional, "bygger på N av M", every member left out with its reason."""
+    at = open_page("app_pages/oversikt.py", lang=lang)
+    goals = shown_rollups(db, "goal")
+    for record in goals.values():
+        assert_rollup_shown(at, record, lang)
+    assert any(r["provisional"] for r in goals.values())
+    assert ("Foreløpig: " if lang == "nb" else "Provisional: ") in all_text(at)

@@ -6,19 +6,21 @@ import io
 
 from pptx import Presentation
 
-from tests.pages.conftest import all_text
+from indicators.deck import FUNDING_SLIDES
+from tests.pages.conftest import all_text, shown_rollups
 
 DECK = "_presentation_deck"
 
 
 def test_choices_come_from_the_url(open_page) -> None:
     at = open_page("app_pages/presentasjon.py", goal="2B", id="2B-04,2B-05", region="03,3201",
-                   kart="0")
+                   kart="0", tilskudd="0")
     assert at.title[0].value == "Presentasjon"
     assert at.multiselect(key="deck_goals").value == ["2B"]
     assert at.multiselect(key="deck_indicators").value == ["2B-04", "2B-05"]
     assert at.multiselect(key="deck_regions").value == ["03", "3201"]
     assert at.checkbox(key="deck_maps").value is False
+    assert at.checkbox(key="deck_funding").value is False
     assert "omtrent 5 lysbilder" in all_text(at)
 
 
@@ -30,7 +32,7 @@ def test_changing_a_choice_updates_the_link(open_page) -> None:
                                                            "1D-05"]
 
 
-def test_build_offers_the_deck_for_download(open_page) -> None:
+def test_build_offers_the_deck_for_download(open_page, db) -> None:
     at = open_page("app_pages/presentasjon.py", goal="2B", kart="0")
     at.button(key="deck_build").click().run()
     assert not at.exception
@@ -39,8 +41,15 @@ def test_build_offers_the_deck_for_download(open_page) -> None:
     assert any(b.proto.label == "Last ned presentasjonen (PowerPoint)" for b in buttons)
     _, content = at.session_state[DECK]
     slides = Presentation(io.BytesIO(content)).slides
-    assert len(slides) == 9
+    assert len(slides) == 9 + FUNDING_SLIDES  # title, goal, six indicators, grants, sources
     assert slides[1].shapes.title.text == "Delmål 2B: Konkurransedyktig næringsliv"
+    # The goal's status says what it rests on and which members it leaves out, and why.
+    record = shown_rollups(db, "goal")["2B"]
+    goal_text = "\n".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
+    assert " — bygger på " in goal_text
+    assert ("Foreløpig: " in goal_text) is record["provisional"]
+    left_out = goal_text.split("Ikke regnet med i statusen:", 1)[-1]
+    assert all(indicator_id in left_out for indicator_id in record["excluded"])
 
 
 def test_in_english(open_page) -> None:

@@ -45,9 +45,9 @@ def test_header_without_rows(model: PlanModel) -> None:
 
 
 def test_no_header(model: PlanModel) -> None:
-    issue = only(rejected(model, "2B-04;32;2024;12,5\n2B-04;32;2025;13\n"))
+    issue = only(rejected(model, "1D-01;32;2024;12,5\n1D-01;32;2025;13\n"))
     assert (issue.key, issue.line) == ("ingest.error.no_header", 1)
-    assert "2B-04, 32, 2024, 12,5" in issue.message()
+    assert "1D-01, 32, 2024, 12,5" in issue.message()
     assert "overskriftslinje" in issue.message()
 
 
@@ -71,7 +71,7 @@ def test_old_excel_format(model: PlanModel) -> None:
 
 def test_unreadable_encoding(model: PlanModel) -> None:
     # 0x81 is undefined in Windows-1252 and not UTF-8 either.
-    issue = only(rejected(model, HEADER.encode() + b"2B-04;32;2024;1\n2B-04;32;2025;\x81\n"))
+    issue = only(rejected(model, HEADER.encode() + b"1D-01;32;2024;1\n1D-01;32;2025;\x81\n"))
     assert (issue.key, issue.line) == ("ingest.error.encoding", 3)
     assert "0x81" in issue.message()
     assert "UTF-8" in issue.message()
@@ -79,7 +79,7 @@ def test_unreadable_encoding(model: PlanModel) -> None:
 
 def test_file_too_large(model: PlanModel, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reader, "MAX_BYTES", 2 * 2**20)
-    issue = only(rejected(model, HEADER + "2B-04;32;2024;1\n" * 200_000))
+    issue = only(rejected(model, HEADER + "1D-01;32;2024;1\n" * 200_000))
     assert issue.key == "ingest.error.too_large"
     assert "del den i flere filer" in issue.message()
     assert "split it" in issue.message("en")
@@ -87,7 +87,7 @@ def test_file_too_large(model: PlanModel, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_too_many_rows(model: PlanModel, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialect, "MAX_ROWS", 3)
-    rows = "".join(f"2B-04;32;{y};1\n" for y in range(2020, 2025))
+    rows = "".join(f"1D-01;32;{y};1\n" for y in range(2020, 2025))
     issue = only(rejected(model, HEADER + rows))
     assert issue.key == "ingest.error.too_many_rows"
     assert "mer enn 3 rader" in issue.message()
@@ -96,7 +96,7 @@ def test_too_many_rows(model: PlanModel, monkeypatch: pytest.MonkeyPatch) -> Non
 # --- Columns and rows -------------------------------------------------------------------------
 
 def test_missing_required_column_lists_accepted_names(model: PlanModel) -> None:
-    issue = only(rejected(model, "indicator_id;region_code;period\n2B-04;32;2024\n"))
+    issue = only(rejected(model, "indicator_id;region_code;period\n1D-01;32;2024\n"))
     assert (issue.key, issue.line) == ("ingest.error.missing_column", 1)
     assert "value, verdi" in issue.message()
 
@@ -109,7 +109,7 @@ def test_missing_indicator_without_file_name_or_argument(model: PlanModel) -> No
 
 
 def test_two_columns_with_the_same_meaning(model: PlanModel) -> None:
-    text = "indicator_id;region;kommunenr;period;value\n2B-04;32;32;2024;1\n"
+    text = "indicator_id;region;kommunenr;period;value\n1D-01;32;32;2024;1\n"
     issue = only(rejected(model, text))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.duplicate_column", 1,
                                                      "kommunenr")
@@ -117,7 +117,7 @@ def test_two_columns_with_the_same_meaning(model: PlanModel) -> None:
 
 
 def test_ragged_rows(model: PlanModel) -> None:
-    text = HEADER + "2B-04;32;2024;1\n2B-04;32;2025;1;x\n2B-04;32;2026\n"
+    text = HEADER + "1D-01;32;2024;1\n1D-01;32;2025;1;x\n1D-01;32;2026\n"
     result = rejected(model, text)
     assert [(e.key, e.line) for e in result.errors] == [("ingest.error.ragged_row", 3),
                                                         ("ingest.error.ragged_row", 4)]
@@ -126,7 +126,7 @@ def test_ragged_rows(model: PlanModel) -> None:
 
 
 def test_decimal_comma_in_a_comma_separated_file_is_ragged(model: PlanModel) -> None:
-    text = "indicator_id,region_code,period,value\n2B-04,32,2024,12,5\n"
+    text = "indicator_id,region_code,period,value\n1D-01,32,2024,12,5\n"
     issue = only(rejected(model, text))
     assert (issue.key, issue.line) == ("ingest.error.ragged_row", 2)
     assert "anførselstegn" in issue.message()
@@ -134,8 +134,8 @@ def test_decimal_comma_in_a_comma_separated_file_is_ragged(model: PlanModel) -> 
 
 def test_ragged_row_after_a_note_over_two_lines(model: PlanModel) -> None:
     text = ('indicator_id,region_code,period,value,note\n'
-            '2B-04,32,2024,1,"to\nlinjer"\n'
-            '2B-04,32,2025,1\n')
+            '1D-01,32,2024,1,"to\nlinjer"\n'
+            '1D-01,32,2025,1\n')
     issue = only(rejected(model, text))
     assert (issue.key, issue.line) == ("ingest.error.ragged_row", 4)
 
@@ -156,19 +156,19 @@ def test_unknown_indicator_argument(model: PlanModel) -> None:
 
 
 def test_empty_required_cell(model: PlanModel) -> None:
-    issue = only(rejected(model, HEADER + "2B-04;;2024;1\n"))
+    issue = only(rejected(model, HEADER + "1D-01;;2024;1\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.empty_cell", 2, "region_code")
 
 
 def test_unknown_region(model: PlanModel) -> None:
-    issue = only(rejected(model, HEADER + "2B-04;32;2024;1\n2B-04;9999;2024;1\n"))
+    issue = only(rejected(model, HEADER + "1D-01;32;2024;1\n1D-01;9999;2024;1\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.unknown_region", 3,
                                                      "region_code")
     assert '"9999"' in issue.message()
 
 
 def test_region_that_lost_its_leading_zero(model: PlanModel) -> None:
-    issue = only(rejected(model, HEADER + "2B-04;3;2024;1\n"))
+    issue = only(rejected(model, HEADER + "1D-01;3;2024;1\n"))
     assert issue.key == "ingest.error.region_lost_zero"
     assert "03 Oslo" in issue.message()
     assert "Excel" in issue.message()
@@ -176,14 +176,14 @@ def test_region_that_lost_its_leading_zero(model: PlanModel) -> None:
 
 @pytest.mark.parametrize("old", ["0219", "3024"])
 def test_renumbered_region_names_its_2024_code(model: PlanModel, old: str) -> None:
-    issue = only(rejected(model, HEADER + f"2B-04;{old};2019;1\n"))
+    issue = only(rejected(model, HEADER + f"1D-01;{old};2019;1\n"))
     assert issue.key == "ingest.error.region_renumbered"
     assert "3201 Bærum" in issue.message()
     assert "manuelt" not in issue.message()
 
 
 def test_merged_region_must_be_handled_manually(model: PlanModel) -> None:
-    issue = only(rejected(model, HEADER + "2B-04;0220;2019;1\n"))
+    issue = only(rejected(model, HEADER + "1D-01;0220;2019;1\n"))
     assert issue.key == "ingest.error.region_merged"
     assert "3203 Asker" in issue.message()
     assert "manuelt" in issue.message()
@@ -192,22 +192,22 @@ def test_merged_region_must_be_handled_manually(model: PlanModel) -> None:
 
 @pytest.mark.parametrize("period", ["2024M13", "24", "jan 2024", "2011/13"])
 def test_bad_period(model: PlanModel, period: str) -> None:
-    issue = only(rejected(model, HEADER + f"2B-04;32;{period};1\n"))
+    issue = only(rejected(model, HEADER + f"1D-01;32;{period};1\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.bad_period", 2, "period")
     assert f'"{period}"' in issue.message()
     assert "2024K1" in issue.message()
 
 
 def test_period_later_than_next_year(model: PlanModel) -> None:
-    issue = only(rejected(model, HEADER + "2B-04;32;2027;1\n2B-04;32;2028M01;1\n"))
+    issue = only(rejected(model, HEADER + "2B-04;32;2027M12;1\n2B-04;32;2028M01;1\n"))
     assert (issue.key, issue.line) == ("ingest.error.future_period", 3)
     assert "2028M01" in issue.message()
     assert "2027" in issue.message()
 
 
 def test_value_not_a_number_message_as_documented(model: PlanModel) -> None:
-    rows = "".join(f"2B-04;32;{year};1\n" for year in range(2010, 2022))
-    issue = only(rejected(model, HEADER + rows + "2B-04;32;2025;12,5,1\n"))
+    rows = "".join(f"1D-01;32;{year};1\n" for year in range(2010, 2022))
+    issue = only(rejected(model, HEADER + rows + "1D-01;32;2025;12,5,1\n"))
     assert (issue.line, issue.column) == (14, "value")
     assert str(issue).startswith(
         'data/x.csv:14:value: "12,5,1" er ikke et tall — bruk ett desimalkomma, f.eks. 12,5')
@@ -217,14 +217,14 @@ def test_value_not_a_number_message_as_documented(model: PlanModel) -> None:
 
 @pytest.mark.parametrize("text", ["NaN", "nan", "Infinity", "-inf", "1e400"])
 def test_nan_and_infinity(model: PlanModel, text: str) -> None:
-    issue = only(rejected(model, HEADER + f"2B-05;32;2024;{text}\n"))
+    issue = only(rejected(model, HEADER + f"2A-01;32;2024;{text}\n"))
     assert (issue.key, issue.column) == ("ingest.error.not_finite", "value")
 
 
 @pytest.mark.parametrize(("row", "key", "bound"), [
-    ("2B-04;32;2024;120", "ingest.error.above_max", "100"),
-    ("2B-04;32;2024;-0,5", "ingest.error.below_min", "0"),
-    ("2B-05;32;2024;-5", "ingest.error.below_min", "0"),
+    ("1D-01;32;2024;120", "ingest.error.above_max", "100"),
+    ("1D-01;32;2024;-0,5", "ingest.error.below_min", "0"),
+    ("2A-01;32;2024;-5", "ingest.error.below_min", "0"),
     ("2B-02;32;2024;-101", "ingest.error.below_min", "-100"),
 ])
 def test_value_out_of_range(model: PlanModel, row: str, key: str, bound: str) -> None:
@@ -236,7 +236,7 @@ def test_value_out_of_range(model: PlanModel, row: str, key: str, bound: str) ->
 @pytest.mark.parametrize("unit", ["antall", "kr", "promille"])
 def test_unit_mismatch(model: PlanModel, unit: str) -> None:
     issue = only(rejected(model, "indicator_id;region_code;period;value;enhet\n"
-                                 f"2B-04;32;2024;3;{unit}\n"))
+                                 f"1D-01;32;2024;3;{unit}\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.unit_mismatch", 2, "enhet")
     assert f'"{unit}"' in issue.message()
     assert "percent" in issue.message()
@@ -252,22 +252,22 @@ def test_duplicate_key_names_both_lines(model: PlanModel) -> None:
 
 def test_same_key_in_another_series_is_no_duplicate(model: PlanModel) -> None:
     text = ("indicator_id;region_code;period;value;series\n"
-            "2B-04;32;2024;1;\n2B-04;32;2024;1;kvinner\n")
+            "1D-01;32;2024;1;\n1D-01;32;2024;1;kvinner\n")
     assert read_observations(text.encode(), model, name="x.csv", today=TODAY).ok
 
 
 # --- Reporting --------------------------------------------------------------------------------
 
 def test_at_most_fifty_errors_listed_and_all_counted(model: PlanModel) -> None:
-    rows = "".join(f"2B-04;32;{1900 + i};x\n" for i in range(120))
-    result = rejected(model, HEADER + rows + "2B-04;99;2024;1\n")
+    rows = "".join(f"1D-01;32;{1900 + i};x\n" for i in range(120))
+    result = rejected(model, HEADER + rows + "1D-01;99;2024;1\n")
     assert len(result.errors) == 50
     assert result.total_errors == 121
     assert [e.line for e in result.errors] == list(range(2, 52))  # in file order
 
 
 def test_errors_are_sorted_by_line_across_rules(model: PlanModel) -> None:
-    text = HEADER + "2B-04;32;2024;x\n2B-04;99;2024;1\n2B-04;32;20x;1\n"
+    text = HEADER + "1D-01;32;2024;x\n1D-01;99;2024;1\n1D-01;32;20x;1\n"
     assert [e.line for e in rejected(model, text).errors] == [2, 3, 4]
 
 
@@ -277,10 +277,10 @@ def test_issue_string_leaves_out_unknown_parts(model: PlanModel) -> None:
 
 
 def test_english_messages_differ_from_bokmal(model: PlanModel) -> None:
-    text = (HEADER + "2B-4;32;2024;1\n2B-04;9999;2024;1\n2B-04;0219;2024;1\n2B-04;0220;2024;1\n"
-            "2B-04;32;2024M13;1\n2B-04;32;2030;1\n2B-04;32;2020;12,5,1\n2B-04;32;2021;NaN\n"
-            "2B-04;32;2022;101\n2B-04;32;2023;-1\n2B-04;32;2019;1\n2B-04;32;2019;1\n"
-            "2B-04;3;2019;1\n2B-04;;2019;1\n")
+    text = (HEADER + "2B-4;32;2024;1\n1D-01;9999;2024;1\n1D-01;0219;2024;1\n1D-01;0220;2024;1\n"
+            "1D-01;32;2024M13;1\n1D-01;32;2030;1\n1D-01;32;2020;12,5,1\n1D-01;32;2021;NaN\n"
+            "1D-01;32;2022;101\n1D-01;32;2023;-1\n1D-01;32;2019;1\n1D-01;32;2019;1\n"
+            "1D-01;3;2019;1\n1D-01;;2019;1\n")
     result = rejected(model, text)
     assert len({e.key for e in result.errors}) == 13
     for issue in result.errors:
@@ -289,7 +289,7 @@ def test_english_messages_differ_from_bokmal(model: PlanModel) -> None:
 
 
 def test_jump_of_more_than_half_is_a_warning_only(model: PlanModel) -> None:
-    text = HEADER + "2B-05;32;2022;100\n2B-05;32;2023;140\n2B-05;32;2024;250\n2B-05;03;2024;1\n"
+    text = HEADER + "2A-01;32;2022;100\n2A-01;32;2023;140\n2A-01;32;2024;250\n2A-01;03;2024;1\n"
     result = read_observations(text.encode(), model, name="x.csv", today=TODAY)
     assert result.ok
     assert len(result.frame) == 4
@@ -309,6 +309,6 @@ def test_all_missing_columns_are_reported_at_once(model: PlanModel) -> None:
 
 
 def test_unknown_names_in_the_first_line_are_missing_columns(model: PlanModel) -> None:
-    result = rejected(model, "Kommune;Tid;Antall\nBærum;2024;3\n", name="2B-05.csv")
+    result = rejected(model, "Kommune;Tid;Antall\nBærum;2024;3\n", name="2A-01.csv")
     assert [e.key for e in result.errors] == ["ingest.error.missing_column"] * 2
     assert "region_code" in result.errors[0].message()

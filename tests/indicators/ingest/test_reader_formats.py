@@ -28,10 +28,10 @@ def xlsx_bytes(rows: list[list[object]], title: str = "Data") -> bytes:
 def test_xlsx_first_sheet_with_numbers_text_and_dates(model: PlanModel) -> None:
     raw = xlsx_bytes([
         ["Indikator", "Region", "Periode", "Verdi", "Merknad"],
-        ["2B-04", "03", 2024, 3.5, "Ås"],
+        ["1D-01", "03", 2024, 3.5, "Ås"],
         [None, None, None, None, None],  # an empty row keeps its number
         ["2B-04", 32, datetime(2024, 1, 1), 2, None],  # Excel made "2024-01" a date
-        ["2B-04", "32", "2024K2", "12,5", ""],
+        ["2B-06", "32", "2024K2", "12,5", ""],
     ])
     result = read_observations(raw, model, name="upload.xlsx", today=TODAY)
     assert result.ok, [str(e) for e in result.errors]
@@ -46,14 +46,14 @@ def test_xlsx_first_sheet_with_numbers_text_and_dates(model: PlanModel) -> None:
 
 def test_xlsx_errors_name_sheet_and_row(model: PlanModel) -> None:
     raw = xlsx_bytes([["indicator_id", "region_code", "period", "value"],
-                      ["2B-04", "32", 2024, 3], ["2B-04", "32", 2025, "12,5,1"]], title="Ark1")
+                      ["1D-01", "32", 2024, 3], ["1D-01", "32", 2025, "12,5,1"]], title="Ark1")
     result = read_observations(raw, model, name="data/x.xlsx", today=TODAY)
     assert not result.ok
     assert str(result.errors[0]).startswith('data/x.xlsx:Ark1!3:value: "12,5,1" er ikke et tall')
 
 
 def test_xlsx_renamed_to_csv_is_still_read(model: PlanModel) -> None:
-    raw = xlsx_bytes([["indicator_id", "region_code", "period", "value"], ["2B-04", "32", 2024, 3]])
+    raw = xlsx_bytes([["indicator_id", "region_code", "period", "value"], ["1D-01", "32", 2024, 3]])
     result = read_observations(raw, model, name="oops.csv", today=TODAY)
     assert result.ok
     assert result.frame["value"].tolist() == [3.0]
@@ -92,13 +92,13 @@ def test_open_sdg_without_geocode_is_the_county(model: PlanModel) -> None:
 
 def test_open_sdg_id_from_underscored_file_name(model: PlanModel) -> None:
     text = "Year,GeoCode,Value\n2024,,3.1\n"
-    result = read_observations(text.encode(), model, name="indicator_2b_04.csv", today=TODAY)
-    assert result.frame["indicator_id"].tolist() == ["2B-04"]
+    result = read_observations(text.encode(), model, name="indicator_1d_01.csv", today=TODAY)
+    assert result.frame["indicator_id"].tolist() == ["1D-01"]
     assert result.frame["region_code"].tolist() == ["32"]
 
 
 def test_open_sdg_unit_is_checked(model: PlanModel) -> None:
     text = "Year,Units,Value\n2024,mill. kr,3.1\n"
-    result = read_observations(text.encode(), model, name="indicator_2B-04.csv", today=TODAY)
+    result = read_observations(text.encode(), model, name="indicator_1D-01.csv", today=TODAY)
     assert [e.key for e in result.errors] == ["ingest.error.unit_mismatch"]
     assert result.errors[0].column == "Units"

@@ -9,7 +9,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
-CATALOGUE = yaml.safe_load((ROOT / "indicators" / "locales" / "ingest.yaml").read_text("utf-8"))
+CATALOGUE = {key: texts for name in ("ingest.yaml", "hardening_ingest.yaml")
+             for key, texts in yaml.safe_load((ROOT / "indicators" / "locales" / name)
+                                              .read_text("utf-8")).items()}
 
 
 def placeholders(text: str) -> set[str]:

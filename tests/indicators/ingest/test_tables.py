@@ -91,7 +91,8 @@ def test_a_missing_column_names_the_accepted_headers(model) -> None:
 
 
 def test_a_focus_area_outside_its_scheme_warns_but_loads(model) -> None:
-    raw = (GRANTS_HEADER + "2024,fib,A,,,reiseliv,,\n").encode()
+    raw = (GRANTS_HEADER.replace("\n", ",focus_area_basis\n") + "2024,fib,A,,,reiseliv,,,assessed\n"
+           ).encode()
     result = read_grants(raw, model, name="grants.csv", today=TODAY)
     assert result.ok
     assert [str(w) for w in result.warnings] == [
