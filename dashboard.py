@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.i18n import t
 from ui import a11y, guard, state
-from ui.page_list import DEFAULT, EMBED, PAGES
+from ui.page_list import DEFAULT, EMBED, PAGES, ROOT_ALIAS
 
 # Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
 bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswith("/" + EMBED[1])
@@ -15,10 +15,16 @@ st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
 state.restore_sticky()
 lang = state.lang()
 
+# Streamlit serves the default page at / only and answers its own name (/oversikt) with
+# "Page not found"; so the default page reserves another name and a hidden twin answers
+# /oversikt with the same page.
 pages = [
-    st.Page(path, url_path=url, title=t(key, lang), icon=icon, default=(url == DEFAULT))
+    st.Page(path, url_path=ROOT_ALIAS if url == DEFAULT else url, title=t(key, lang), icon=icon,
+            default=(url == DEFAULT))
     for path, url, key, icon in PAGES
 ]
+pages += [st.Page(path, url_path=url, title=t(key, lang), icon=icon, visibility="hidden")
+          for path, url, key, icon in PAGES if url == DEFAULT]
 pages.append(st.Page(EMBED[0], url_path=EMBED[1], title=t(EMBED[2], lang), icon=EMBED[3],
                      visibility="hidden"))
 # A flat list: sidebar sections render list markup that axe-core flags (field-notes.md).

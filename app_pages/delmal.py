@@ -14,7 +14,7 @@ from indicators.model import Indicator
 from indicators.progress import Assessment
 from indicators.verdict import rollup_text
 from ui import data, guard, state
-from ui.widgets import md_escape, rollup_block, status_html
+from ui.widgets import md_escape, page_link_html, rollup_block, status_html
 
 CARDS_PER_ROW = 3
 
@@ -50,9 +50,9 @@ st.page_link("app_pages/metode.py", label=t("goalpage.method_link", lang), icon=
 
 themes = [theme for theme in plan.themes if goal.id in theme.goals]
 if themes:
-    links = ", ".join(f"[{md_escape(theme.name.get(lang))}](plantema?lang={lang}#{theme.id})"
+    links = ", ".join(page_link_html(theme.name.get(lang), f"plantema?lang={lang}#{theme.id}")
                       for theme in themes)
-    st.markdown(f"{t('goalpage.themes', lang)} {links}")
+    st.markdown(f"{t('goalpage.themes', lang)} {links}", unsafe_allow_html=True)
 
 
 def sparkline(indicator: Indicator, rows: pd.DataFrame, region: str) -> None:

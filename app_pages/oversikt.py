@@ -13,7 +13,7 @@ from indicators.i18n import t
 from indicators.verdict import rollup_text
 from indicators.views import headline_pairs, summaries, summary_row
 from ui import data, guard, state
-from ui.widgets import md_escape, rollup_block, status_html
+from ui.widgets import indicator_link, md_escape, page_link_html, rollup_block, status_html
 
 lang = state.lang()
 plan = data.model()
@@ -42,7 +42,7 @@ for goal in plan.goals:
     lines = ["| " + " | ".join(t(h, lang) for h in header) + " |",
              "|" + "---|" * len(header)]
     for row in rows:
-        link = f"[{md_escape(row['id'] + ' ' + row['name'])}](indikator?id={row['id']}&lang={lang})"
+        link = indicator_link(row["id"], row["name"], lang)
         source = md_escape(row["source"]) + (f" ({md_escape(row['dates'])})"
                                              if row["dates"] else "")
         cells = [link, md_escape(row["value"]), md_escape(row["period"]),
@@ -59,7 +59,8 @@ grant_totals = data.query("read_table", "funding")
 if len(grant_totals):
     grant_year = int(grant_totals["year"].max())
     st.markdown(plan_funding.totals_sentence(plan, grant_totals, grant_year, lang)
-                + f" [{t('funding.overview_link', lang)}](tilskudd?lang={lang})")
+                + " " + page_link_html(t("funding.overview_link", lang), f"tilskudd?lang={lang}"),
+                unsafe_allow_html=True)
 plan_today = date.today()
 next_items = plan_timeline.upcoming(plan_timeline.timeline_items(
     plan, data.query("read_table", "milestones"), data.query("read_table", "actions"),
@@ -67,4 +68,5 @@ next_items = plan_timeline.upcoming(plan_timeline.timeline_items(
 st.markdown(f"**{t('timeline.next_heading', lang)}**\n\n" + "\n".join(
     f"- **{plan_timeline.when_text(i.start, i.end, lang)}**: {md_escape(i.title)}"
     + (f" ({t('timeline.cycle_note', lang)})" if i.generated else "") for i in next_items)
-    + f"\n\n[{t('timeline.overview_link', lang)}](tidslinje?lang={lang})")
+    + "\n\n" + page_link_html(t("timeline.overview_link", lang), f"tidslinje?lang={lang}"),
+    unsafe_allow_html=True)

@@ -10,7 +10,7 @@ from indicators.i18n import t
 from indicators.model import Theme
 from indicators.verdict import rollup_text
 from ui import data, guard, state
-from ui.widgets import md_escape, rollup_block, status_html
+from ui.widgets import indicator_link, md_escape, page_link_html, rollup_block, status_html
 
 lang = state.lang()
 plan = data.model()
@@ -31,8 +31,8 @@ def goal_links(theme: Theme) -> str:
     links = []
     for goal_id in theme.goals:
         goal = plan.goal(goal_id)
-        name = md_escape(f"{goal.id} {goal.name.get(lang)}")
-        links.append(f"[{name}](delmal?goal={goal.id}&lang={lang})")
+        links.append(page_link_html(f"{goal.id} {goal.name.get(lang)}",
+                                    f"delmal?goal={goal.id}&lang={lang}"))
     return f"**{t('themes.goals', lang)}:** " + ", ".join(links)
 
 
@@ -42,11 +42,11 @@ def nowrap(text: str) -> str:
 
 def indicator_table(theme: Theme) -> str:
     """The theme's indicators as a markdown table: status, name (linked), value, period, area."""
-    header = ["col.status", "col.indicator", "col.value", "col.period", "col.region"]
+    header = ["col.status", "col.indicator", "col.value", "dates.col.period", "col.region"]
     lines = ["| " + " | ".join(t(h, lang) for h in header) + " |", "|" + "---|" * len(header)]
     for indicator_id in theme.indicators:
         row = views.summary_row(plan, by_id[indicator_id], assessed[indicator_id], lang)
-        link = f"[{md_escape(row['id'] + ' ' + row['name'])}](indikator?id={row['id']}&lang={lang})"
+        link = indicator_link(row["id"], row["name"], lang)
         region = md_escape(row["region"]) if by_id[indicator_id].has_data else ""
         # Values and periods stay on one line; the name and the area may wrap.
         cells = [status_html(row["status"], lang), link, md_escape(nowrap(row["value"])),
@@ -59,7 +59,7 @@ for theme in plan.themes:
     st.header(theme.name.get(lang), anchor=theme.id)
     if theme.description:
         st.markdown(md_escape(theme.description.get(lang)))
-    st.markdown(goal_links(theme))
+    st.markdown(goal_links(theme), unsafe_allow_html=True)
     rollup = theme_status[theme.id].rollup
     st.markdown(f"**{t('themes.status', lang)}:** "
                 + rollup_block(rollup_text(plan, rollup, assessed, lang), lang),

@@ -17,6 +17,7 @@ PAGES = [  # (file, url path, title key, icon)
     ("app_pages/presentasjon.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
     ("app_pages/oppdater.py", "oppdater", "nav.update", ":material/upload_file:"),
 ]
-DEFAULT = "oversikt"  # served at the app's root
+DEFAULT = "oversikt"  # served at the app's root, and at /oversikt by a hidden twin
+ROOT_ALIAS = "start"  # the name the root page reserves (Streamlit answers it with the root page)
 # The chart-only page for iframes (/embed?indikator=…): reachable by URL, never listed.
 EMBED = ("app_pages/embed.py", "embed", "nav.embed", ":material/code:")

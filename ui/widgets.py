@@ -144,9 +144,19 @@ def _escape_line_start(m: re.Match) -> str:
     return space + "".join("\\" + c if c in "=-" else c for c in rule)
 
 
+def page_link_html(label: str, href: str) -> str:
+    """A link to another page of the app that opens in the same tab.
+
+    Streamlit gives markdown links target="_blank"; a reader moving between pages should stay
+    in one tab. Needs `unsafe_allow_html=True`; the label and address are escaped.
+    """
+    return (f'<a href="{html.escape(href, quote=True)}" target="_self">'
+            f"{html.escape(label)}</a>")
+
+
 def indicator_link(indicator_id: str, name: str, lang: str) -> str:
-    """`[2B-04 Registrerte helt ledige](indikator?id=2B-04&lang=nb)`: a link in the same tab."""
-    return f"[{md_escape(f'{indicator_id} {name}')}](indikator?id={indicator_id}&lang={lang})"
+    """`2B-04 Registrerte helt ledige`, linked to its page in the same tab (HTML)."""
+    return page_link_html(f"{indicator_id} {name}", f"indikator?id={indicator_id}&lang={lang}")
 
 
 def rollup_block(text: RollupText, lang: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import style
-from indicators.charts.common import TOP, ChartText, base_layout, plain_text
+from indicators.charts.common import SOURCE_LINE_PX, TOP, ChartText, base_layout, plain_text
 from indicators.i18n import format_number, format_value, t
 
 APPLIED_COLOUR = "#9DB9DC"  # light blue: the larger, fainter bar behind what was granted
@@ -19,7 +19,6 @@ NODE_COLOURS = {"scheme": style.PRIMARY, "focus": "#007A5A", "goal": "#6A4C93",
 # hatch on bars), so no reader takes it for the county's own allocation.
 ASSESSED_COLOUR = "#B45F06"
 FOCUS_COLOUR = NODE_COLOURS["focus"]
-NOTE_LINE_PX = 14  # one line of 11 px text below the plot
 NOTE_WRAP = 56  # characters per line of the notes under a figure (fits a 390 px phone)
 
 
@@ -109,12 +108,9 @@ def focus_bars(rollup: pd.DataFrame, names: dict[str, str], text: ChartText,
     fig.update_yaxes(automargin=True)
     text = plain_text(text)  # the source line names the sources in funding.csv
     source = _wrap(text.source_line)
-    extra = NOTE_LINE_PX * source.count("<br>")  # a long source line takes more lines
-    height = max(360, 150 + 34 * len(rows)) + extra
-    fig = base_layout(fig, replace(text, source_line=source), lang, height=height,
-                      bottom=120 + extra)
-    fig.layout.annotations[0].align = "left"
-    return fig.update_layout(legend={"y": (26 + extra) / height})
+    # base_layout makes room below for every line of the source; the figure grows by as much.
+    height = max(360, 150 + 34 * len(rows)) + SOURCE_LINE_PX * source.count("<br>")
+    return base_layout(fig, replace(text, source_line=source), lang, height=height)
 
 
 def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measure: str,
@@ -141,9 +137,9 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
              for line in _notes(note, assessed.any(), lang)]
     text = plain_text(text)  # the source line names the sources in funding.csv
     source = "<br>".join([*notes, _wrap(text.source_line)])
-    bottom = SANKEY_BOTTOM + NOTE_LINE_PX * source.count("<br>")
-    height = max(460, 200 + 30 * len(nodes)) + bottom - SANKEY_BOTTOM
-    x, y = _positions(nodes, links, height - TOP - bottom, 3)
+    extra = SOURCE_LINE_PX * source.count("<br>")  # base_layout adds this much room below
+    height = max(460, 200 + 30 * len(nodes)) + extra
+    x, y = _positions(nodes, links, height - TOP - SANKEY_BOTTOM - extra, 3)
     fig = go.Figure(go.Sankey(
         arrangement="snap", textfont={"color": style.TEXT, "size": 12},
         node={"label": [labels.get(n, n) for n in nodes], "color": colours, "pad": 3,
@@ -154,8 +150,8 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
               "customdata": [f"{v} {unit}{b}" for v, b in zip(values, basis, strict=True)],
               "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>"},
     ))
-    fig = base_layout(fig, replace(text, source_line=source), lang, height=height, bottom=bottom)
-    fig.layout.annotations[0].align = "left"
+    fig = base_layout(fig, replace(text, source_line=source), lang, height=height,
+                      bottom=SANKEY_BOTTOM)
     return fig.update_layout(margin={"l": 16, "r": 16})
 
 

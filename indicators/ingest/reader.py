@@ -68,6 +68,16 @@ class ReadResult:
 
 def empty_frame() -> pd.DataFrame:
     """An observation frame without rows, with the contract's columns and types."""
+    global _EMPTY
+    if _EMPTY is None:  # built once: a refused file asks for one several times
+        _EMPTY = _empty_frame()
+    return _EMPTY.copy()
+
+
+_EMPTY: pd.DataFrame | None = None
+
+
+def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({
         "indicator_id": pd.Series(dtype=str), "region_code": pd.Series(dtype=str),
         "period": pd.Series(dtype=str), "year": pd.Series(dtype="int64"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,6 @@ from indicators.assessment import assess_all, rollup_records
 from indicators.i18n import t
 from indicators.model import load_model
 from indicators.views import headline_pairs
-from ui.widgets import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,8 +105,10 @@ def assert_rollup_shown(at: AppTest, record: dict, lang: str = "nb") -> str:
                if m == 1 else t("rollup.none_many", lang, m=m))
         assert why in block
     for indicator_id, reason in record["excluded"].items():
-        name = md_escape(f"{indicator_id} {model.indicator(indicator_id).name.get(lang)}")
-        line = f"- [{name}](indikator?id={indicator_id}&lang={lang}): "
+        name = html.escape(f"{indicator_id} {model.indicator(indicator_id).name.get(lang)}")
+        # Linked to its page, opening in the same tab.
+        line = (f'- <a href="indikator?id={indicator_id}&amp;lang={lang}" target="_self">'
+                f"{name}</a>: ")
         assert line in block, line
         after = block.split(line, 1)[1].split("\n", 1)[0]
         assert any(w in after for w in LEFT_OUT_WORDS[lang][reason]), (indicator_id, after)

@@ -20,8 +20,10 @@ def test_all_seven_themes_with_intro(open_page) -> None:
 
 def test_theme_shows_goals_status_and_indicator_values(open_page) -> None:
     text = all_text(open_page("app_pages/plantema.py"))
-    assert "[1D Utdanning og kvalifisering](delmal?goal=1D&lang=nb)" in text
-    assert "[2B-04 Registrerte helt ledige](indikator?id=2B-04&lang=nb)" in text
+    # Links to other pages open in the same tab.
+    assert '<a href="delmal?goal=1D&amp;lang=nb" target="_self">1D Utdanning og kvalifisering</a>' in text
+    assert ('<a href="indikator?id=2B-04&amp;lang=nb" target="_self">2B-04 Registrerte helt ledige'
+            '</a>') in text
     assert "2,6\xa0%" in text and "januar\xa02026" in text
     assert "Ingen indikator måler det grønne skiftet direkte ennå" in text  # a description
 
