@@ -173,13 +173,11 @@ def sized(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     """A copy of the figure at a new size (width None: as wide as its container), with what
     base_layout pins in pixels kept in place.
 
-    base_layout places the title from the top, and the legend and source line from the bottom
-    edge, in pixels; a fraction that was right at the page's height would drift at another.
+    base_layout places the title from the top, and the legend, notes and source line from the
+    bottom edge, in pixels; a fraction that was right at the page's height would drift at another.
     """
     out = go.Figure(copy.deepcopy(fig.to_dict()))
     old = fig.layout.height or height
-    margin = fig.layout.margin
-    top, bottom = (margin.t or 0), (margin.b or 0)
     out.update_layout(height=height)
     if width is not None:
         out.update_layout(width=width, autosize=False)
@@ -189,12 +187,9 @@ def sized(fig: go.Figure, width: int | None, height: int) -> go.Figure:
     legend = out.layout.legend
     if legend.yref == "container" and legend.y is not None:
         legend.y = legend.y * old / height
-    old_plot, new_plot = old - top - bottom, height - top - bottom
-    for note in out.layout.annotations:
-        # Below the plot area: keep the same distance in pixels from the figure's bottom edge.
-        if note.yref == "paper" and note.y is not None and note.y < 0 and old_plot > 0 and new_plot > 0:
-            from_bottom = bottom + note.y * old_plot
-            note.y = (from_bottom - bottom) / new_plot
+    for note, _ in charts.bottom_notes(out):
+        # Placed from the plot's top edge: the same distance from the new bottom edge.
+        note.yshift -= height - old
     return out
 
 

@@ -4,7 +4,7 @@ One module per family of charts; every figure goes through `common.base_layout`,
 carry title, unit, source and date in the figure itself.
 """
 
-from indicators.charts.common import ChartText, base_layout, with_x, x_date
+from indicators.charts.common import ChartText, base_layout, bottom_notes, with_x, x_date
 from indicators.charts.funding import focus_bars, granted_by_year, sankey, scheme_bars
 from indicators.charts.regional import choropleth, ranked_bars
 from indicators.charts.timeline import gantt
@@ -19,7 +19,7 @@ from indicators.charts.trend import (
     with_overlay,
 )
 
-__all__ = ["BreakMark", "ChartText", "Overlay", "ValueCard", "base_layout", "choropleth",
-           "ranked_bars", "sparkline", "trend", "value_card", "with_breaks", "with_overlay",
+__all__ = ["BreakMark", "ChartText", "Overlay", "ValueCard", "base_layout", "bottom_notes",
+           "choropleth", "ranked_bars", "sparkline", "trend", "value_card", "with_breaks", "with_overlay",
            "with_x", "x_date"]
 __all__ += ["focus_bars", "gantt", "granted_by_year", "sankey", "scheme_bars"]

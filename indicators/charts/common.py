@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,27 @@ from indicators import style
 from indicators.i18n import PLOTLY_SEPARATORS, lang_or_default
 
 HEIGHT = 460
-TOP = 86  # title and subtitle
+# Above the title, room for the chart's toolbar (zoom, reset, full screen), which plotly and
+# Streamlit show at the top right on hover: on a phone it would cover the title's last words.
+MODEBAR = 30
+TITLE_SIZE, TITLE_LINE, SUBTITLE_LINE = 17, 21, 17  # px
+TOP = MODEBAR + TITLE_LINE + SUBTITLE_LINE + 18  # above the plot, with one line of each
+
+# Characters per line that fit a 360 px wide phone (a 328 px wide figure) in DejaVu Sans, the
+# widest of the fonts we name; there is no viewport width on the server, so wide screens simply
+# show short lines. Measured: 11 px ≈ 5.9 px, 13 px ≈ 7 px, 17 px bold ≈ 11.5 px a character.
+TITLE_CHARS = 28
+SUBTITLE_CHARS = 44
+LINE_CHARS = 52  # the notes and the source line (11 px), which start EDGE px from the left
+LEGEND_CHARS = 42  # a legend entry (12 px) after its symbol
+EDGE = 10
+
+SOURCE_LINE_PX = 14  # one line of the 11 px source and note text
+PAD = 6  # under the source line
+NOTE_GAP = 6  # between the notes and the source line
+LEGEND_GAP = 10  # between the legend and what is under it
+AXIS_ROOM = 34  # under the plot for the x axis' labels, where no legend makes room for them
+BOTTOM_NOTES = ("source", "notes")  # names of the annotations under the plot, bottom up
 
 
 @dataclass(frozen=True)
@@ -55,46 +76,118 @@ def with_x(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def wrap(text: str, width: int, sep: str = " · ") -> list[str]:
+    """Lines of at most `width` characters: given line breaks (newline or `<br>`) kept, the parts
+    of `a · b` kept whole where they fit, a longer part broken between words.
+
+    A line carrying markup (`<span …>`) is left as it is: its author wrapped it.
+    """
+    lines: list[str] = []
+    for given in text.replace("<br>", "\n").split("\n"):
+        if "<" in given or len(given) <= width:
+            lines.append(given)
+            continue
+        current = ""
+        for part in given.split(sep):
+            joined = f"{current}{sep}{part}" if current else part
+            if len(joined) <= width:
+                current = joined
+                continue
+            if current:
+                lines.append(current)
+            *whole, current = textwrap.wrap(part, width) or [""]
+            lines.extend(whole)
+        lines.append(current)
+    return lines
+
+
 def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT,
-                bottom: int = 120) -> go.Figure:
+                bottom: int = 0, margin: dict[str, int] | None = None) -> go.Figure:
     """Title, unit, source and the county's name inside the figure; one font; calm grid.
 
-    The legend sits under the axis and the source line at the very bottom, both placed in
-    pixels from the bottom edge so they never overlap, whatever the height.
+    Every text is wrapped to fit a phone (see LINE_CHARS) and placed in pixels so that nothing
+    overlaps at any width: the title under the toolbar's band, the legend under the axis
+    (plotly makes room for as many rows as it wraps into), then any notes, then the source
+    line at the bottom edge. Extra title lines make the figure taller, not the plot smaller.
+    `bottom` is the least room under the plot with one line of source; `margin` sets the plot's
+    left and right margins (the source line is placed from the figure's own left edge).
     """
     lang = lang_or_default(lang)
+    title = wrap(text.title, TITLE_CHARS)
+    subtitle = wrap(text.subtitle, SUBTITLE_CHARS) if text.subtitle else []
+    top = MODEBAR + TITLE_LINE * len(title) + SUBTITLE_LINE * len(subtitle) + 18
+    height += top - TOP
+    heading = "<br>".join(f"<b>{line}</b>" for line in title)
+    heading += "".join(f"<br><span style='font-size:13px'>{line}</span>" for line in subtitle)
     fig.update_layout(
-        title={"text": f"<b>{text.title}</b><br><span style='font-size:13px'>{text.subtitle}</span>",
-               "x": 0.01, "xanchor": "left", "yref": "container", "y": 1 - 14 / height,
-               "yanchor": "top"},
+        title={"text": heading, "x": 0.01, "xanchor": "left", "yref": "container",
+               "y": 1 - MODEBAR / height, "yanchor": "top", "font": {"size": TITLE_SIZE}},
         font={"family": style.FONT, "size": 13, "color": style.TEXT},
         paper_bgcolor=style.BACKGROUND, plot_bgcolor=style.BACKGROUND,
         separators=PLOTLY_SEPARATORS[lang], height=height,
-        margin={"l": 60, "r": 24, "t": TOP},
-        legend={"orientation": "h", "yref": "container", "x": 0, "xanchor": "left",
-                "yanchor": "bottom"},
+        margin={"l": 60, "r": 24, "t": top, **(margin or {})},
+        legend={"orientation": "h", "xref": "container", "yref": "container", "x": 0,
+                "xanchor": "left", "yanchor": "bottom", "font": {"size": 12}},
         hoverlabel={"font": {"family": style.FONT}},
+        # What the page's download button does better (PNG in two shapes, SVG, HTML), and
+        # selection tools that select nothing here: fewer buttons over the figure.
+        modebar={"remove": ["toImage", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+                            "autoScale2d"]},
     )
-    fig.add_annotation(text=text.source_line.replace("\n", "<br>"), xref="paper", yref="paper",
-                       x=0, xanchor="left", yanchor="bottom", align="left", showarrow=False,
-                       font={"size": 11, "color": style.MUTED_TEXT})
+    source = wrap(text.source_line, LINE_CHARS)
+    fig.add_annotation(text="<br>".join(source), name="source", xref="paper", yref="paper",
+                       x=0, xanchor="left", y=1, yanchor="bottom", align="left",
+                       showarrow=False, font={"size": 11, "color": style.MUTED_TEXT})
     fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside")
     fig.update_yaxes(gridcolor=style.GRID, zeroline=False)
-    return set_bottom(fig, height, bottom + source_extra(fig))
+    return place_bottom(fig, height, bottom + SOURCE_LINE_PX * (len(source) - 1))
 
 
-SOURCE_LINE_PX = 14  # one line of the 11 px source text
+def lines(note: object) -> int:
+    """How many lines an annotation's text has."""
+    return (note.text or "").count("<br>") + 1
 
 
-def source_extra(fig: go.Figure) -> int:
-    """Pixels the source line takes beyond one line (it is wrapped to fit a phone's width)."""
-    return SOURCE_LINE_PX * (fig.layout.annotations[0].text or "").count("<br>")
+def bottom_notes(fig: go.Figure) -> list[tuple[object, int]]:
+    """The notes under the plot (the source line first) with how far from the figure's bottom
+    edge each one's bottom sits, in pixels."""
+    placed, at = [], PAD
+    named = {note.name: note for note in fig.layout.annotations if note.name in BOTTOM_NOTES}
+    for name in BOTTOM_NOTES:
+        if name in named:
+            placed.append((named[name], at))
+            at += SOURCE_LINE_PX * lines(named[name]) + NOTE_GAP
+    return placed
 
 
-def set_bottom(fig: go.Figure, height: int, bottom: int) -> go.Figure:
-    """Resize the figure's bottom band (legend + source line), keeping the source at the edge
-    and the legend just above it, however many lines the source line has."""
-    fig.update_layout(height=height, margin={"b": bottom},
-                      legend={"y": (26 + source_extra(fig)) / height})
-    fig.layout.annotations[0].y = -(bottom - 6) / (height - TOP - bottom)
+def band(fig: go.Figure) -> int:
+    """Pixels from the figure's bottom edge to the top of its notes and source line."""
+    return max((at + SOURCE_LINE_PX * lines(note) for note, at in bottom_notes(fig)), default=0)
+
+
+def place_bottom(fig: go.Figure, height: int | None = None, bottom: int = 0) -> go.Figure:
+    """Lay out what is under the plot, bottom up: the source line at the bottom edge, any notes
+    above it, the legend above them, then the x axis, whatever the figure's width.
+
+    The notes are placed from the plot's top edge, which stays put: plotly moves the plot's
+    bottom edge up by as many legend rows as a narrow screen needs. They start EDGE px from the
+    figure's left edge. Call it again after changing the height, the notes or the margins.
+    """
+    height = int(height or fig.layout.height)
+    top, left = fig.layout.margin.t, fig.layout.margin.l
+    under = band(fig)
+    fig.update_layout(height=height, margin={"b": max(bottom, under + AXIS_ROOM)},
+                      legend={"y": (under + LEGEND_GAP) / height})
+    for note, at in bottom_notes(fig):
+        note.update(y=1, yref="paper", yanchor="bottom", yshift=-(height - top - at),
+                    x=0, xanchor="left", xshift=EDGE - left)
+    for trace in fig.data:  # a long legend entry on two lines rather than past the edge
+        name = trace.name or ""
+        if len(name) > LEGEND_CHARS and "<br>" not in name:
+            trace.name = "<br>".join(textwrap.wrap(name, LEGEND_CHARS))
     return fig
+
+
+def from_bottom(fig: go.Figure, note: object) -> float:
+    """Where an annotation under the plot has its bottom edge, in pixels from the figure's."""
+    return fig.layout.height - fig.layout.margin.t + note.yshift

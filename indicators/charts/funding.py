@@ -150,9 +150,9 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
               "customdata": [f"{v} {unit}{b}" for v, b in zip(values, basis, strict=True)],
               "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>"},
     ))
-    fig = base_layout(fig, replace(text, source_line=source), lang, height=height,
-                      bottom=SANKEY_BOTTOM)
-    return fig.update_layout(margin={"l": 16, "r": 16})
+    # The margins through base_layout, which places the source line from the figure's edge.
+    return base_layout(fig, replace(text, source_line=source), lang, height=height,
+                       bottom=SANKEY_BOTTOM, margin={"l": 16, "r": 16})
 
 
 def _notes(note: str, assessed: bool, lang: str) -> list[str]:

@@ -76,15 +76,15 @@ def choropleth(frame: pd.DataFrame, names: dict[str, str], unit: str, text: Char
             showlegend=area.rank not in shown, legendrank=area.rank if area.rank >= 0 else 99,
             hoveron="fills", text=hover, hoverinfo="text"))
         shown.add(area.rank)
-    base_layout(fig, text, lang, height=560, bottom=40)
+    base_layout(fig, text, lang, height=560, bottom=40, margin={"l": 10, "r": 10})
     (west, south), (east, north) = bounds()
     fig.update_xaxes(visible=False, showgrid=False, range=[west - 0.05, east + 0.05])
     # One degree of latitude is about twice as long as one of longitude at 60° N.
     fig.update_yaxes(visible=False, showgrid=False, range=[south - 0.02, north + 0.02],
                      scaleanchor="x", scaleratio=LATITUDE_STRETCH)
-    fig.update_layout(legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 0.5, "yref": "paper",
-                              "yanchor": "middle", "traceorder": "normal"},
-                      margin={"l": 10, "r": 10})
+    fig.update_layout(legend={"orientation": "v", "x": 1.0, "xref": "paper", "xanchor": "left",
+                              "y": 0.5, "yref": "paper", "yanchor": "middle",
+                              "traceorder": "normal"})
     return fig
 
 
@@ -140,7 +140,8 @@ def ranked_bars(frame: pd.DataFrame, names: dict[str, str], unit: str, text: Cha
         x=data["value"], y=labels, orientation="h", marker={"color": colours},
         text=[format_value(v, unit, lang) for v in data["value"]], textposition="outside",
         hoverinfo="text", cliponaxis=False))
-    base_layout(fig, text, lang, height=max(360, 26 * len(data) + 190), bottom=70)
-    fig.update_layout(showlegend=False, margin={"l": 140, "r": 60})
+    base_layout(fig, text, lang, height=max(360, 26 * len(data) + 190), bottom=70,
+                margin={"l": 140, "r": 60})
+    fig.update_layout(showlegend=False)
     fig.update_xaxes(showgrid=True, gridcolor=style.GRID, rangemode="tozero")
     return fig

@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 
 from indicators import style
 from indicators.charts.common import (
-    TOP,
+    LINE_CHARS,
+    SOURCE_LINE_PX,
     ChartText,
     base_layout,
-    set_bottom,
-    source_extra,
+    place_bottom,
     with_x,
 )
 from indicators.i18n import format_period, format_value
@@ -38,7 +38,34 @@ def trend(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText
                   "dash": ["solid", "dash", "dot"][min(index, 2)]},
             marker={"size": 6}, hovertext=hover, hoverinfo="text"))
     fig.update_xaxes(type="date", tickformat="%Y")
-    return base_layout(fig, text, lang)
+    return base_layout(year_ticks(fig), text, lang)
+
+
+TICK_YEARS = (1, 2, 5, 10, 20)  # steps between the years written under a time axis
+MAX_TICKS = 5  # year labels that fit under the plot on a phone (each ~30 px, with room between)
+
+
+def year_ticks(fig: go.Figure) -> go.Figure:
+    """A year under the time axis every 1, 2, 5, 10 or 20 years, at round years: the fewest
+    that keep at most MAX_TICKS labels over the span drawn, so that a phone shows them all and
+    a short series still has a year under its own points.
+
+    The range is set from the lines and points (with room for a marker at either end), so that
+    a label written in the plot, such as the target's, does not stretch the axis.
+    """
+    xs = [x for trace in fig.data if trace.x is not None for x in trace.x if x is not None]
+    if not xs:
+        return fig
+    dates = pd.to_datetime(pd.Series(xs))
+    first, last = dates.min(), dates.max()
+    span = int(last.year - first.year) + 1
+    step = next((s for s in TICK_YEARS if span / s <= MAX_TICKS), TICK_YEARS[-1])
+    pad = max((last - first) * RANGE_PAD, pd.Timedelta(days=60))
+    return fig.update_xaxes(dtick=f"M{12 * step}", tick0="2000-01-01",
+                            range=[(first - pad).isoformat(), (last + pad).isoformat()])
+
+
+RANGE_PAD = 0.04  # of the span, at each end: a marker's half width on a phone's plot
 
 
 def _ordered(data: pd.DataFrame, names: dict[str, str]) -> list[tuple[str, pd.DataFrame]]:
@@ -105,14 +132,32 @@ def with_overlay(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> go.F
             hoverinfo="text"))
     if overlay.target is not None:
         year, value = overlay.target
+        x = _year_x(year, overlay.mid_year)
         fig.add_trace(go.Scatter(
-            x=[_year_x(year, overlay.mid_year)], y=[value], name=overlay.labels["target"],
-            mode="markers+text", text=[overlay.labels["target"]], textposition="top left",
-            textfont={"color": style.TARGET_COLOUR},
+            x=[x], y=[value], name=overlay.labels["target"], mode="markers",
             marker={"symbol": "star", "size": 16, "color": style.TARGET_COLOUR},
             hoverinfo="text", hovertext=[overlay.labels["target"]]))
-    # Room for a legend of up to three rows under the axis.
-    return set_bottom(fig, fig.layout.height + 40, 160 + source_extra(fig))
+        # The label ends at the star, on short lines that fit inside the plot of a phone, on
+        # the side of the star away from most of the values, on white over the lines it crosses.
+        side = _free_side(fig, value)
+        fig.add_annotation(x=x, y=value, xref="x", yref="y", xanchor="right", xshift=-8,
+                           yanchor="bottom" if side == "top" else "top", align="right",
+                           text="<br>".join(textwrap.wrap(overlay.labels["target"], TARGET_CHARS)),
+                           showarrow=False, font={"size": 12, "color": style.TARGET_COLOUR},
+                           bgcolor="rgba(255,255,255,0.8)")
+    # Room for the legend's rows: up to seven on a phone.
+    return place_bottom(year_ticks(fig), fig.layout.height + 80)
+
+
+TARGET_CHARS = 24  # the target's label beside its star (12 px): ~150 px
+
+
+def _free_side(fig: go.Figure, value: float) -> str:
+    """`top` when the target lies in the lower half of the values drawn, else `bottom`."""
+    values = [float(v) for trace in fig.data if trace.y is not None for v in trace.y
+              if v is not None and v == v]  # NaN != NaN
+    middle = (min(values) + max(values)) / 2 if values else value
+    return "top" if value <= middle else "bottom"
 
 
 def _add_projection(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> None:
@@ -132,10 +177,7 @@ def _add_projection(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> N
 
 # ---- breaks in the series -----------------------------------------------------------------------
 
-NOTE_CHARS = 125  # a note line's length: ~700 px at 11 px, inside a square (800 px) export
-NOTE_LINE_PX = 15
-LEGEND_FROM_BOTTOM = 26  # where base_layout puts the legend (set_bottom), in pixels
-NOTES_FROM_BOTTOM = 24  # the notes sit just above the source line
+LABEL_LINE_PX = 15  # a break's label inside the plot (11 px)
 
 
 @dataclass(frozen=True)
@@ -151,8 +193,7 @@ def with_breaks(fig: go.Figure, marks: Sequence[BreakMark]) -> go.Figure:
     """A dashed vertical line at each break, labelled at the top of the plot, with its note
     written under the chart, so that a PNG or a slide still says why the line is there.
 
-    Call it last: it makes room for the notes in the band that base_layout reserved for the
-    legend and the source line.
+    Call it last: the figure grows by the notes, which sit between the legend and the source.
     """
     if not marks:
         return fig
@@ -161,26 +202,31 @@ def with_breaks(fig: go.Figure, marks: Sequence[BreakMark]) -> go.Figure:
                       line={"color": style.MUTED_TEXT, "width": 1.5, "dash": "dash"},
                       layer="below")
         # Inside the plot, under its top edge: clear of the title above and the legend below.
-        # The latest break's label to the right of its line, earlier ones to the left and each
-        # a row lower, so that a label never runs into the next break's line or label.
-        last = index == len(marks) - 1
+        # On the side of its line with more room, so that even on a phone it stays inside the
+        # plot, and each break a row lower than the one before, so labels never run together.
+        right = _room_on_right(fig, mark.x, last=index == len(marks) - 1)
         fig.add_annotation(x=mark.x, xref="x", y=1, yref="paper",
-                           xanchor="left" if last else "right", yanchor="top",
-                           xshift=3 if last else -3, yshift=-NOTE_LINE_PX * index,
+                           xanchor="left" if right else "right", yanchor="top",
+                           xshift=3 if right else -3, yshift=-LABEL_LINE_PX * index,
                            text=mark.label, hovertext=mark.note, showarrow=False,
                            font={"size": 11, "color": style.MUTED_TEXT},
                            bgcolor="rgba(255,255,255,0.85)")
-    lines = [line for mark in marks for line in textwrap.wrap(mark.note, NOTE_CHARS)]
-    extra = NOTE_LINE_PX * len(lines) + 6
-    height, bottom = fig.layout.height + extra, fig.layout.margin.b + extra
-    set_bottom(fig, height, bottom)
-    source = source_extra(fig)  # a source line wrapped on two lines lifts notes and legend
-    fig.update_layout(legend={"y": (LEGEND_FROM_BOTTOM + source + extra) / height})
-    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, xanchor="left",
-                       y=-(bottom - NOTES_FROM_BOTTOM - source) / (height - TOP - bottom),
-                       yanchor="bottom", align="left", showarrow=False,
-                       font={"size": 11, "color": style.MUTED_TEXT})
-    return fig
+    lines = [line for mark in marks for line in textwrap.wrap(mark.note, LINE_CHARS)]
+    fig.add_annotation(text="<br>".join(lines), name="notes", xref="paper", yref="paper",
+                       x=0, xanchor="left", y=1, yanchor="bottom", align="left",
+                       showarrow=False, font={"size": 11, "color": style.MUTED_TEXT})
+    # The figure grows by the notes (place_bottom puts them between the legend and the source).
+    return place_bottom(fig, fig.layout.height + SOURCE_LINE_PX * len(lines) + 6)
+
+
+def _room_on_right(fig: go.Figure, x: date, last: bool) -> bool:
+    """Whether more of the time axis lies right of `x` than left of it (without a range set:
+    the latest break is labelled on its right)."""
+    shown = fig.layout.xaxis.range
+    if not shown:
+        return last
+    start, end = (pd.Timestamp(v) for v in shown)
+    return pd.Timestamp(x) - start <= end - pd.Timestamp(x)
 
 
 # ---- a series of one value ----------------------------------------------------------------------

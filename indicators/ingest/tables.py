@@ -316,7 +316,7 @@ class _Check:
 
     def _numbers(self, name: str, values: pd.Series) -> np.ndarray:
         parsed = parse_values(values)
-        bad = parsed.not_a_number | parsed.not_finite
+        bad = parsed.not_a_number | parsed.not_finite | parsed.underflow  # 1e-400 is not 0
         self.report(bad, name, "tables.error.not_a_number", lambda i: {"text": values.iat[i]})
         return parsed.value
 

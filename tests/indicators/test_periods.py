@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from indicators import periods
 from indicators.periods import Period, parse_period, parse_periods
 
 
@@ -52,3 +53,24 @@ def test_parse_periods_is_vectorised_and_keeps_the_index() -> None:
     assert parsed["year"].tolist() == [2024, 2012, pd.NA, 2024]
     assert parsed["freq"].dropna().tolist() == ["M", "SY", "M"]
     assert parsed["sub"].tolist() == [1, pd.NA, pd.NA, 1]
+
+
+def test_years_before_1900_are_typos_and_digits_are_ascii_after_nfkc() -> None:
+    assert parse_period("1899") is None and parse_period("1900") == Period("1900", 1900, "A")
+    assert parse_period("２０２４") == Period("2024", 2024, "A")  # full-width: the same year
+    assert parse_period("２０２４Ｍ０１") == Period("2024M01", 2024, "M", 1)
+    assert parse_period("٢٠٢٤") is None  # Arabic-Indic digits: no ASCII form, no period
+
+
+@pytest.mark.parametrize(("frequency", "accepted", "refused", "example"), [
+    ("annual", ["2024"], ["2024K1", "2024M01", "2023/24", "2022-2024"], "2024"),
+    ("quarterly", ["2024K1"], ["2024", "2024M01"], "2024K1"),
+    ("monthly", ["2024M01", "2024-01"], ["2024", "2024K1"], "2024M01"),
+    ("school_year", ["2023/24"], ["2024", "2023-2024"], "2023/24"),
+    ("irregular", ["2024", "2022-2024"], ["2024K1", "2024M01", "2023/24"], "2024"),
+])
+def test_each_frequency_accepts_one_form_per_place_on_the_yearly_axis(
+        frequency: str, accepted: list[str], refused: list[str], example: str) -> None:
+    assert all(periods.fits(parse_period(p), frequency) for p in accepted)
+    assert not any(periods.fits(parse_period(p), frequency) for p in refused)
+    assert periods.example(frequency, 2024) == example

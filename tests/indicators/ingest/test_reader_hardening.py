@@ -180,3 +180,11 @@ def test_a_percent_sign_is_refused_for_a_count(model: PlanModel) -> None:
     assert model.indicator("2A-01").unit == "count"
     [message] = errors(read(model, "indicator_id;region_code;period;value\n2A-01;32;2024;2,8 %\n"))
     assert ":2:value: " in message and "2,8 %" in message
+
+
+def test_plan_tables_refuse_an_amount_too_small_to_store(model: PlanModel) -> None:
+    scheme = model.schemes[0].id
+    result = read_table_file("funding", f"year,scheme_id,granted_nok_million\n2024,{scheme},"
+                             "1e-400\n".encode(), model, name="funding.csv")
+    assert not result.ok
+    assert str(result.errors[0]).startswith("funding.csv:2:granted_nok_million: ")
