@@ -102,8 +102,9 @@ def card(indicator: Indicator, summary: views.Summary, assessment: Assessment,
         if assessment.status == "not_available" and assessment.reason:
             st.caption(explain.sentence(indicator, assessment, lang))
     else:
-        note = indicator.data_note.get(lang) if indicator.data_note else t("goalpage.no_data", lang)
-        st.info(f"**{t('indicator.what_missing', lang)}:** {note}", icon=":material/info:")
+        # Said once: "Ingen tall ennå." and, where the model says it, where they will come from.
+        note = indicator.data_note.get(lang) if indicator.data_note else ""
+        st.info(f"**{t('goalpage.no_data', lang)}** {note}".strip(), icon=":material/info:")
     target_line(indicator)
     source = views.source_text(indicator, lang)
     if summary.has_data:

@@ -2,7 +2,7 @@
 
 The URL is the contract with the pages that embed it: `indikator` (id), `region` (one code or
 several, comma-separated; default the indicator's own area, Oslo and Norway), `hoyde` (the
-figure's height in pixels, 360–1200; default its own: 500, more with notes of breaks under it)
+figure's height in pixels, 360–1200; default its own: 540, more with a long title or notes of breaks)
 and `lang`.
 """
 
@@ -50,8 +50,6 @@ if trend.frame["value"].notna().sum() == 0:
     st.stop()
 
 fig = export.trend_figure(plan, chosen, lang, regions)
-# Iframes are narrow: a legend in two columns stays inside the band reserved under the axis.
-fig.update_layout(legend={"entrywidth": 0.5, "entrywidthmode": "fraction"})
 height = state.param("hoyde") or ""
 if height.isdigit() and MIN_HEIGHT <= int(height) <= MAX_HEIGHT:
     fig = export.sized(fig, None, int(height))

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from indicators import charts, explain, export, views
-from indicators.i18n import format_period, t
+from indicators.i18n import format_period, quoted, t
 from ui import data, guard, state
 from ui.widgets import chart_card, chart_downloads, md_escape, status_badge, table_view
 
@@ -35,7 +35,7 @@ st.title(labels[chosen])
 st.page_link("app_pages/delmal.py", label=t("indicator.goal", lang, id=goal.id) + ": "
              + goal.name.get(lang), query_params={"goal": goal.id, "lang": lang},
              icon=":material/flag:")
-st.markdown(f"«{md_escape(goal.text.get(lang))}»")
+st.markdown(quoted(md_escape(goal.text.get(lang)), lang))
 
 frame = data.query("observations", chosen, views.page_regions(plan, indicator))
 assessment = data.assessments()[chosen]
@@ -73,9 +73,12 @@ def show_trend() -> None:
     trend = views.trend_data(plan, indicator, frame, lang)
     chart_card(fig, views.trend_table(trend, indicator.unit, lang),
                views.trend_summary(plan, indicator, trend, lang), lang, key="trend")
-    if indicator.frequency in explain.SUB_ANNUAL:
+    # Each note only beside what it explains: a status (not for a context indicator) and a
+    # drawn "Hvis trenden fortsetter" line.
+    if indicator.frequency in explain.SUB_ANNUAL and assessment.status != "not_assessed":
         st.caption(t("explain.annual_means", lang))
-    st.caption(t("explain.projection_note", lang))
+    if any(trace.name == t("explain.projection", lang) for trace in fig.data):
+        st.caption(t("explain.projection_note", lang))
 
 
 def show_one_value(card: charts.ValueCard, fig: object) -> None:
@@ -117,7 +120,8 @@ def show_municipalities() -> None:
     if note:
         st.info(note, icon=":material/date_range:")
     text = views.chart_text(indicator, summary, note, lang, title=title, period=period)
-    summary_text = views.municipal_summary(rows, names, indicator.unit, period, lang)
+    summary_text = views.municipal_summary(rows, names, indicator.unit, period, lang,
+                                           word=indicator.word(lang))
     table = views.municipal_table(rows, names, indicator.unit, lang)
     map_tab, bar_tab = st.tabs([t("regional.map_tab", lang), t("regional.bar_tab", lang)])
     with map_tab:
@@ -153,12 +157,14 @@ def show_about() -> None:
     if summary.has_data:
         st.markdown(views.dates_text(summary, lang))
     # When the next figures are due follows from the headline's latest period, as "Tall for".
-    text, late = explain.freshness(indicator, summary.period, date.today(), lang)
+    text, late = explain.freshness(indicator, summary.period, date.today(), lang,
+                                   plan.region(summary.region_code))
     st.markdown(text)
     if late:
         st.badge(t("explain.overdue", lang), icon=":material/schedule:", color="orange")
         st.caption(late)
-    if indicator.data_note:
+    # With no figures at all the note already stands under "no figures yet" at the top.
+    if indicator.data_note and frame is not None and not frame.empty:
         st.caption(f"**{t('indicator.what_missing', lang)}:** {indicator.data_note.get(lang)}")
 
 

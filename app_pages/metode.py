@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import explain, progress
-from indicators.i18n import MISSING, format_number, format_percent, format_period, format_value, t
+from indicators.i18n import MISSING, format_number, format_percent, format_period, format_value, quoted, t
 from indicators.model import Indicator
 from ui import data, state
 from ui.widgets import md_escape, status_html, text_table
@@ -112,8 +112,7 @@ def region_table() -> pd.DataFrame:
 
 
 st.title(t("method.title", lang))
-st.markdown(f"**{t('method.in_short', lang)}:** «{t('method.sentence', lang)}»"
-            if lang == "nb" else f"**{t('method.in_short', lang)}:** “{t('method.sentence', lang)}”")
+st.markdown(f"**{t('method.in_short', lang)}:** {quoted(t('method.sentence', lang), lang)}")
 st.markdown(t("method.intro", lang))
 
 st.header(t("method.inputs.heading", lang))

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import canonical, explain, health, importing, store, views, xlsx_export
-from indicators.i18n import format_number, t
+from indicators.i18n import format_number, t, t_n
 from indicators.ingest.reader import MAX_BYTES
 from ui import auth, data, guard, state
 from ui.ssb_button import ssb_refresh_button
@@ -64,6 +64,7 @@ def upload_section(planner: auth.Planner) -> None:
     st.header(t("update.upload_heading", lang))
     show_flash()
     st.markdown(t("update.upload_help", lang))
+    st.caption(t("update.plan_tables", lang))
     left, right = st.columns(2)
     choice = left.selectbox(t("update.indicator_option", lang), ["", *labels],
                             format_func=lambda i: labels.get(i) or t("update.from_file", lang),
@@ -106,7 +107,7 @@ def show_pending(pending: importing.Pending, planner: auth.Planner) -> None:
                          total=number(read.total_errors)))
         return
     if read.warnings:
-        st.warning(t("update.warnings", lang, n=number(read.total_warnings)),
+        st.warning(t_n("update.warnings", read.total_warnings, lang),
                    icon=":material/warning:")
         text_table(importing.issue_table(read.warnings, lang))
     if st.session_state.pop(STALE, False):
@@ -116,7 +117,7 @@ def show_pending(pending: importing.Pending, planner: auth.Planner) -> None:
         st.info(t("update.nothing_to_do", lang), icon=":material/info:")
         return
     buttons = st.container(horizontal=True)
-    if buttons.button(t("update.confirm", lang, n=number(pending.changes)), type="primary",
+    if buttons.button(t_n("update.confirm", pending.changes, lang), type="primary",
                       icon=":material/save:", key="update_confirm"):
         commit(pending, planner)
     if buttons.button(t("update.cancel", lang), key="update_cancel"):

@@ -9,7 +9,7 @@ import streamlit as st
 from indicators import funding as plan_funding
 from indicators import timeline as plan_timeline
 from indicators.assessment import rollups
-from indicators.i18n import t
+from indicators.i18n import quoted, t, t_n
 from indicators.verdict import rollup_text
 from indicators.views import headline_pairs, summaries, summary_row
 from ui import data, guard, state
@@ -20,7 +20,7 @@ plan = data.model()
 
 st.title(t("app.title", lang))
 st.markdown(t("app.subtitle", lang))
-st.markdown(f"**{t('vision.label', lang)}:** «{plan.vision.get(lang)}»")
+st.markdown(f"**{t('vision.label', lang)}:** {quoted(plan.vision.get(lang), lang)}")
 
 if data.version() is None:
     guard.no_database(lang)
@@ -51,7 +51,7 @@ for goal in plan.goals:
         lines.append("| " + " | ".join(cells) + " |")
     st.markdown("\n".join(lines), unsafe_allow_html=True)
     with_data = sum(by_id[i].has_data for i in goal.indicators)
-    st.caption(t("goal.data_count", lang, with_data=with_data, total=len(goal.indicators)))
+    st.caption(t_n("goal.data_count", len(goal.indicators), lang, with_data=with_data))
 
 # ---- Grants and the next milestones (Tilskudd and Tidslinje have the details) ------------------
 st.header(t("funding.overview_heading", lang), anchor="tilskudd")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators import views
 from indicators.assessment import rollups
-from indicators.i18n import t
+from indicators.i18n import t, t_n
 from indicators.model import Theme
 from indicators.verdict import rollup_text
 from ui import data, guard, state
@@ -64,9 +64,8 @@ for theme in plan.themes:
     st.markdown(f"**{t('themes.status', lang)}:** "
                 + rollup_block(rollup_text(plan, rollup, assessed, lang), lang),
                 unsafe_allow_html=True)
+    # A theme with nothing counted says so once, in the roll-up's list of what is left out.
     with_data = sum(by_id[i].has_data for i in theme.indicators)
-    if with_data == 0:
-        st.info(t("themes.no_data", lang), icon=":material/info:")
     st.markdown(indicator_table(theme), unsafe_allow_html=True)
     if with_data:
-        st.caption(t("goal.data_count", lang, with_data=with_data, total=len(theme.indicators)))
+        st.caption(t_n("goal.data_count", len(theme.indicators), lang, with_data=with_data))

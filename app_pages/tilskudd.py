@@ -8,7 +8,7 @@ import streamlit as st
 from indicators import charts
 from indicators import funding as fund
 from indicators.charts import ChartText
-from indicators.i18n import format_number, format_percent, t
+from indicators.i18n import first_upper, format_number, format_percent, t, t_n
 from ui import data, guard, state
 from ui.widgets import chart_card, md_escape, table_view
 
@@ -63,7 +63,7 @@ else:
     st.markdown(fund.totals_sentence(plan, funding, year, lang))
     table = fund.scheme_table(plan, year_funding)
     chart_card(charts.scheme_bars(table, scheme_names, ChartText(
-        t("funding.scheme_chart_title", lang, year=year), t("unit.nok_million", lang).capitalize(),
+        t("funding.scheme_chart_title", lang, year=year), first_upper(t("unit.nok_million", lang)),
         source_line), lang),
         fund.scheme_display(plan, table, lang), fund.scheme_summary(plan, table, year, lang),
         lang, key="scheme_bars")
@@ -74,7 +74,7 @@ all_years = fund.scheme_table(plan, funding)
 if funding["year"].nunique() > 1:
     st.header(t("funding.years_heading", lang))
     chart_card(charts.granted_by_year(all_years, scheme_names, ChartText(
-        t("funding.years_chart_title", lang), t("unit.nok_million", lang).capitalize(),
+        t("funding.years_chart_title", lang), first_upper(t("unit.nok_million", lang)),
         source_line), lang), fund.scheme_display(plan, all_years, lang),
         t("funding.years_summary", lang, first=min(funding["year"]), last=max(funding["year"])),
         lang, key="years_bars")
@@ -150,10 +150,8 @@ shown = fund.sort_grants(plan, fund.filter_grants(
     grants, schemes=chosen_schemes, focus_areas=chosen_focus, municipalities=chosen_places,
     years=chosen_years, search=search))
 unknown = int(pd.isna(shown["amount_nok_million"]).sum())
-st.markdown(t("funding.list_count", lang, shown=format_number(len(shown), lang, 0),
-              total=format_number(len(grants), lang, 0)) + " "
-            + (t("funding.list_unknown", lang, n=format_number(unknown, lang, 0)) if unknown
-               else ""))
+st.markdown(t_n("funding.list_count", len(grants), lang, shown=format_number(len(shown), lang, 0))
+            + " " + (t_n("funding.list_unknown", unknown, lang) if unknown else ""))
 if shown.empty:
     st.info(t("funding.list_empty", lang), icon=":material/search_off:")
 else:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.i18n import MISSING, format_period, t, unit_label
+from indicators.i18n import MISSING, format_period, t
 from indicators.model import Indicator, PlanModel
 from indicators.progress import Assessment
 from indicators.style import STATUS_STYLE
-from indicators.views import Summary, dates_text
+from indicators.views import Summary, dates_text, unit_text
 
 # Shown columns, in order, with the text key of each heading.
 COLUMNS: dict[str, str] = {
@@ -72,7 +72,7 @@ def _record(model: PlanModel, indicator: Indicator, cover: object | None,
         "goal": goal.id,
         "themes": ", ".join(theme.name.get(lang) for theme in themes),
         "source": source_label(indicator, lang),
-        "unit": unit_label(indicator.unit, lang),
+        "unit": unit_text(indicator, lang),
         "frequency": t(f"frequency.{indicator.frequency}", lang),
         "regions": regions_text(model, codes, lang),
         "first_period": format_period(cover.first_period, lang) if cover is not None else MISSING,

@@ -16,7 +16,7 @@ from indicators import access, canonical, health, importing, store, writeback
 from indicators import build as builder
 from indicators import fetch as fetcher
 from indicators.assessment import assess_all, progress_records, rollup_records, rollups
-from indicators.i18n import format_number, t
+from indicators.i18n import format_number, t, t_n
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
 from indicators.model import ModelError, PlanModel, load_model, validate_config
@@ -46,7 +46,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(t("cli.problems", args.lang, count=len(problems)), file=sys.stderr)
+        print(t_n("cli.problems", len(problems), args.lang), file=sys.stderr)
         return EXIT_INVALID
     print(t("cli.valid", args.lang))
     return EXIT_OK
@@ -57,7 +57,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(problem)
     if not report.ok:
-        print(t("cli.build_failed", args.lang, count=len(report.problems)), file=sys.stderr)
+        print(t_n("cli.build_failed", len(report.problems), args.lang), file=sys.stderr)
         return EXIT_INVALID
     print(t("cli.built", args.lang, db=args.db, files=report.files,
             rows=format_number(report.observations, args.lang, 0)))
@@ -302,7 +302,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(t("ssb.failed", args.lang, id=indicator_id, reason=reason), file=sys.stderr)
     if fetched.failed:
         done = "ssb.failed_summary" if imported else "ssb.nothing_fetched"
-        print(t(done, args.lang, count=len(fetched.failed)), file=sys.stderr)
+        print(t_n(done, len(fetched.failed), args.lang) if imported else t(done, args.lang),
+              file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 

@@ -36,7 +36,15 @@ from indicators.assessment import rollups
 from indicators.charts import BreakMark, ValueCard, regional
 from indicators.charts.common import with_x
 from indicators.charts.funding import ASSESSED_COLOUR
-from indicators.i18n import UNIT_DECIMALS, format_date, format_period, format_value, t, unit_label
+from indicators.i18n import (
+    UNIT_DECIMALS,
+    first_upper,
+    format_date,
+    format_period,
+    format_value,
+    quoted,
+    t,
+)
 from indicators.model import Goal, Indicator, PlanModel
 from indicators.periods import parse_period
 from indicators.progress import Assessment
@@ -164,7 +172,7 @@ def title_slide(deck: Deck, model: PlanModel, goals: list[Goal],
     _add_paragraph(title.text_frame, scope, 24, colour=TEXT, space_before=8)
     vision = _box(slide, MARGIN, Inches(3.3), Inches(10.5), Inches(1.6))
     _text(vision, t("vision.label", lang), 14, bold=True, colour=MUTED)
-    _add_paragraph(vision, f"«{model.vision.get(lang)}»", 26, italic=True, space_before=4)
+    _add_paragraph(vision, quoted(model.vision.get(lang), lang), 26, italic=True, space_before=4)
     when = _box(slide, MARGIN, Inches(5.3), Inches(10.5), Inches(0.9))
     # What the figures are for, not the day the deck was made (that comes second, and says so).
     figures = _figures_for(latest or [], lang)
@@ -196,7 +204,7 @@ def goal_slide(deck: Deck, goal: Goal, verdict: RollupText, rows: list[dict],
     lang = deck.lang
     slide = deck.slide(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
     quote = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(1.2))
-    _text(quote, f"«{goal.text.get(lang)}»", 22, italic=True)
+    _text(quote, quoted(goal.text.get(lang), lang), 22, italic=True)
     line = _box(slide, MARGIN, Inches(2.4), WIDTH - 2 * MARGIN, Inches(1.0))
     paragraph = line.paragraphs[0]
     _status_runs(paragraph, verdict.status, lang, 18, verdict.label)
@@ -258,7 +266,7 @@ def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
         _no_data(slide, data, lang)
     else:
         sub = _box(slide, MARGIN, Inches(1.2), Inches(8.4), Inches(0.4))
-        subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(),
+        subtitle = " · ".join(p for p in (first_upper(views.unit_text(indicator, lang)),
                                            _span(trend, lang)) if p)
         _text(sub, subtitle, 14, colour=MUTED)
         card = views.one_value(model, indicator, data.frame, lang)
@@ -626,7 +634,8 @@ def municipal_map(model: PlanModel, data: export.IndicatorData, lang: str) -> Mu
     indicator = data.indicator
     title = t("regional.map_title", lang, name=indicator.name.get(lang),
               period=format_period(period, lang))
-    summary = views.municipal_summary(rows, names, indicator.unit, period, lang)
+    summary = views.municipal_summary(rows, names, indicator.unit, period, lang,
+                                      word=indicator.word(lang))
     note = views.municipal_period_note(period, data.summary.period, lang)
     return MunicipalMap(data, period, title, summary, rows, names, note)
 

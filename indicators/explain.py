@@ -19,7 +19,7 @@ from indicators.i18n import (
     format_value,
     t,
 )
-from indicators.model import Indicator
+from indicators.model import Indicator, Region
 from indicators.periods import parse_period
 from indicators.progress import Assessment
 from indicators.views import period_words
@@ -50,12 +50,15 @@ def overlay(indicator: Indicator, frame: pd.DataFrame, a: Assessment, lang: str)
     except progress.SeriesError:
         points = []  # a year given twice: the status says so, and no trend is drawn
     end_year = target.year if target else (max((y for y, _ in points), default=0) + 5)
+    # The base point and the path from it belong to a status; with none (too few years after a
+    # break, no data, context only) the chart would mark a base nothing was measured from.
+    rated = a.base_year is not None and a.status not in ("not_available", "not_assessed")
     path = []
-    if target and a.base_year is not None and a.status != "not_available":
+    if target and rated:
         path = progress.required_path(a.base_year, a.base_value, target.value, target.year)
     return Overlay(
         labels=labels, mid_year=indicator.frequency in SUB_ANNUAL,
-        base=(a.base_year, a.base_value) if a.base_year is not None else None,
+        base=(a.base_year, a.base_value) if rated else None,
         target=(target.year, target.value) if target else None, required=path,
         projection=_clipped(progress.projection(points, end_year, since=_fit_from(indicator, points)),
                             indicator) if points else None)
@@ -240,8 +243,8 @@ def _moved(indicator: Indicator, a: Assessment, lang: str) -> str:
     unit = indicator.unit
     values = {"base_year": year_text(indicator, a.base_year),
               "current_year": year_text(indicator, a.current_year),
-              "base": format_value(a.base_value, unit, lang),
-              "current": format_value(a.current_value, unit, lang)}
+              "base": format_value(a.base_value, unit, lang, word=indicator.word(lang)),
+              "current": format_value(a.current_value, unit, lang, word=indicator.word(lang))}
     key = "flat" if change == 0 else ("up" if change > 0 else "down")
     return t(f"sentence.moved.{key}", lang, change=format_per_year(change, unit, lang), **values)
 
@@ -375,7 +378,8 @@ def _age_row(indicator: Indicator, a: Assessment, lang: str) -> str:
 def _year_value(indicator: Indicator, year: int | None, value: float | None, lang: str) -> str:
     if year is None:
         return "–"
-    return f"{format_value(value, indicator.unit, lang)} ({year_text(indicator, year)})"
+    return (f"{format_value(value, indicator.unit, lang, word=indicator.word(lang))} "
+            f"({year_text(indicator, year)})")
 
 
 def _growth(rate: float | None, lang: str) -> str:
@@ -419,9 +423,15 @@ def freshness_text(due: date | None, today: date, lang: str) -> tuple[str, bool]
 
 
 def freshness(indicator: Indicator, period: str | None, today: date,
-              lang: str) -> tuple[str, str]:
+              lang: str, region: Region | None = None) -> tuple[str, str]:
     """For the latest `period`: `Neste oppdatering ventet: mars 2026`, and when that month
-    has passed, a sentence saying which figures are late ('' when they are not)."""
+    has passed, a sentence saying which figures are late ('' when they are not).
+
+    For an area that no longer exists (`region` with `valid_to`, e.g. the pre-2020 county) no
+    figures will come: it says so, and nothing is late."""
+    if region is not None and region.historical:
+        return t("explain.discontinued", lang, region=region.name.get(lang),
+                 year=region.valid_to), ""
     parsed = parse_period(period) if period else None
     if parsed is None:
         return t("explain.next_update_unknown", lang), ""

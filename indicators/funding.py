@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.i18n import format_number, format_percent, format_value, t
+from indicators.i18n import format_number, format_percent, format_value, t, t_n
 from indicators.model import PlanModel
 
 UNKNOWN = "unknown"  # node id for money and projects not placed on a focus area or goal
@@ -375,7 +375,7 @@ def focus_summary(model: PlanModel, rollup: pd.DataFrame, lang: str) -> str:
                     for r in listed.head(3).itertuples())
     known = rollup["amount"].notna().any()
     key = "funding.focus_summary" if known else "funding.focus_summary_no_amounts"
-    return t(key, lang, n=int(listed["projects"].sum()), top=top)
+    return t_n(key, int(listed["projects"].sum()), lang, top=top)
 
 
 def flow_table(model: PlanModel, flow: Flow, measure: str, lang: str) -> pd.DataFrame:
@@ -394,8 +394,7 @@ def flow_table(model: PlanModel, flow: Flow, measure: str, lang: str) -> pd.Data
 def flow_summary(model: PlanModel, flow: Flow, measure: str, year: int, lang: str) -> str:
     """How much of the schemes' total reaches a goal through a focus area, and how much does not."""
     def value(v: float) -> str:
-        return format_number(v, lang, 0) + " " + t("funding.projects_word", lang) \
-            if measure == "projects" else amount_text(v, lang)
+        return t_n("funding.projects_n", v, lang) if measure == "projects" else amount_text(v, lang)
 
     links = flow.links
     out_of_schemes = float(links[links["source"].str.startswith("scheme:")]["value"].sum())

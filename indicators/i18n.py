@@ -50,12 +50,35 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """The text for `key` in `lang`, with `{placeholders}` filled from params."""
+    """The text for `key` in `lang`, with `{placeholders}` filled from params.
+
+    A counted text (`key.one` and `key.other`, see `t_n`) reached here by its bare key, e.g. a
+    message kept as key and params, takes its count from the `n` or `count` parameter.
+    """
     texts = catalogue().get(key)
+    if texts is None and f"{key}.{PLURAL_OTHER}" in catalogue():
+        count = params.pop("n") if "n" in params else params.pop("count")
+        return t_n(key, count, lang, **params)
     if texts is None:
         raise KeyError(f"no text for key {key!r}")
     text = texts.get(lang_or_default(lang)) or texts[DEFAULT_LANG]
     return text.format(**params) if params else text
+
+
+PLURAL_ONE, PLURAL_OTHER = "one", "other"
+
+
+def plural_form(n: float) -> str:
+    """`one` for exactly one thing, else `other`: the rule bokmål and English share (0 is plural)."""
+    return PLURAL_ONE if n == 1 else PLURAL_OTHER
+
+
+def t_n(key: str, n: float, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """A text that counts something, in the form that agrees with `n`: `key.one` for one
+    (`1 indikator`, `Lagre 1 endring`), `key.other` otherwise (`4 indikatorer`), never
+    `indikator(er)`. `{n}` in the text is `n` as a number in the reader's format (`10 299`)."""
+    text_n = format_number(n, lang, 0 if float(n).is_integer() else 1)
+    return t(f"{key}.{plural_form(n)}", lang, n=text_n, **params)
 
 
 def _locale(lang: str) -> str:
@@ -94,6 +117,21 @@ def format_percent(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1)
     return f"{number}\xa0%" if lang_or_default(lang) == "nb" else f"{number}%"
 
 
+def first_upper(text: str) -> str:
+    """The text with a capital first letter and the rest as it is: `NOK thousand`, `Antall`
+    (str.capitalize would lower the rest: `Nok thousand`)."""
+    return text[:1].upper() + text[1:]
+
+
+QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+
+def quoted(text: str, lang: str = DEFAULT_LANG) -> str:
+    """`«tekst»` in bokmål, `“text”` in English: never straight quotes in running text."""
+    left, right = QUOTES[lang_or_default(lang)]
+    return f"{left}{text}{right}"
+
+
 def format_list(items: list[str], lang: str = DEFAULT_LANG) -> str:
     """`a, b og c` in bokmål, `a, b and c` in English."""
     return _babel_list(list(items), locale=_locale(lang)) if items else ""
@@ -104,10 +142,13 @@ def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
     return t(f"unit.{unit}", lang)
 
 
-def format_value(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
-    """A value with its unit, e.g. `2,6 %`, `20 mill. kr`, `735 302`."""
+def format_value(x: float | None, unit: str, lang: str = DEFAULT_LANG, word: str = "") -> str:
+    """A value with its unit, e.g. `2,6 %`, `20 mill. kr`, `735 302`; with `word` (what a count
+    counts, `Indicator.word`) `735 302 innbyggere`."""
     if is_missing(x):
         return MISSING
+    if word:
+        return f"{format_value(x, unit, lang)}\xa0{word}"
     decimals = UNIT_DECIMALS.get(unit, 1)
     if unit == "percent":
         return format_percent(x, lang, decimals)
@@ -120,13 +161,16 @@ def format_value(x: float | None, unit: str, lang: str = DEFAULT_LANG) -> str:
 
 
 def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG,
-                  decimals: int | None = None) -> str:
-    """A signed change: `+0,3 prosentpoeng`, `−1 234` — percentages change in points.
+                  decimals: int | None = None, word: str = "") -> str:
+    """A signed change: `+0,3 prosentpoeng`, `−1 234` (`+689 personer` with a count's `word`)
+    — percentages change in points.
 
     `decimals` overrides the unit's own (a change per year is often smaller than a value).
     """
     if is_missing(x):
         return MISSING
+    if word:
+        return f"{format_change(x, unit, lang, decimals)}\xa0{word}"
     decimals = UNIT_DECIMALS.get(unit, 1) if decimals is None else decimals
     rounded = round(float(x), decimals)
     number = format_number(abs(rounded), lang, decimals)

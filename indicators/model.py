@@ -168,12 +168,18 @@ class Indicator(_Strict):
     min: float | None = None
     max: float | None = None
     data_note: Text | None = None
+    # What a count counts ("personer", "innbyggere"), written after its numbers: `10 299 personer`.
+    unit_word: Text | None = None
     ssb: SsbSource | None = None  # where `fetch ssb` gets it; None: not fetched from SSB
     breaks: list[Break] = []  # where the series changed definition; see progress-method.md
     stale_after_years: int = Field(default=3, ge=0)  # older latest figures do not count in roll-ups
 
     def break_years(self) -> tuple[int, ...]:
         return tuple(b.year for b in self.breaks)
+
+    def word(self, lang: str) -> str:
+        """What the numbers count, in `lang` ('' when the unit says it: %, mill. kr)."""
+        return self.unit_word.get(lang) if self.unit_word else ""
 
     def allowed_range(self) -> tuple[float | None, float | None]:
         """Bounds a value may take: percent 0..100, others >= 0, unless min/max say otherwise."""
@@ -533,6 +539,9 @@ def _breaks(ind: Indicator) -> Iterator[tuple[Loc, str]]:
 
 def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
     yield from _breaks(ind)
+    if ind.unit_word is not None and ind.unit != "count":
+        yield ("unit_word",), (f"unit_word is only for unit: count (what the numbers count); "
+                               f"the unit {ind.unit} already says it")
     low, high = ind.allowed_range()
     if low is not None and high is not None and low > high:
         yield ("min",), f"min {low:g} is greater than max {high:g}"

@@ -606,7 +606,9 @@ def observations(con: duckdb.DuckDBPyConnection, indicator_id: str,
 
 def latest(con: duckdb.DuckDBPyConnection,
            pairs: Sequence[tuple[str, str]]) -> pd.DataFrame:
-    """The latest and the previous value of each (indicator, region)'s headline series."""
+    """The latest value of each (indicator, region)'s headline series, and the one it is compared
+    with: a month or quarter's same month or quarter a year earlier (so a season is not read as
+    a change), a year's (or school year's) previous one."""
     pairs = pd.DataFrame(list(pairs), columns=["indicator_id", "region_code"])
     con.register("wanted", pairs)
     frame = con.execute(
@@ -628,7 +630,9 @@ def latest(con: duckdb.DuckDBPyConnection,
                (SELECT m.value FROM meta m
                 WHERE m.key = ? || CAST(cur.import_id AS VARCHAR)) AS published
         FROM ranked cur LEFT JOIN ranked prev
-             ON prev.indicator_id = cur.indicator_id AND prev.rn = 2
+             ON prev.indicator_id = cur.indicator_id
+            AND CASE WHEN cur.sub IS NULL THEN prev.rn = 2
+                     ELSE prev.year = cur.year - 1 AND prev.sub = cur.sub END
         WHERE cur.rn = 1
         """, [PUBLISHED_KEY]
     ).df()

@@ -16,7 +16,7 @@ import pandas as pd
 from babel.dates import format_date as babel_date
 
 from indicators.charts.common import plain
-from indicators.i18n import LOCALES, format_date, format_number, lang_or_default, t
+from indicators.i18n import LOCALES, format_date, format_number, lang_or_default, t, t_n
 from indicators.model import PlanModel
 
 FIRST_YEAR, LAST_YEAR = 2024, 2040  # the span the page shows: 2024 decisions to the plan's end
@@ -170,7 +170,7 @@ def target_items(model: PlanModel, lang: str) -> list[Item]:
         proposed = any(i.target.status == "proposed" for i in indicators)
         names = "; ".join(f"{i.id} {i.name.get(lang)}" for i in indicators)
         items.append(Item(f"target-{year}", "target", "target",
-                          t("timeline.target_title", lang, year=year, n=len(indicators)),
+                          t_n("timeline.target_title", len(indicators), lang, year=year),
                           date(year, 1, 1), date(year, 12, 31),
                           "proposed" if proposed else "adopted", description=names))
     return items
@@ -331,6 +331,6 @@ def timeline_summary(items: list[Item], today: date, lang: str) -> str:
     nxt = upcoming(items, today, 1)
     next_text = (t("timeline.summary_next", lang, title=nxt[0].title,
                    when=when_text(nxt[0].start, nxt[0].end, lang)) if nxt else "")
-    return t("timeline.summary", lang, n=len(phases), span=span,
-             phases=", ".join(i.title for i in phases), today=format_date(today, lang),
-             next=next_text)
+    return t_n("timeline.summary", len(phases), lang, span=span,
+               phases=", ".join(i.title for i in phases), today=format_date(today, lang),
+               next=next_text)

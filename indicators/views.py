@@ -9,16 +9,20 @@ import pandas as pd
 
 from indicators import canonical
 from indicators.charts import ChartText, ValueCard
+from indicators.charts.common import LINE_CHARS
 from indicators.i18n import (
     MISSING,
+    first_upper,
     format_change,
     format_date,
     format_period,
     format_value,
     t,
+    t_n,
     unit_label,
 )
 from indicators.model import Indicator, PlanModel
+from indicators.periods import parse_period
 from indicators.progress import Assessment
 
 
@@ -104,11 +108,10 @@ def source_text(indicator: Indicator, lang: str) -> str:
 
 def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -> dict:
     """One readable row of the Oversikt table."""
-    unit = s.indicator.unit
     return {
         "id": s.indicator.id,
         "name": s.indicator.name.get(lang),
-        "value": format_value(s.value, unit, lang) if s.has_data else t("value.missing", lang),
+        "value": value_text(s, lang),
         "period": format_period(s.period, lang) if s.period else "",
         "region": model.region_name(s.region_code, lang),
         "change": change_text(s, lang),
@@ -120,15 +123,64 @@ def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -
 
 
 def change_text(s: Summary, lang: str) -> str:
-    """`−0,2 prosentpoeng fra desember 2025`, or '' when there is nothing to compare with."""
+    """`+0,1 prosentpoeng fra januar 2025 (samme måned året før)`, `+46 tusen kr fra 2018`, or ''
+    when there is nothing to compare with. Months and quarters are compared with the same month
+    or quarter a year earlier (store.latest), so a season never passes for a change."""
     if s.change is None:
         return ""
-    return t("change.since", lang, change=format_change(s.change, s.indicator.unit, lang),
-             period=format_period(s.previous_period, lang))
+    return since_text(s.indicator, s.change, s.previous_period, lang, s.period)
+
+
+def since_text(indicator: Indicator, change: float, since: str, lang: str,
+               now: str | None = None) -> str:
+    """A change since a period, said the same way on every page and in every chart summary;
+    across a break in the series (between `since` and `now`) no change is given, only why."""
+    if now is not None and crosses_break(indicator, since, now):
+        return t("change.break", lang, period=format_period(since, lang))
+    sub = "M" if "M" in since else "K" if "K" in since else ""
+    key = {"M": "change.since_month", "K": "change.since_quarter"}.get(sub, "change.since")
+    return t(key, lang, change=format_change(change, indicator.unit, lang,
+                                             word=indicator.word(lang)),
+             period=format_period(since, lang))
+
+
+def _months(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The first and last month a period covers, as (year, month): a school year runs from
+    August to June, a year from January to December."""
+    p = parse_period(period)
+    if p is None:
+        return None
+    if p.freq == "M":
+        return (p.year, p.sub), (p.year, p.sub)
+    if p.freq == "Q":
+        return (p.year, 3 * p.sub - 2), (p.year, 3 * p.sub)
+    if p.freq == "SY":  # placed at its end year
+        return (p.year - 1, 8), (p.year, 6)
+    return (p.year, 1), (p.year, 12)
+
+
+def crosses_break(indicator: Indicator, before: str, after: str) -> bool:
+    """True when the series changed definition after `before` began and by the end of `after`:
+    the two figures were measured differently, so their difference is no change."""
+    first, last = _months(before), _months(after)
+    if first is None or last is None:
+        return False
+    starts = [span[0] for b in indicator.breaks if (span := _months(b.period)) is not None]
+    return any(first[0] < start <= last[1] for start in starts)
 
 
 def value_text(s: Summary, lang: str) -> str:
-    return format_value(s.value, s.indicator.unit, lang) if s.has_data else t("value.missing", lang)
+    """The latest value with its unit (`2,6 %`, `10 299 personer`), or that there is none."""
+    if not s.has_data:
+        return t("value.missing", lang)
+    return format_value(s.value, s.indicator.unit, lang, word=s.indicator.word(lang))
+
+
+def unit_text(indicator: Indicator, lang: str) -> str:
+    """The unit as a reader says it, with what a count counts: `prosent`, `antall personer`
+    (`number of people`)."""
+    word = indicator.word(lang)
+    return t("unit.count.of", lang, word=word) if word else unit_label(indicator.unit, lang)
 
 
 def period_text(s: Summary, lang: str) -> str:
@@ -193,7 +245,7 @@ def dates_rows(s: Summary, lang: str, made: date) -> tuple[str, list[tuple[str, 
     ]
 
 
-SOURCE_LINE_WIDTH = 52  # characters: what fits under a chart on a 390 px wide phone
+SOURCE_LINE_WIDTH = LINE_CHARS  # characters: what fits under a chart on a 360 px wide phone
 
 
 def wrap_parts(text: str, width: int = SOURCE_LINE_WIDTH, sep: str = " · ") -> str:
@@ -244,7 +296,7 @@ def chart_text(indicator: Indicator, s: Summary, span: str, lang: str,
     """Title, unit + period span, and the source line with the figures' dates (of `period`
     when the chart shows another period than the latest, e.g. a municipal map), wrapped on
     lines short enough for a phone (a newline between lines)."""
-    subtitle = " · ".join(p for p in (unit_label(indicator.unit, lang).capitalize(), span) if p)
+    subtitle = " · ".join(p for p in (first_upper(unit_text(indicator, lang)), span) if p)
     # Short enough for a phone: an unknown publication date is left out (the pages say it),
     # and the months are abbreviated.
     dates = dates_text(s, lang, period, unknown=False, length="medium") or MISSING
@@ -281,17 +333,21 @@ def trend_summary(model: PlanModel, indicator: Indicator, trend: TrendData, lang
         return ""
     last = rows.iloc[-1]
     region = trend.names.get(indicator.headline_region, indicator.headline_region)
-    value = format_value(float(last["value"]), indicator.unit, lang)
-    year_before = rows[(rows["year"] == last["year"] - 1) & (rows["sub"].astype("object")
-                                                             .eq(last["sub"]) | rows["sub"].isna())]
-    if year_before.empty:
+    value = format_value(float(last["value"]), indicator.unit, lang, word=indicator.word(lang))
+    # Compared as the page's headline is (store.latest): a month or quarter with the same one a
+    # year earlier, a year (or school year) with the one before it.
+    if pd.isna(last["sub"]):
+        before = rows.iloc[-2:-1]
+    else:
+        before = rows[(rows["year"] == last["year"] - 1) & (rows["sub"] == last["sub"])]
+    if before.empty:
         return t("chart.line_summary_single", lang, region=region, value=value,
                  period=format_period(last["period"], lang))
-    change = float(last["value"]) - float(year_before.iloc[-1]["value"])
+    change = float(last["value"]) - float(before.iloc[-1]["value"])
     return t("chart.line_summary", lang, region=region, value=value,
              period=format_period(last["period"], lang),
-             change=t("change.since", lang, change=format_change(change, indicator.unit, lang),
-                      period=format_period(year_before.iloc[-1]["period"], lang)))
+             change=since_text(indicator, change, before.iloc[-1]["period"], lang,
+                               last["period"]))
 
 
 def one_value(model: PlanModel, indicator: Indicator, frame: pd.DataFrame,
@@ -304,7 +360,8 @@ def one_value(model: PlanModel, indicator: Indicator, frame: pd.DataFrame,
         return None
     row = rows.iloc[0]
     place = f"{model.region_name(indicator.headline_region, lang)} · {format_period(row['period'], lang)}"
-    return ValueCard(t("indicator.one_value", lang), format_value(float(row["value"]), indicator.unit, lang),
+    return ValueCard(t("indicator.one_value", lang),
+                     format_value(float(row["value"]), indicator.unit, lang, word=indicator.word(lang)),
                      place, source_text(indicator, lang), t("deck.single_value", lang))
 
 
@@ -344,7 +401,7 @@ def metadata_table(indicator: Indicator, s: Summary, lang: str) -> pd.DataFrame:
                                        if source.table else "")
     rows = [
         (t("indicator.definition", lang), indicator.definition.get(lang)),
-        (t("indicator.unit", lang), unit_label(indicator.unit, lang)),
+        (t("indicator.unit", lang), unit_text(indicator, lang)),
         (t("indicator.frequency", lang), t(f"frequency.{indicator.frequency}", lang)),
         (t("indicator.direction", lang), t(f"direction.{indicator.direction}", lang)),
         (t("indicator.source_link", lang), link + (f" — {source.url}" if source.url else "")),
@@ -394,11 +451,11 @@ def municipal_table(rows: pd.DataFrame, names: dict[str, str], unit: str, lang: 
 
 
 def municipal_summary(rows: pd.DataFrame, names: dict[str, str], unit: str, period: str,
-                      lang: str) -> str:
+                      lang: str, word: str = "") -> str:
     data = rows.sort_values("value", ascending=False)
     top, bottom = data.iloc[0], data.iloc[-1]
-    return t("regional.summary", lang, top=names.get(top["region_code"]),
-             top_value=format_value(top["value"], unit, lang),
-             bottom=names.get(bottom["region_code"]),
-             bottom_value=format_value(bottom["value"], unit, lang), n=len(data),
-             period=format_period(period, lang))
+    return t_n("regional.summary", len(data), lang, top=names.get(top["region_code"]),
+               top_value=format_value(top["value"], unit, lang, word=word),
+               bottom=names.get(bottom["region_code"]),
+               bottom_value=format_value(bottom["value"], unit, lang, word=word),
+               period=format_period(period, lang))

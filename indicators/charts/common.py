@@ -16,9 +16,13 @@ from indicators.i18n import PLOTLY_SEPARATORS, lang_or_default
 HEIGHT = 460
 # Above the title, room for the chart's toolbar (zoom, reset, full screen), which plotly and
 # Streamlit show at the top right on hover: on a phone it would cover the title's last words.
-MODEBAR = 30
-TITLE_SIZE, TITLE_LINE, SUBTITLE_LINE = 17, 21, 17  # px
-TOP = MODEBAR + TITLE_LINE + SUBTITLE_LINE + 18  # above the plot, with one line of each
+MODEBAR = 28  # its buttons end 24 px from the top
+# Plotly draws a top-anchored title's text from this far above its y; the title's y, in pixels
+# from the top, puts the text just under the toolbar's band.
+TITLE_Y = MODEBAR + 16
+TITLE_SIZE, TITLE_LINE, SUBTITLE_LINE = 17, 23, 19  # px, as drawn
+PLOT_GAP = 16  # between the subtitle and the plot
+TOP = MODEBAR + TITLE_LINE + SUBTITLE_LINE + PLOT_GAP  # above the plot, with one line of each
 
 # Characters per line that fit a 360 px wide phone (a 328 px wide figure) in DejaVu Sans, the
 # widest of the fonts we name; there is no viewport width on the server, so wide screens simply
@@ -68,6 +72,17 @@ def x_date(year: int, freq: str, sub: int | None) -> date:
     return date(int(year), 1, 1)
 
 
+TICK_YEARS = (1, 2, 5, 10, 20)  # steps between the years written under a time axis
+MAX_TICKS = 5  # year labels that fit under the plot on a phone (each ~30 px, with room between)
+
+
+def year_dtick(first: int, last: int) -> str:
+    """A time axis' step between year labels: every 1, 2, 5, 10 or 20 years, the fewest that
+    keep at most MAX_TICKS labels from `first` to `last`, so that a phone shows them all."""
+    span = last - first + 1
+    return f"M{12 * next((s for s in TICK_YEARS if span / s <= MAX_TICKS), TICK_YEARS[-1])}"
+
+
 def with_x(frame: pd.DataFrame) -> pd.DataFrame:
     """The observation frame with an `x` date column for plotting."""
     out = frame.copy()
@@ -115,13 +130,13 @@ def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT
     lang = lang_or_default(lang)
     title = wrap(text.title, TITLE_CHARS)
     subtitle = wrap(text.subtitle, SUBTITLE_CHARS) if text.subtitle else []
-    top = MODEBAR + TITLE_LINE * len(title) + SUBTITLE_LINE * len(subtitle) + 18
+    top = MODEBAR + TITLE_LINE * len(title) + SUBTITLE_LINE * len(subtitle) + PLOT_GAP
     height += top - TOP
     heading = "<br>".join(f"<b>{line}</b>" for line in title)
     heading += "".join(f"<br><span style='font-size:13px'>{line}</span>" for line in subtitle)
     fig.update_layout(
         title={"text": heading, "x": 0.01, "xanchor": "left", "yref": "container",
-               "y": 1 - MODEBAR / height, "yanchor": "top", "font": {"size": TITLE_SIZE}},
+               "y": 1 - TITLE_Y / height, "yanchor": "top", "font": {"size": TITLE_SIZE}},
         font={"family": style.FONT, "size": 13, "color": style.TEXT},
         paper_bgcolor=style.BACKGROUND, plot_bgcolor=style.BACKGROUND,
         separators=PLOTLY_SEPARATORS[lang], height=height,
@@ -138,8 +153,11 @@ def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT
     fig.add_annotation(text="<br>".join(source), name="source", xref="paper", yref="paper",
                        x=0, xanchor="left", y=1, yanchor="bottom", align="left",
                        showarrow=False, font={"size": 11, "color": style.MUTED_TEXT})
-    fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside")
-    fig.update_yaxes(gridcolor=style.GRID, zeroline=False)
+    # automargin set here, not left to the template (Streamlit's has none): the axis' labels
+    # are what the legend's room under the plot is measured from.
+    fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside",
+                     automargin=True)
+    fig.update_yaxes(gridcolor=style.GRID, zeroline=False, automargin=True)
     return place_bottom(fig, height, bottom + SOURCE_LINE_PX * (len(source) - 1))
 
 
@@ -171,16 +189,20 @@ def place_bottom(fig: go.Figure, height: int | None = None, bottom: int = 0) -> 
 
     The notes are placed from the plot's top edge, which stays put: plotly moves the plot's
     bottom edge up by as many legend rows as a narrow screen needs. They start EDGE px from the
-    figure's left edge. Call it again after changing the height, the notes or the margins.
+    figure's left edge; beside horizontal bars, whose labels move the plot's left edge by their
+    length, they end EDGE px from its right edge instead. Call it again after changing the
+    height, the notes or the margins.
     """
     height = int(height or fig.layout.height)
-    top, left = fig.layout.margin.t, fig.layout.margin.l
+    margin = fig.layout.margin
     under = band(fig)
     fig.update_layout(height=height, margin={"b": max(bottom, under + AXIS_ROOM)},
-                      legend={"y": (under + LEGEND_GAP) / height})
+                      legend={"y": (under + LEGEND_GAP) / height}, title={"y": 1 - TITLE_Y / height})
+    labelled = any(trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
+    x = ({"x": 1, "xanchor": "right", "xshift": margin.r - EDGE} if labelled else
+         {"x": 0, "xanchor": "left", "xshift": EDGE - margin.l})
     for note, at in bottom_notes(fig):
-        note.update(y=1, yref="paper", yanchor="bottom", yshift=-(height - top - at),
-                    x=0, xanchor="left", xshift=EDGE - left)
+        note.update(y=1, yref="paper", yanchor="bottom", yshift=-(height - margin.t - at), **x)
     for trace in fig.data:  # a long legend entry on two lines rather than past the edge
         name = trace.name or ""
         if len(name) > LEGEND_CHARS and "<br>" not in name:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from indicators import style
 from indicators.charts.common import ChartText, base_layout
-from indicators.i18n import format_value
+from indicators.i18n import UNIT_DECIMALS, format_value
 
 LATITUDE_STRETCH = 2.0  # a degree of latitude is about twice one of longitude at 60° N
 GEOJSON = Path(__file__).resolve().parents[2] / "data" / "geo" / "akershus_kommuner_2024.geojson"
@@ -43,17 +43,44 @@ def map_areas(frame: pd.DataFrame, unit: str, lang: str, missing_label: str = "�
     The page's map and the deck's native map both draw from this, so they always agree.
     """
     values = dict(zip(frame["region_code"], frame["value"], strict=True))
-    bins = _classes(list(values.values()))
+    # Classes are made from the values as the reader sees them (rounded as shown), so no two
+    # classes can share a shown bound ("1,1 % – 1,4 %" beside "1,4 % – 1,5 %").
+    shown = {code: shown_value(v, unit) for code, v in values.items()}
+    bins = _classes(list(shown.values()))
+    labels = class_labels(list(shown.values()), bins, unit, lang)
     areas = []
     for feature in municipalities_geojson()["features"]:
         code = feature["properties"]["kommunenummer"]
         value = values.get(code)
-        rank = _class_of(value, bins)
+        rank = _class_of(shown.get(code), bins)
         areas.append(MapArea(
             code, _rings(feature["geometry"]), value, rank,
             style.MISSING_FILL if rank < 0 else style.SEQUENTIAL_SCALE[rank],
-            missing_label if rank < 0 else _class_label(bins, rank, unit, lang)))
+            missing_label if rank < 0 else labels[rank]))
     return areas
+
+
+def shown_value(value: float | None, unit: str) -> float | None:
+    """The value rounded as `format_value` shows it (None and NaN stay missing)."""
+    if value is None or math.isnan(value):
+        return None
+    return round(float(value), UNIT_DECIMALS.get(unit, 1))
+
+
+def class_labels(values: list[float | None], bins: list[float], unit: str, lang: str) -> list[str]:
+    """Each class as the legend names it: from its lowest to its highest value (`1,1 % – 1,3 %`,
+    then `1,4 % – 1,5 %`), or the one value when a class holds one; classes never overlap."""
+    members: dict[int, list[float]] = {}
+    for value in values:
+        rank = _class_of(value, bins)
+        if rank >= 0:
+            members.setdefault(rank, []).append(value)
+    labels = []
+    for rank in range(max(1, len(bins) - 1) if bins else 0):
+        low, high = min(members.get(rank, bins[:1])), max(members.get(rank, bins[:1]))
+        labels.append(format_value(low, unit, lang) if low == high
+                      else f"{format_value(low, unit, lang)} – {format_value(high, unit, lang)}")
+    return labels
 
 
 def choropleth(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText,
@@ -113,12 +140,6 @@ def _class_of(value: float | None, bins: list[float]) -> int:
         if value <= bins[index + 1]:
             return index
     return max(0, len(bins) - 2)
-
-
-def _class_label(bins: list[float], index: int, unit: str, lang: str) -> str:
-    if len(bins) == 1:
-        return format_value(bins[0], unit, lang)
-    return f"{format_value(bins[index], unit, lang)} – {format_value(bins[index + 1], unit, lang)}"
 
 
 def _rings(geometry: dict) -> list[list[tuple[float, float]]]:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import style
-from indicators.charts.common import ChartText, base_layout
+from indicators.charts.common import ChartText, base_layout, year_dtick
 from indicators.i18n import t
 
 # Status: colour and fill pattern, so a status never rests on colour alone.
@@ -63,7 +63,8 @@ def gantt(frame: pd.DataFrame, today: date, text: ChartText, lang: str,
             legendgroup=status, showlegend=status not in set(spans["status"])))
     fig.update_layout(barmode="overlay", bargap=0.35)
     fig.update_xaxes(type="date", range=[x_range[0].isoformat(), x_range[1].isoformat()],
-                     showgrid=True, gridcolor=style.GRID, dtick="M12", tickformat="%Y")
+                     showgrid=True, gridcolor=style.GRID, tickformat="%Y", tick0="2000-01-01",
+                     dtick=year_dtick(x_range[0].year, x_range[1].year))
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed",
                      automargin=True, gridcolor=style.GRID)
     fig = base_layout(fig, text, lang, height=160 + 34 * len(order) + 120, bottom=120)

@@ -14,10 +14,12 @@ from indicators import style
 from indicators.charts.common import (
     LINE_CHARS,
     SOURCE_LINE_PX,
+    SUBTITLE_CHARS,
     ChartText,
     base_layout,
     place_bottom,
     with_x,
+    year_dtick,
 )
 from indicators.i18n import format_period, format_value
 from indicators.progress import Projection
@@ -41,10 +43,6 @@ def trend(frame: pd.DataFrame, names: dict[str, str], unit: str, text: ChartText
     return base_layout(year_ticks(fig), text, lang)
 
 
-TICK_YEARS = (1, 2, 5, 10, 20)  # steps between the years written under a time axis
-MAX_TICKS = 5  # year labels that fit under the plot on a phone (each ~30 px, with room between)
-
-
 def year_ticks(fig: go.Figure) -> go.Figure:
     """A year under the time axis every 1, 2, 5, 10 or 20 years, at round years: the fewest
     that keep at most MAX_TICKS labels over the span drawn, so that a phone shows them all and
@@ -58,10 +56,8 @@ def year_ticks(fig: go.Figure) -> go.Figure:
         return fig
     dates = pd.to_datetime(pd.Series(xs))
     first, last = dates.min(), dates.max()
-    span = int(last.year - first.year) + 1
-    step = next((s for s in TICK_YEARS if span / s <= MAX_TICKS), TICK_YEARS[-1])
     pad = max((last - first) * RANGE_PAD, pd.Timedelta(days=60))
-    return fig.update_xaxes(dtick=f"M{12 * step}", tick0="2000-01-01",
+    return fig.update_xaxes(dtick=year_dtick(first.year, last.year), tick0="2000-01-01",
                             range=[(first - pad).isoformat(), (last + pad).isoformat()])
 
 
@@ -202,9 +198,9 @@ def with_breaks(fig: go.Figure, marks: Sequence[BreakMark]) -> go.Figure:
                       line={"color": style.MUTED_TEXT, "width": 1.5, "dash": "dash"},
                       layer="below")
         # Inside the plot, under its top edge: clear of the title above and the legend below.
-        # On the side of its line with more room, so that even on a phone it stays inside the
-        # plot, and each break a row lower than the one before, so labels never run together.
-        right = _room_on_right(fig, mark.x, last=index == len(marks) - 1)
+        # To the right of its line where it fits there on a phone, else to the left; each break
+        # a row lower than the one before, so that labels never run together.
+        right = _fits_on_right(fig, mark, last=index == len(marks) - 1)
         fig.add_annotation(x=mark.x, xref="x", y=1, yref="paper",
                            xanchor="left" if right else "right", yanchor="top",
                            xshift=3 if right else -3, yshift=-LABEL_LINE_PX * index,
@@ -219,14 +215,19 @@ def with_breaks(fig: go.Figure, marks: Sequence[BreakMark]) -> go.Figure:
     return place_bottom(fig, fig.layout.height + SOURCE_LINE_PX * len(lines) + 6)
 
 
-def _room_on_right(fig: go.Figure, x: date, last: bool) -> bool:
-    """Whether more of the time axis lies right of `x` than left of it (without a range set:
-    the latest break is labelled on its right)."""
+PHONE_PLOT_PX = 244  # the plot's width in a 360 px wide phone (figure 328 px, less margins)
+LABEL_CHAR_PX = 6.2  # a character of the 11 px label, in DejaVu Sans
+
+
+def _fits_on_right(fig: go.Figure, mark: BreakMark, last: bool) -> bool:
+    """Whether the break's label fits between its line and the figure's right edge on a phone
+    (it may run into the right margin). Without a range set: the latest break only."""
     shown = fig.layout.xaxis.range
     if not shown:
         return last
     start, end = (pd.Timestamp(v) for v in shown)
-    return pd.Timestamp(x) - start <= end - pd.Timestamp(x)
+    room = (end - pd.Timestamp(mark.x)) / (end - start) * PHONE_PLOT_PX + fig.layout.margin.r
+    return len(mark.label) * LABEL_CHAR_PX + 8 <= room
 
 
 # ---- a series of one value ----------------------------------------------------------------------
@@ -243,13 +244,18 @@ class ValueCard:
     note: str  # "Bare én verdi er lagt inn ennå. …"
 
 
+VALUE_PX = 290  # the width the value may take: a phone's figure less its margins
+
+
 def value_card(card: ValueCard, text: ChartText, lang: str) -> go.Figure:
     """The value as large text in the figure, with title, unit, source: no axes, no line."""
-    fig = base_layout(go.Figure(), text, lang, bottom=60)
+    fig = base_layout(go.Figure(), text, lang, bottom=60, margin={"l": 24, "r": 24})
+    # As large as fits a phone's width (bold digits ≈ 0.68 of the size), at most 44 px.
+    size = min(44, int(VALUE_PX / (0.68 * max(len(card.value), 1))))
     for y, words, font in ((0.78, card.heading, {"size": 16, "color": style.MUTED_TEXT}),
-                           (0.56, f"<b>{card.value}</b>", {"size": 44, "color": style.PRIMARY}),
+                           (0.56, f"<b>{card.value}</b>", {"size": size, "color": style.PRIMARY}),
                            (0.34, card.place, {"size": 16, "color": style.TEXT}),
-                           (0.16, "<br>".join(textwrap.wrap(card.note, 60)),
+                           (0.16, "<br>".join(textwrap.wrap(card.note, SUBTITLE_CHARS)),
                             {"size": 13, "color": style.MUTED_TEXT})):
         fig.add_annotation(text=words, x=0.5, y=y, xref="paper", yref="paper", showarrow=False,
                            xanchor="center", yanchor="middle", font=font)

@@ -18,6 +18,9 @@ DELIMITERS = (",", ";", "\t")
 MAX_ROWS = 5_000_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LONE_CR = re.compile(r"\r(?!\n)")
+# csv refuses fields over 128 KiB by default; a long note in a file under the 50 MB limit is
+# still text to read (raising the process-wide limit only ever lets more through).
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 2**20))
 _NEWLINE, _QUOTE = ord("\n"), ord('"')
 _SPACE_BYTES = (ord(" "), ord("\r"), ord("\f"), _NEWLINE)
 
@@ -37,6 +40,14 @@ class RawTable:
 
 def decode(raw: bytes) -> tuple[str, str]:
     """The text of `raw` and the encoding it was read with; FileProblem when it is not text."""
+    text, encoding = _text(raw)
+    # NUL never occurs in text, whatever the encoding (a UTF-16 file can hold one, too).
+    if "\x00" in text or len(_CONTROL.findall(text[:65536])) > 8:
+        raise FileProblem("ingest.error.binary")
+    return text, encoding
+
+
+def _text(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return _decode(raw[3:], "utf-8", 3), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -49,13 +60,10 @@ def decode(raw: bytes) -> tuple[str, str]:
     if b"\x00" in raw:
         raise FileProblem("ingest.error.binary")
     try:
-        text, encoding = raw.decode("utf-8"), "utf-8"
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         # Norwegian Excel saves "CSV" as Windows-1252; five bytes are undefined there.
-        text, encoding = _decode(raw, "cp1252", 0), "cp1252"
-    if len(_CONTROL.findall(text[:65536])) > 8:
-        raise FileProblem("ingest.error.binary")
-    return text, encoding
+        return _decode(raw, "cp1252", 0), "cp1252"
 
 
 def _decode(raw: bytes, encoding: str, offset: int) -> str:
@@ -160,7 +168,9 @@ def read_csv_table(raw: bytes, issues: Collector) -> RawTable | None:
     if len(records.starts) > MAX_ROWS + 1:
         raise FileProblem("ingest.error.too_many_rows", limit=f"{MAX_ROWS:,}".replace(",", " "))
     head, delimiter = _header_and_delimiter(records)
-    header = next(csv.reader([records.text(head)], delimiter=delimiter))
+    header = _header_cells(records.text(head), delimiter, int(records.lines[head]))
+    if records.inside is not None and bool(records.inside[-1]):  # an odd number of quotes
+        _refuse_unclosed_quote(text, delimiter)
     dialect = {"encoding": encoding, "delimiter": delimiter,
                "line_end": "CRLF" if "\r\n" in text[:65536] else "LF"}
     body = (np.arange(len(records.starts)) > head) & ~records.blank(delimiter)
@@ -173,6 +183,33 @@ def read_csv_table(raw: bytes, issues: Collector) -> RawTable | None:
         if frame is not None and len(frame) == int(body.sum()):
             return RawTable(header, frame, records.lines[body], dialect)
     return _slow_table(text, records.lines[head], header, delimiter, dialect, issues)
+
+
+def _header_cells(text: str, delimiter: str, line: int) -> list[str]:
+    """The header's cells; a quote that is never closed is reported, not raised."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        raise FileProblem("ingest.error.bad_quotes", line=line) from None
+
+
+def _refuse_unclosed_quote(text: str, delimiter: str) -> None:
+    """Refuse a quoted field that is never closed: it would swallow every row after it.
+
+    An odd number of quotes is often harmless (skjerm 5" stor), so csv itself decides: its last
+    record is read again strictly, and only running out of data inside the quotes is refused.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    start = end = 0
+    for _record in reader:
+        start, end = end + 1, reader.line_num
+    try:
+        for _record in csv.reader(iter(lines[start - 1:]), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise FileProblem("ingest.error.bad_quotes", line=start) from None
 
 
 def _utf8(raw: bytes) -> tuple[str, bytes, str]:
@@ -229,12 +266,15 @@ def _slow_table(text: str, header_line: int, header: list[str], delimiter: str,
     rows: list[list[str]] = []
     numbers: list[int] = []
     previous_end = 0
-    for record in reader:
-        start, previous_end = previous_end + 1, reader.line_num
-        if start <= header_line or not any(cell.strip() for cell in record):
-            continue
-        rows.append(record)
-        numbers.append(start)
+    try:
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if start <= header_line or not any(cell.strip() for cell in record):
+                continue
+            rows.append(record)
+            numbers.append(start)
+    except csv.Error:  # e.g. a quote never closed makes a field longer than csv allows
+        raise FileProblem("ingest.error.bad_quotes", line=previous_end + 1) from None
     counts = np.array([len(r) for r in rows], dtype=int)
     if _report_ragged(counts, np.array(numbers), len(header), issues):
         return None

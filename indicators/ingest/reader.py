@@ -205,7 +205,7 @@ def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context)
     ids = check_indicators(texts["indicator_id"], fallback, ctx)
     regions = check_regions(texts["region_code"], ctx)
     periods = check_periods(texts["period"], ctx)
-    check_frequency(ids, periods, texts["period"], ctx)
+    wrong_frequency = check_frequency(ids, periods, texts["period"], ctx)
     values = check_values(texts["value"], ctx, ids)
     check_ranges(ids, values.value, texts["value"], ctx)
     check_units(texts["unit"], ids, ctx)
@@ -216,7 +216,7 @@ def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context)
     keys = pd.DataFrame({"indicator_id": ids.key(), "region_code": regions.key(),
                          "period": pd.factorize(pd.Series(placed, dtype=object))[0],
                          "series": series})
-    valid = ids.valid() & regions.valid() & periods.valid()
+    valid = ids.valid() & regions.valid() & periods.valid() & ~wrong_frequency
 
     def describe(i: int) -> dict:
         name = texts["series"].iat[i]

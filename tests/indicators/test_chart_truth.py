@@ -11,8 +11,7 @@ import pytest
 
 from indicators import charts, explain, export, views
 from indicators.assessment import assess_indicator
-from indicators.charts.common import TOP
-from indicators.charts.trend import LEGEND_FROM_BOTTOM
+from indicators.charts.common import SOURCE_LINE_PX, from_bottom
 from indicators.deck import municipal_map
 from indicators.model import Indicator, PlanModel
 from tests.conftest import obs_frame
@@ -86,18 +85,11 @@ def test_break_label_and_notes_stay_clear_of_title_legend_and_source() -> None:
     fig = charts.with_breaks(fig, explain.break_marks(indicator, SERIES, "nb"))
     label = next(a for a in fig.layout.annotations if a.text == "Brudd 2022")
     assert label.yref == "paper" and label.y <= 1 and label.yanchor == "top"  # inside the plot
-    height, bottom = fig.layout.height, fig.layout.margin.b
-    plot = height - TOP - bottom
-
-    def from_bottom(note: object) -> float:  # pixels from the figure's bottom edge
-        return bottom + note.y * plot
-
     source, notes = fig.layout.annotations[0], fig.layout.annotations[-1]
     assert source.text == "Kilde: NAV" and NOTE["nb"][:20] in notes.text
     n_lines = notes.text.count("<br>") + 1
-    assert from_bottom(source) < from_bottom(notes)
-    assert from_bottom(notes) + 15 * n_lines <= fig.layout.legend.y * height
-    assert fig.layout.legend.y * height > LEGEND_FROM_BOTTOM
+    assert from_bottom(fig, source) < from_bottom(fig, notes)
+    assert from_bottom(fig, notes) + SOURCE_LINE_PX * n_lines <= fig.layout.legend.y * fig.layout.height
 
 
 def test_a_break_outside_the_shown_periods_is_not_drawn() -> None:

@@ -18,7 +18,7 @@ import yaml
 from openpyxl import load_workbook
 
 from indicators import deck, explain, export, views
-from indicators.charts.common import SOURCE_LINE_PX, TOP, ChartText, base_layout
+from indicators.charts.common import SOURCE_LINE_PX, ChartText, base_layout, from_bottom
 from indicators.model import Indicator, PlanModel
 from indicators.xlsx_export import to_xlsx
 
@@ -169,8 +169,7 @@ def test_legend_sits_above_a_source_line_of_any_length(lines: int) -> None:
     fig = base_layout(go.Figure(go.Scatter(x=[1, 2], y=[1, 2], name="a")), text, "nb",
                       height=460, bottom=120)
     note = fig.layout.annotations[0]
-    plot = fig.layout.height - TOP - fig.layout.margin.b
-    source_bottom = fig.layout.margin.b + note.y * plot
+    source_bottom = from_bottom(fig, note)
     source_top = source_bottom + SOURCE_LINE_PX * lines
     assert source_bottom == pytest.approx(6)
     assert fig.layout.legend.y * fig.layout.height >= source_top + 4
@@ -180,14 +179,13 @@ def test_legend_sits_above_a_source_line_of_any_length(lines: int) -> None:
 def test_trend_figure_keeps_breaks_notes_and_legend_clear_of_the_source(
         model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
     fig = export.trend_figure(model, export.load_indicator(model, con, "2B-04"), "nb")
-    height, bottom = fig.layout.height, fig.layout.margin.b
-    plot = height - TOP - bottom
+    height = fig.layout.height
     source = fig.layout.annotations[0]
-    source_top = bottom + source.y * plot + SOURCE_LINE_PX * (source.text.count("<br>") + 1)
-    below = [a for a in fig.layout.annotations[1:] if a.yref == "paper" and a.y is not None
-             and a.y < 0]
+    source_top = from_bottom(fig, source) + SOURCE_LINE_PX * (source.text.count("<br>") + 1)
+    below = [a for a in fig.layout.annotations[1:] if a.name == "notes"]
+    assert below
     for note in below:  # e.g. the break notes: on top of the source line, not over it
-        assert bottom + note.y * plot >= source_top - 2
+        assert from_bottom(fig, note) >= source_top - 2
     assert fig.layout.legend.y * height >= source_top
 
 

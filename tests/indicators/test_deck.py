@@ -185,7 +185,7 @@ def test_an_indicator_without_data_says_so(model: PlanModel, con: duckdb.DuckDBP
     slide = prs.slides[2]
     assert slide.shapes.title.text == "2A-01 Nyetablerte foretak"
     assert not any(s.has_chart for s in slide.shapes)
-    assert "Ingen data for denne indikatoren ennå." in texts(slide)
+    assert "Det finnes ingen tall for denne indikatoren ennå." in texts(slide)
 
 
 def test_chosen_regions_and_english(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
@@ -245,7 +245,7 @@ def test_a_single_value_is_not_drawn_as_a_chart(deck_2b: Presentation) -> None:
     slide = deck_2b.slides[7]  # 2B-06: one quarter so far
     assert not any(s.has_chart for s in slide.shapes)
     text = texts(slide)
-    assert "Bare én verdi er lagt inn ennå." in text and "735 302" in text
+    assert "Det finnes bare ett tall så langt." in text and "735 302" in text
     assert "Bare én måling" in text
 
 

@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from indicators import export
+from indicators.charts.common import from_bottom
 from indicators.model import PlanModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,10 +75,8 @@ def test_html_is_self_contained_with_the_data(figure: object) -> None:
 def test_resizing_keeps_the_source_line_at_the_bottom_edge(figure: object) -> None:
     for width, height in export.PRESETS.values():
         out = export.sized(figure, width, height)
-        plot = height - out.layout.margin.t - out.layout.margin.b
         source = next(a for a in out.layout.annotations if a.text.startswith("Kilde"))
-        from_bottom = out.layout.margin.b + source.y * plot
-        assert from_bottom == pytest.approx(6)
+        assert from_bottom(out, source) == pytest.approx(6)
         assert (out.layout.width, out.layout.height) == (width, height)
     assert figure.layout.width is None  # the page's figure is left as it was
 

@@ -190,27 +190,27 @@ ERRORS = [
     ("ragged", (VALID_HEAD + "2B-04;32;2026M01;2,6\n2B-04;32;2026M02;2;4\n").encode(),
      "feil.csv:3: Raden har 5 felt"),
     ("unknown_indicator", (VALID_HEAD + "2B-40;32;2026M02;2,4\n").encode(),
-     'feil.csv:2:indikator: Ukjent indikator "2B-40"'),
+     'feil.csv:2:indikator: Ukjent indikator «2B-40»'),
     ("unknown_region", (VALID_HEAD + "2B-04;9999;2026M02;2,4\n").encode(),
-     'feil.csv:2:region: Ukjent regionkode "9999"'),
+     'feil.csv:2:region: Ukjent regionkode «9999»'),
     ("old_region", (VALID_HEAD + "2B-04;32;2026M01;2,6\n2B-04;0219;2026M02;2,4\n").encode(),
      "feil.csv:3:region: Regionkoden 0219"),
     ("lost_zero", (VALID_HEAD + "2B-04;3;2026M02;2,4\n").encode(),
-     'feil.csv:2:region: Ukjent regionkode "3" — mente du 03 Oslo'),
+     'feil.csv:2:region: Ukjent regionkode «3» — mente du 03 Oslo'),
     ("bad_period", (VALID_HEAD + "2B-04;32;2026M13;2,4\n").encode(),
-     'feil.csv:2:år: "2026M13" er ikke en periode'),
+     'feil.csv:2:år: «2026M13» er ikke en periode'),
     ("future_period", (VALID_HEAD + "2B-04;32;2099M01;2,4\n").encode(),
      "feil.csv:2:år: Perioden 2099M01 ligger etter"),
     ("not_a_number", (VALID_HEAD + "2B-04;32;2026M02;12,5,1\n").encode(),
-     'feil.csv:2:verdi: "12,5,1" er ikke et tall'),
+     'feil.csv:2:verdi: «12,5,1» er ikke et tall'),
     ("nan", (VALID_HEAD + "2B-04;32;2026M02;NaN\n").encode(),
-     'feil.csv:2:verdi: "NaN" er ikke et gyldig tall'),
+     'feil.csv:2:verdi: «NaN» er ikke et gyldig tall'),
     ("above_max", (VALID_HEAD + "2B-04;32;2026M02;120\n").encode(),
      "feil.csv:2:verdi: 120 er større enn høyeste tillatte verdi 100"),
     ("below_min", (VALID_HEAD + "2B-05;32;2026M02;-5\n").encode(),
      "feil.csv:2:verdi: -5 er mindre enn laveste tillatte verdi 0"),
     ("unit", b"indikator;region;periode;verdi;enhet\n2B-04;32;2026M02;2,4;antall\n",
-     'feil.csv:2:enhet: Enheten "antall" passer ikke'),
+     'feil.csv:2:enhet: Enheten «antall» passer ikke'),
     ("duplicate", (VALID_HEAD + "2B-04;32;2026M02;2,4\n2B-04;32;2026-02;2,5\n").encode(),
      "feil.csv:3: Samme indikator, region, periode og serie (2B-04, 32, 2026M02) står også på "
      "linje 2"),
@@ -251,7 +251,7 @@ def test_xlsx_error_names_sheet_and_row(refusing_repo: Path, capsys: pytest.Capt
     path = tmp_path / "feil.xlsx"
     path.write_bytes(xlsx([["indikator", "region", "periode", "verdi"],
                            ["2B-04", "32", "2026M01", 2.6], ["2B-04", "32", "2026M02", "x"]]))
-    assert_refused(refusing_repo, capsys, path, 'feil.xlsx:Ark1!3:verdi: "x" er ikke et tall')
+    assert_refused(refusing_repo, capsys, path, 'feil.xlsx:Ark1!3:verdi: «x» er ikke et tall')
 
 
 def test_too_large_and_too_many_rows(refusing_repo: Path, capsys: pytest.CaptureFixture,

@@ -96,7 +96,7 @@ def test_yearly_cycles_are_generated_by_rule_and_marked_so(items) -> None:
 def test_target_years_come_from_the_model(items) -> None:
     targets = [i for i in items if i.lane == "target"]
     assert [(i.start.year, i.status) for i in targets] == [(2030, "proposed")]
-    assert targets[0].title == "Målår 2030: mål for 4 indikator(er)"
+    assert targets[0].title == "Målår 2030: mål for 4 indikatorer"
     for indicator_id in ("1D-01", "1D-02", "1D-04", "2B-04"):
         assert indicator_id in targets[0].description
 

@@ -52,7 +52,7 @@ def test_unknown_indicator_explains_the_url(open_page) -> None:
 def test_indicator_without_data(open_page) -> None:
     at = open_page("app_pages/embed.py", indikator="2A-01")
     assert not at.get("plotly_chart")
-    assert "Ingen data" in at.info[0].value
+    assert "Det finnes ingen tall" in at.info[0].value
 
 
 def test_embed_height_from_the_url_keeps_the_source_at_the_bottom(open_page) -> None:
@@ -60,8 +60,8 @@ def test_embed_height_from_the_url_keeps_the_source_at_the_bottom(open_page) -> 
     layout = spec["layout"]
     assert layout["height"] == 440
     source = next(a for a in layout["annotations"] if a["text"].startswith("Kilde"))
-    plot = 440 - layout["margin"]["t"] - layout["margin"]["b"]
-    assert layout["margin"]["b"] + source["y"] * plot == pytest.approx(6)  # 6 px above the edge
+    # Placed from the plot's top edge (charts.common.place_bottom): 6 px above the bottom edge.
+    assert 440 - layout["margin"]["t"] + source["yshift"] == pytest.approx(6)
     # Out of range or not a number: the figure's own height.
     own = figure(open_page("app_pages/embed.py", indikator="2B-04"))["layout"]["height"]
     assert figure(open_page("app_pages/embed.py", indikator="2B-04", hoyde="90"))["layout"][

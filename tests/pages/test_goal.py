@@ -18,7 +18,8 @@ def test_goal_2b_quotes_the_goal_and_shows_status_values_and_target(open_page) -
     assert "▼</span> Forverring" in text  # 2B-04 unemployment rises
     # NAV's January 2026 figure, Norwegian format, with its change and source.
     assert "2,6\xa0%" in text and "Akershus, januar 2026" in text
-    assert "+0,1\xa0prosentpoeng fra desember 2025" in text
+    # A month is compared with the same month a year earlier, and the page says so.
+    assert "+0,1\xa0prosentpoeng fra januar 2025 (samme måned året før)" in text
     assert "Kilde: NAV · Tall for januar 2026 · publiseringsdato ukjent · hentet " in text
     assert "Mål 2030: 2,0\xa0% (forslag, ikke vedtatt)" in text
     assert "Akershus (fylkesinndeling før 2020), 2019" in text  # old county said plainly
@@ -64,8 +65,10 @@ def test_indicators_without_data_say_what_is_missing_and_draw_no_chart(open_page
     at = open_page("app_pages/delmal.py", goal="2A")
     infos = [i.value for i in at.info]
     assert len(infos) == 5  # every 2A indicator but 2A-05
-    assert any("Hentes fra SSB tabell 08316" in i and i.startswith("**Hva mangler:**")
+    # One no-data sentence, then where the figures will come from (never "Ingen data … Ingen data").
+    assert any(i.startswith("**Ingen tall ennå.** Tallene skal hentes fra SSB, tabell 08316")
                for i in infos)
+    assert not any(i.count("Ingen") > 1 for i in infos)
     assert not at.get("plotly_chart")
     assert "33,4\xa0mill. kr" in all_text(at)  # 2A-05: one known value, shown without a line
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from indicators import explain, export, views
-from indicators.i18n import format_period
+from indicators.i18n import format_period, t
 from tests.pages.conftest import all_text
 
 
@@ -34,7 +37,11 @@ def test_old_county_series_says_so_plainly(open_page) -> None:
 def test_indicator_without_data_says_what_is_missing(open_page) -> None:
     at = open_page("app_pages/indikator.py", id="2A-01")
     assert not at.get("plotly_chart")
-    assert "Ingen data for denne indikatoren ennå." in at.info[0].value
+    info = at.info[0].value
+    assert "Det finnes ingen tall for denne indikatoren ennå." in info
+    # Said once: no "Ingen data … Ingen data ennå." and no second "Hva mangler" under it.
+    assert "Ingen data" not in info and "Hva mangler" not in all_text(at)
+    assert "Tallene skal hentes fra SSB" in info
 
 
 def test_status_and_how_it_was_calculated(open_page) -> None:
@@ -63,10 +70,21 @@ def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
 
 
 def test_overdue_update_is_flagged(open_page) -> None:
-    text = all_text(open_page("app_pages/indikator.py", id="2B-03"))
-    # Regional accounts end in 2019; 2020 plus the usual 14 months: long overdue.
-    assert "Neste oppdatering ventet: februar 2022" in text and "Forsinket" in text
-    assert "Kilden pleier å publisere tall for 2020 i løpet av februar 2022" in text
+    # Population by quarter for today's Akershus: one figure, long since due a newer one.
+    text = all_text(open_page("app_pages/indikator.py", id="2B-06"))
+    assert "Neste oppdatering ventet: " in text and "Forsinket" in text
+    assert "Kilden pleier å publisere tall for " in text
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_series_for_an_area_that_no_longer_exists_is_not_late(open_page, model,
+                                                                 lang: str) -> None:
+    # 2B-03's headline is the pre-2020 county (02): no figures will ever come for it again.
+    text = all_text(open_page("app_pages/indikator.py", id="2B-03", lang=lang))
+    assert t("explain.overdue", lang) not in text
+    assert t("explain.next_update", lang, date="").strip() not in text
+    assert t("explain.discontinued", lang, region=model.region_name("02", lang),
+                   year=model.region("02").valid_to) in text
 
 
 def _figures(at) -> object:
@@ -159,7 +177,9 @@ def test_map_says_when_municipal_figures_stop_before_the_county(open_page, model
     note = views.municipal_period_note(latest_municipal, data.summary.period, "nb")
     at = open_page("app_pages/indikator.py", id="2B-04")
     infos = [i.value for i in at.info]
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    # The titles as read: wrapped over lines, without markup.
+    titles = [re.sub(r"<[^>]+>", "", json.loads(c.proto.spec)["layout"]["title"]["text"]
+                     .replace("<br>", " ")) for c in at.get("plotly_chart")]
     if latest_municipal == data.summary.period:
         assert not any("Kommunetallene går til" in i for i in infos)
     else:

@@ -30,7 +30,7 @@ def test_timeline_shows_phases_dates_cycles_and_today(open_page) -> None:
     assert "Frist for høringsinnspill" in text and "17\\. mars 2025" in text
     assert "Fylkestinget vedtar planprogrammet" in text and "juni 2025" in text
     assert "Rullering av handlingsprogrammet, hvert år (årlig syklus)" in text
-    assert "Målår 2030: mål for 4 indikator(er)" in text
+    assert "Målår 2030: mål for 4 indikatorer" in text
     assert "Vedtak om egen næringsstrategi og landbruksstrategi" in text
     figure = gantt(at)
     rows = {y for trace in figure["data"] for y in trace["y"]}

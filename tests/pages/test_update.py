@@ -206,7 +206,7 @@ def test_a_bad_file_shows_line_column_problem_and_fix_and_writes_nothing(open_up
     assert list(table.columns) == ["Linje", "Kolonne", "Problem", "Slik retter du det"]
     row = table.iloc[0]
     assert (row["Linje"], row["Kolonne"]) == ("3", "verdi")
-    assert row["Problem"] == '"12,5,1" er ikke et tall'
+    assert row["Problem"] == '«12,5,1» er ikke et tall'
     assert row["Slik retter du det"].startswith("Bruk ett desimalkomma, f.eks. 12,5")
     assert not [b for b in at.button if b.key == "update_confirm"]
     assert exported_csv(site / "data" / "dashboard.duckdb") == before
@@ -260,7 +260,7 @@ def test_a_jump_from_the_stored_figure_is_shown_as_a_warning_and_can_still_be_sa
         open_update) -> None:
     at = upload(logged_in(open_update), b"indikator;region;\xe5r;verdi\n2B-04;32;2026M02;12,5\n",
                 "jump.csv")
-    assert "1 advarsel(er)" in at.warning[0].value
+    assert "1 advarsel:" in at.warning[0].value
     warning = at.table[0].value.iloc[0]
     assert warning["Linje"] == "2" and "avviker 381 % fra forrige periode 2026M01" in warning["Problem"]
     assert [b for b in at.button if b.key == "update_confirm"]

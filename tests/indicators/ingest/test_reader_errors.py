@@ -164,7 +164,7 @@ def test_unknown_region(model: PlanModel) -> None:
     issue = only(rejected(model, HEADER + "1D-01;32;2024;1\n1D-01;9999;2024;1\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.unknown_region", 3,
                                                      "region_code")
-    assert '"9999"' in issue.message()
+    assert '«9999»' in issue.message()
 
 
 def test_region_that_lost_its_leading_zero(model: PlanModel) -> None:
@@ -194,7 +194,7 @@ def test_merged_region_must_be_handled_manually(model: PlanModel) -> None:
 def test_bad_period(model: PlanModel, period: str) -> None:
     issue = only(rejected(model, HEADER + f"1D-01;32;{period};1\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.bad_period", 2, "period")
-    assert f'"{period}"' in issue.message()
+    assert f'«{period}»' in issue.message()
     assert "2024K1" in issue.message()
 
 
@@ -210,7 +210,7 @@ def test_value_not_a_number_message_as_documented(model: PlanModel) -> None:
     issue = only(rejected(model, HEADER + rows + "1D-01;32;2025;12,5,1\n"))
     assert (issue.line, issue.column) == (14, "value")
     assert str(issue).startswith(
-        'data/x.csv:14:value: "12,5,1" er ikke et tall — bruk ett desimalkomma, f.eks. 12,5')
+        'data/x.csv:14:value: «12,5,1» er ikke et tall — bruk ett desimalkomma, f.eks. 12,5')
     assert issue.message("en").startswith(
         '"12,5,1" is not a number — use one decimal comma, e.g. 12,5')
 
@@ -238,7 +238,7 @@ def test_unit_mismatch(model: PlanModel, unit: str) -> None:
     issue = only(rejected(model, "indicator_id;region_code;period;value;enhet\n"
                                  f"1D-01;32;2024;3;{unit}\n"))
     assert (issue.key, issue.line, issue.column) == ("ingest.error.unit_mismatch", 2, "enhet")
-    assert f'"{unit}"' in issue.message()
+    assert f'«{unit}»' in issue.message()
     assert "percent" in issue.message()
 
 

@@ -49,7 +49,7 @@ def test_xlsx_errors_name_sheet_and_row(model: PlanModel) -> None:
                       ["1D-01", "32", 2024, 3], ["1D-01", "32", 2025, "12,5,1"]], title="Ark1")
     result = read_observations(raw, model, name="data/x.xlsx", today=TODAY)
     assert not result.ok
-    assert str(result.errors[0]).startswith('data/x.xlsx:Ark1!3:value: "12,5,1" er ikke et tall')
+    assert str(result.errors[0]).startswith('data/x.xlsx:Ark1!3:value: «12,5,1» er ikke et tall')
 
 
 def test_xlsx_renamed_to_csv_is_still_read(model: PlanModel) -> None:

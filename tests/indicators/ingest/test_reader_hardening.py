@@ -184,7 +184,34 @@ def test_a_percent_sign_is_refused_for_a_count(model: PlanModel) -> None:
 
 def test_plan_tables_refuse_an_amount_too_small_to_store(model: PlanModel) -> None:
     scheme = model.schemes[0].id
-    result = read_table_file("funding", f"year,scheme_id,granted_nok_million\n2024,{scheme},"
-                             "1e-400\n".encode(), model, name="funding.csv")
+    header = "year,scheme_id,applications,applied_nok_million,granted_nok_million,projects\n"
+    result = read_table_file("funding", f"{header}2024,{scheme},4,2,1e-400,3\n".encode(), model,
+                             name="funding.csv")
     assert not result.ok
     assert str(result.errors[0]).startswith("funding.csv:2:granted_nok_million: ")
+
+
+# --- Found by the fuzz test -------------------------------------------------------------------
+
+def test_a_stray_quote_in_a_utf16_header_is_no_traceback(model: PlanModel) -> None:
+    # The shrunk case: UTF-16 with a BOM, a NUL and a quote that opens a field across lines.
+    raw = '"region_code",\u0122\x00period","value"\n"32"\n'.encode("utf-16")
+    [message] = errors(read(model, raw))
+    assert "ikke tekst" in message
+
+
+def test_a_quote_never_closed_is_reported_at_its_line_not_swallowing_the_rows(
+        model: PlanModel) -> None:
+    text = (HEADER.replace("value", "value,note") + "1D-01,32,2020,4,ok\n1D-01,32,2021,4,\"open\n"
+            + "1D-01,32,2022,4,ok\n")
+    [message] = errors(read(model, text))
+    assert message.startswith("data/x.csv:3: ") and "anførselstegn" in message
+
+
+def test_a_long_quoted_note_is_read(model: PlanModel) -> None:
+    note = "x" * 200_000  # longer than csv's default field limit; the slow path reads it
+    text = (HEADER.replace("value", "value,note") + f'1D-01,32,2020,4,"{note}"\n'
+            + '1D-01,32,2021,4,"5"" skjerm"\n')
+    result = read(model, text)
+    assert result.ok, errors(result)
+    assert result.frame["note"].str.len().tolist() == [200_000, 9]

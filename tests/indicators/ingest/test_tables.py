@@ -49,18 +49,18 @@ def test_a_bad_grants_file_gets_line_and_column_errors_like_an_observation_file(
     result = read_grants(bad, model, name="grants.csv", today=TODAY)
     assert not result.ok and result.frame.empty
     text = messages(result)
-    assert text[0] == ('grants.csv:3:scheme_id: Ukjent tilskuddsordning "nuii" — bruk en id '
+    assert text[0] == ('grants.csv:3:scheme_id: Ukjent tilskuddsordning «nuii» — bruk en id '
                        'fra config/goals.yaml: fib, forregion, nui.')
-    assert any(m.startswith('grants.csv:3:focus_area_id: Ukjent satsingsområde "vekstbedrifer"')
+    assert any(m.startswith('grants.csv:3:focus_area_id: Ukjent satsingsområde «vekstbedrifer»')
                and "vekstbedrifter" in m for m in text)
-    assert 'grants.csv:3:amount_nok_million: "-2" er negativt' in " ".join(text)
+    assert 'grants.csv:3:amount_nok_million: «-2» er negativt' in " ".join(text)
     assert any(m.startswith("grants.csv:4:year: Året 2031 er utenfor 2000–2027") for m in text)
-    assert 'grants.csv:4:amount_nok_million: "abc" er ikke et tall' in " ".join(text)
+    assert 'grants.csv:4:amount_nok_million: «abc» er ikke et tall' in " ".join(text)
     assert any(m.startswith("grants.csv:5:project: Samme år, ordning, mottaker og prosjekt står "
                             "også på linje 2") for m in text)
     assert any(m.startswith("grants.csv:6:recipient: Både mottaker og prosjekt er tomme")
                for m in text)
-    assert any(m.startswith('grants.csv:7:municipality_code: Ukjent kommunenummer "0219" (nå 3201 '
+    assert any(m.startswith('grants.csv:7:municipality_code: Ukjent kommunenummer «0219» (nå 3201 '
                             'Bærum)') for m in text)
     english = messages(result, "en")
     assert english[0] == ('grants.csv:3:scheme_id: Unknown grant scheme "nuii" — use an id from '
@@ -116,9 +116,9 @@ def test_funding_rules(model) -> None:
     text = messages(result)
     assert "funding.csv:3:scheme_id: Samme år og ordning står også på linje 2 — slett eller rett " \
            "én av linjene." in text
-    assert 'funding.csv:3:applications: "4.5" er ikke et helt tall — et antall skrives uten ' \
+    assert 'funding.csv:3:applications: «4.5» er ikke et helt tall — et antall skrives uten ' \
            'desimaler.' in text
-    assert any(m.startswith('funding.csv:3:projects: "x" er ikke et tall') for m in text)
+    assert any(m.startswith('funding.csv:3:projects: «x» er ikke et tall') for m in text)
     assert [str(w) for w in result.warnings] == [
         "funding.csv:3:granted_nok_million: Innvilget (2) er mer enn søkt (1) — sjekk tallene."]
     # An empty row of figures is allowed: those totals are unknown, not 0.
@@ -136,9 +136,9 @@ def test_milestone_and_action_rules(model) -> None:
     text = messages(result)
     assert "milestones.csv:2:end: Sluttdatoen 2025-03-01 er før startdatoen 2025-03-17 — bytt dem " \
            "eller rett én av dem." in text
-    assert any(m.startswith('milestones.csv:3:kind: Ukjent type "party"') for m in text)
-    assert any(m.startswith('milestones.csv:3:status: Ukjent status "late"') for m in text)
-    assert any(m.startswith('milestones.csv:4:start: "2025-13-01" er ikke en dato') for m in text)
+    assert any(m.startswith('milestones.csv:3:kind: Ukjent type «party»') for m in text)
+    assert any(m.startswith('milestones.csv:3:status: Ukjent status «late»') for m in text)
+    assert any(m.startswith('milestones.csv:4:start: «2025-13-01» er ikke en dato') for m in text)
     assert any(m.startswith("milestones.csv:4:id: Samme id står også på linje 2") for m in text)
     actions = (b"id,title_nb,start,end,owner,percent_complete,goal_id\n"
                b"t1,Tiltak,2026-01-01,2027-01-01,AFK,150,2A\n"
@@ -146,11 +146,11 @@ def test_milestone_and_action_rules(model) -> None:
                b"t3,Tiltak,2026-01-01,2026-12-31,AFK,40,\n")
     result = read_actions(actions, model, name="actions.csv")
     text = messages(result)
-    assert any(m.startswith('actions.csv:2:percent_complete: "150" er ikke en prosent mellom 0 og '
+    assert any(m.startswith('actions.csv:2:percent_complete: «150» er ikke en prosent mellom 0 og '
                             '100') for m in text)
     assert any(m.startswith("actions.csv:3:end: Sluttdatoen 2025-01-01 er før startdatoen")
                for m in text)
-    assert any(m.startswith('actions.csv:3:goal_id: Ukjent delmål "9Z"') for m in text)
+    assert any(m.startswith('actions.csv:3:goal_id: Ukjent delmål «9Z»') for m in text)
     assert result.total_errors == 3  # "40 %" is a fine way to write 40
 
 
@@ -180,7 +180,7 @@ def test_grants_import_is_refused_whole_then_recorded_and_undone(repo_copy: Path
     bad.write_text(GRANTS_HEADER + "2024,nui,Ny AS,,,vekstbedrifter,-1,\n", encoding="utf-8")
     refused = run(repo_copy, "import", str(bad))
     assert refused.returncode == 1
-    assert f'{bad}:2:amount_nok_million: "-1" er negativt' in refused.stdout
+    assert f'{bad}:2:amount_nok_million: «-1» er negativt' in refused.stdout
     pd.testing.assert_frame_equal(stored_grants(repo_copy), shipped)
 
     good = tmp_path / "tilskudd-2025.csv"
