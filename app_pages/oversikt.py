@@ -13,7 +13,14 @@ from indicators.i18n import quoted, t, t_n
 from indicators.verdict import rollup_text
 from indicators.views import headline_pairs, summaries, summary_row
 from ui import data, guard, state
-from ui.widgets import indicator_link, md_escape, page_link_html, rollup_block, status_html
+from ui.widgets import (
+    indicator_link,
+    md_escape,
+    page_link_html,
+    rollup_block,
+    status_html,
+    status_note,
+)
 
 lang = state.lang()
 plan = data.model()
@@ -47,7 +54,7 @@ for goal in plan.goals:
                                              if row["dates"] else "")
         cells = [link, md_escape(row["value"]), md_escape(row["period"]),
                  md_escape(row["region"]), md_escape(row["change"]),
-                 status_html(row["status"], lang), source]
+                 status_html(row["status"], lang) + status_note(row), source]
         lines.append("| " + " | ".join(cells) + " |")
     st.markdown("\n".join(lines), unsafe_allow_html=True)
     with_data = sum(by_id[i].has_data for i in goal.indicators)

@@ -10,7 +10,14 @@ from indicators.i18n import t, t_n
 from indicators.model import Theme
 from indicators.verdict import rollup_text
 from ui import data, guard, state
-from ui.widgets import indicator_link, md_escape, page_link_html, rollup_block, status_html
+from ui.widgets import (
+    indicator_link,
+    md_escape,
+    page_link_html,
+    rollup_block,
+    status_html,
+    status_note,
+)
 
 lang = state.lang()
 plan = data.model()
@@ -49,7 +56,7 @@ def indicator_table(theme: Theme) -> str:
         link = indicator_link(row["id"], row["name"], lang)
         region = md_escape(row["region"]) if by_id[indicator_id].has_data else ""
         # Values and periods stay on one line; the name and the area may wrap.
-        cells = [status_html(row["status"], lang), link, md_escape(nowrap(row["value"])),
+        cells = [status_html(row["status"], lang) + status_note(row), link, md_escape(nowrap(row["value"])),
                  md_escape(nowrap(row["period"])), region]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -239,6 +239,10 @@ def _indicator_table(slide: object, rows: list[dict], assessments: dict[str, Ass
         cell = table.cell(r, 3)
         _cell(cell, "", fill=fill)
         _status_runs(cell.text_frame.paragraphs[0], assessments[row["id"]].status, lang, 13)
+        if row.get("status_note"):
+            paragraph = cell.text_frame.add_paragraph()
+            paragraph.text = row["status_note"]
+            paragraph.runs[0].font.size = Pt(10)
 
 
 def _cell(cell: object, text: str, bold: bool = False, colour: RGBColor = TEXT,

@@ -28,6 +28,12 @@ def status_html(status: str | None, lang: str, label: str | None = None) -> str:
             f'<span aria-hidden="true">{spec["glyph"]}</span> {label}</span>')
 
 
+def status_note(row: dict) -> str:
+    """A table row's note under its status (e.g. "for gamle tall (2019)"), as safe HTML."""
+    note = row.get("status_note")
+    return f"<br><small>{html.escape(note)}</small>" if note else ""
+
+
 def status_badge(status: str | None, lang: str) -> None:
     if status is not None:
         st.markdown(status_html(status, lang), unsafe_allow_html=True)

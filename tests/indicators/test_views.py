@@ -30,3 +30,19 @@ def test_the_page_reads_its_own_areas_only(model: PlanModel) -> None:
     assert areas[:3] == ["32", "03", "0"]
     assert {r.code for r in model.municipalities()} <= set(areas)
     assert areas[-1] == "1103" and len(areas) == len(set(areas)) == 3 + 21 + 1
+
+
+def test_a_table_row_says_when_its_status_rests_on_old_figures(model: PlanModel) -> None:
+    from datetime import date
+
+    from indicators.progress import assess
+
+    indicator = model.indicator("2B-04")
+    summary = views.Summary(indicator, "32", "2019", 2.1, None, None, None, "", "")
+    old = assess([(2016, 2.5), (2019, 2.1)], "decrease", as_of=date(2026, 12, 2))
+    fresh = assess([(2023, 2.5), (2025, 2.1)], "decrease", as_of=date(2026, 12, 2))
+    assert old.stale and not fresh.stale
+    assert views.summary_row(model, summary, old, "nb")["status_note"] == \
+        "for gamle tall (2019), teller ikke med"
+    assert "too old (2019)" in views.summary_row(model, summary, old, "en")["status_note"]
+    assert views.summary_row(model, summary, fresh, "nb")["status_note"] == ""

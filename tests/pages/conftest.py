@@ -61,6 +61,17 @@ LEFT_OUT_WORDS = {
 }
 
 
+def shown_statuses(db: Path) -> dict[str, str]:
+    """Each indicator's status for the database the pages read (assessed as of today)."""
+    model = load_model(ROOT / "config" / "goals.yaml")
+    con = store.connect(db)
+    try:
+        frame = store.headline_observations(con, headline_pairs(model))
+    finally:
+        con.close()
+    return {i: a.status for i, a in assess_all(model, dict(tuple(frame.groupby("indicator_id")))).items()}
+
+
 def shown_rollups(db: Path, level: str) -> dict[str, dict]:
     """The roll-ups of `level` as `progress --json` gives them for the database the pages read
     (assessed as of today, as the app does): what the pages must say, never pinned figures."""
