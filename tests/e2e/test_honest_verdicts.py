@@ -39,7 +39,9 @@ def test_no_lone_last_updated_and_words_agree(tab, url_path: str, lang: str) -> 
     text = visible_text(tab.open(url_path, lang=lang))
     assert not tab.errors()
     assert "sist oppdatert" not in text.lower() and "last updated" not in text.lower()
-    if WORSE[lang] in text:
+    # Metode defines the term "ønsket retning" in its glossary; every other page uses it only
+    # in a verdict, which must never pair it with "Forverring".
+    if WORSE[lang] in text and url_path != "metode":
         assert GOOD_WAY[lang] not in text
     assert "Page not found" not in text
 

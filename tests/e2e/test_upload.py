@@ -81,7 +81,7 @@ def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None
         assert "Ås kommune: foreløpig tall" in preview and "12,5" in preview
         assert exported_csv(site.db) == before  # the preview wrote nothing
 
-        page.get_by_role("button", name="Lagre 1 endring(er)").click()
+        page.get_by_role("button", name="Lagre 1 endring").click()
         page.get_by_text("er lagret").wait_for()
         tab.wait_ready()
         tab.screenshot("upload-saved")
