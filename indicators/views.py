@@ -116,9 +116,9 @@ def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -
         "region": model.region_name(s.region_code, lang),
         "change": change_text(s, lang),
         "status": a.status if a else None,
-        # Beside a status that rests on old figures, say so: it is not counted in the goal.
+        # Beside a rated status that rests on old figures, say so: it is not counted in the goal.
         "status_note": t("rows.stale", lang, period=format_period(s.period, lang))
-        if a is not None and a.stale and s.period else "",
+        if a is not None and a.stale and a.score is not None and s.period else "",
         "source": source_text(s.indicator, lang),
         # The period has its own column ("Tall for"); the other two dates go with the source.
         "dates": dates_text(s, lang, parts=("published", "fetched")),

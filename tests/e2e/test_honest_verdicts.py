@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators import store
 from indicators.i18n import t
 from indicators.model import load_model
-from indicators.views import headline_pairs
 from tests.e2e.test_pages import visible_text
+from tests.pages.conftest import headline_frame
 
 pytestmark = pytest.mark.e2e
 
@@ -49,12 +48,7 @@ def test_no_lone_last_updated_and_words_agree(tab, url_path: str, lang: str) -> 
 @pytest.fixture(scope="module")
 def headline_counts(db: Path) -> dict[str, int]:
     """How many figures each indicator's headline series holds."""
-    model = load_model(ROOT / "config" / "goals.yaml")
-    con = store.connect(db)
-    try:
-        frame = store.headline_observations(con, headline_pairs(model))
-    finally:
-        con.close()
+    frame = headline_frame(db, load_model(ROOT / "config" / "goals.yaml"))
     rows = frame[(frame["series"] == "") & frame["value"].notna()]
     return rows.groupby("indicator_id").size().to_dict()
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import store
 from indicators.assessment import assess_all, rollup_records
+from indicators.build import build
 from indicators.i18n import t
 from indicators.model import load_model
 from indicators.views import headline_pairs
@@ -63,26 +66,15 @@ LEFT_OUT_WORDS = {
 
 def shown_statuses(db: Path) -> dict[str, str]:
     """Each indicator's status for the database the pages read (assessed as of today)."""
-    model = load_model(ROOT / "config" / "goals.yaml")
-    con = store.connect(db)
-    try:
-        frame = store.headline_observations(con, headline_pairs(model))
-    finally:
-        con.close()
-    return {i: a.status for i, a in assess_all(model, dict(tuple(frame.groupby("indicator_id")))).items()}
+    return {i: a.status for i, a in shown_assessments(db).items()}
 
 
 def shown_rollups(db: Path, level: str) -> dict[str, dict]:
     """The roll-ups of `level` as `progress --json` gives them for the database the pages read
     (assessed as of today, as the app does): what the pages must say, never pinned figures."""
     model = load_model(ROOT / "config" / "goals.yaml")
-    con = store.connect(db)
-    try:
-        frame = store.headline_observations(con, headline_pairs(model))
-    finally:
-        con.close()
-    assessed = assess_all(model, dict(tuple(frame.groupby("indicator_id"))))
-    return {r["id"]: r for r in rollup_records(model, assessed) if r["level"] == level}
+    return {r["id"]: r for r in rollup_records(model, shown_assessments(db))
+            if r["level"] == level}
 
 
 def rollup_block(at: AppTest, record: dict) -> str:
@@ -124,3 +116,40 @@ def assert_rollup_shown(at: AppTest, record: dict, lang: str = "nb") -> str:
         after = block.split(line, 1)[1].split("\n", 1)[0]
         assert any(w in after for w in LEFT_OUT_WORDS[lang][reason]), (indicator_id, after)
     return block
+
+
+def planner_site_template(folder: Path, planner: str) -> Path:
+    """data/ with a database built from the shipped files, and an allow-list naming one planner."""
+    shutil.copytree(ROOT / "data", folder / "data",
+                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+    assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data",
+                 folder / "data" / "dashboard.duckdb").ok
+    (folder / "access.yaml").write_text(f"planners:\n  - {planner}\n", "utf-8")
+    return folder
+
+
+def use_planner_site(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of a planner_site_template that the app (through its env) reads."""
+    site = tmp_path / "site"
+    shutil.copytree(template, site)
+    monkeypatch.setenv("DASHBOARD_DB", str(site / "data" / "dashboard.duckdb"))
+    monkeypatch.setenv("DASHBOARD_ACCESS", str(site / "access.yaml"))
+    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
+    monkeypatch.delenv("DASHBOARD_CONFIG", raising=False)
+    return site
+
+
+def shown_assessments(db: Path) -> dict:
+    """Every indicator's assessment for the database the pages read (as of today, as the app)."""
+    model = load_model(ROOT / "config" / "goals.yaml")
+    frame = headline_frame(db, model)
+    return assess_all(model, dict(tuple(frame.groupby("indicator_id"))))
+
+
+def headline_frame(db: Path, model) -> pd.DataFrame:
+    """The headline observations the status is computed on, read from `db`."""
+    con = store.connect(db)
+    try:
+        return store.headline_observations(con, headline_pairs(model))
+    finally:
+        con.close()

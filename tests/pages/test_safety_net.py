@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import store, views
-from indicators.build import build
 from indicators.i18n import t
-from indicators.model import load_model
-from tests.pages.conftest import all_text
+from tests.pages.conftest import all_text, planner_site_template, use_planner_site
 from ui.page_list import EMBED, PAGES
 from ui.widgets import JOINER, md_escape
 
@@ -42,25 +39,12 @@ def row(indicator_id: str, region: str, period: str, year: int, freq: str, value
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """data/ with a database built from the shipped files, and an allow-list with one planner."""
-    folder = tmp_path_factory.mktemp("never_down_pages")
-    shutil.copytree(ROOT / "data", folder / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
-    assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data",
-                 folder / "data" / "dashboard.duckdb").ok
-    (folder / "access.yaml").write_text(f"planners:\n  - {EMAIL}\n", "utf-8")
-    return folder
+    return planner_site_template(tmp_path_factory.mktemp("never_down_pages"), EMAIL)
 
 
 @pytest.fixture
 def site(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(template, tmp_path / "site")
-    site = tmp_path / "site"
-    monkeypatch.setenv("DASHBOARD_DB", str(site / "data" / "dashboard.duckdb"))
-    monkeypatch.setenv("DASHBOARD_ACCESS", str(site / "access.yaml"))
-    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-    monkeypatch.delenv("DASHBOARD_CONFIG", raising=False)
-    return site
+    return use_planner_site(template, tmp_path, monkeypatch)
 
 
 def open_at(page: str, planner: bool = False, **params: str) -> AppTest:

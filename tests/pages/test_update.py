@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,10 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import store
 from indicators.access import hash_password
-from indicators.build import build
-from indicators.model import load_model
 from tests.conftest import exported_csv
-from tests.pages.conftest import all_text
+from tests.pages.conftest import all_text, planner_site_template, use_planner_site
 from ui.widgets import JOINER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,25 +27,15 @@ PLANNER_FILE = ("indikator;region;år;verdi;merknad\r\n2B-04;32;2026M02;2,4;Ås 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("update")
-    shutil.copytree(ROOT / "data", folder / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
-    assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data",
-                 folder / "data" / "dashboard.duckdb").ok
-    (folder / "access.yaml").write_text(f"planners:\n  - {EMAIL.upper()}\n", "utf-8")
-    return folder
+    # The allow-list in capitals: addresses are compared case-insensitively.
+    return planner_site_template(tmp_path_factory.mktemp("update"), EMAIL.upper())
 
 
 @pytest.fixture
 def site(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of data/ with its database, and an allow-list naming one planner."""
-    shutil.copytree(template, tmp_path / "site")
-    site = tmp_path / "site"
-    monkeypatch.setenv("DASHBOARD_DB", str(site / "data" / "dashboard.duckdb"))
-    monkeypatch.setenv("DASHBOARD_ACCESS", str(site / "access.yaml"))
-    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
     monkeypatch.setattr("ui.auth.WRONG_PASSWORD_DELAY_S", 0)
-    return site
+    return use_planner_site(template, tmp_path, monkeypatch)
 
 
 @pytest.fixture
