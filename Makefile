@@ -8,8 +8,10 @@ PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
+NGINX := /usr/sbin/nginx
+REPLICAS ?= 2
 
-.PHONY: install system run build test lint validate clean bench
+.PHONY: install system run serve sync build test lint validate clean bench
 
 install: $(STAMP) system
 
@@ -20,23 +22,28 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 # Debian's Chromium (browser tests, PNG export) and axe-core (accessibility checks).
-system: $(CHROMIUM) $(AXE)
+system: $(CHROMIUM) $(NGINX) $(AXE)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
 
+# Debian's nginx, in front of `make serve`'s processes (deploy/).
+$(NGINX):
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+
 $(AXE): package.json
 	npm install --no-audit --no-fund --no-package-lock --silent
 	@touch $(AXE)
 
-# The database is derived from config/ and data/. `make run` rebuilds it only when one of those
-# files is newer than it, so the import history (and undo) survives a restart; `make build`
-# always rebuilds from the files.
-SOURCES := $(wildcard config/*.yaml data/*.csv data/observations/*.csv data/observations/*.xlsx)
-
-$(DB): $(SOURCES) | $(STAMP)
-	$(PY) -m indicators build --db $(DB)
+# The database is derived from config/ and data/. `make run` brings it in step with them on every
+# start without losing the import history (and undo): files an import wrote back are already in
+# step; a file edited by hand is imported like an upload (in the history, undoable); invalid files
+# leave the database as it was and the app serves what it had. `make build` always rebuilds from
+# the files and starts a new history.
+sync: $(STAMP)
+	-$(PY) -m indicators sync --db $(DB)
 
 build: $(STAMP)
 	$(PY) -m indicators build --db $(DB)
@@ -44,14 +51,18 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(PY) -m indicators validate
 
-run: install $(DB)
+run: install sync
 	$(VENV)/bin/streamlit run dashboard.py --server.headless true --server.port $(PORT)
+
+# REPLICAS identical processes behind nginx on PORT, sticky per visitor (tools/serve.py, deploy/).
+serve: install sync
+	$(PY) -m tools.serve --replicas $(REPLICAS) --port $(PORT)
 
 test: install
 	$(PY) -m pytest
 
 # Speed and memory at the shipped scale and at ×100 (bench/README.md); not part of `make test`.
-BENCH := pages data_speed exports browser memory
+BENCH := pages concurrent data_speed exports browser memory
 bench: install
 	@for b in $(BENCH); do echo "== bench/$$b.py"; $(PY) -m bench.$$b || exit 1; done
 

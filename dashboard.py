@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.i18n import t
-from ui import a11y, guard, state
+from ui import a11y, guard, state, upload_guard
 from ui.page_list import DEFAULT, EMBED, PAGES, ROOT_ALIAS
 
 # Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
@@ -13,6 +13,7 @@ bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswi
 st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
                    initial_sidebar_state="collapsed" if bare else "expanded")
 state.restore_sticky()
+upload_guard.install()  # at the front door: before any page, the endpoint takes planners' files only
 lang = state.lang()
 
 # Streamlit serves the default page at / only and answers its own name (/oversikt) with
@@ -27,7 +28,7 @@ pages += [st.Page(path, url_path=url, title=t(key, lang), icon=icon, visibility=
           for path, url, key, icon in PAGES if url == DEFAULT]
 pages.append(st.Page(EMBED[0], url_path=EMBED[1], title=t(EMBED[2], lang), icon=EMBED[3],
                      visibility="hidden"))
-# A flat list: sidebar sections render list markup that axe-core flags (field-notes.md).
+# A flat list: sidebar sections render list markup that axe-core flags (docs/architecture.md).
 current = st.navigation(pages, position="hidden" if bare else "sidebar")
 # Each page its own browser-tab title, in the reader's language (WCAG 2.4.2).
 st.set_page_config(page_title=f"{current.title} · {t('app.title', lang)}")

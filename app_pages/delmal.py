@@ -13,7 +13,7 @@ from indicators.i18n import format_period, format_value, t
 from indicators.model import Indicator
 from indicators.progress import Assessment
 from indicators.verdict import rollup_text
-from ui import data, guard, state
+from ui import built, data, guard, state
 from ui.widgets import md_escape, page_link_html, rollup_block, status_html
 
 CARDS_PER_ROW = 3
@@ -55,17 +55,26 @@ if themes:
     st.markdown(f"{t('goalpage.themes', lang)} {links}", unsafe_allow_html=True)
 
 
-def sparkline(indicator: Indicator, rows: pd.DataFrame, region: str) -> None:
-    """The headline series as a small static line; left out when there is nothing to draw."""
+def build_sparkline(rows: pd.DataFrame, region: str) -> tuple | None:
+    """The sparkline, its alternative text and its span; None when there is nothing to draw."""
     rows = rows[rows["value"].notna()]
     if len(rows) < 2:
-        return
+        return None
     first = format_period(rows["period"].iloc[0], lang)
     last = format_period(rows["period"].iloc[-1], lang)
     alt = t("goalpage.sparkline_alt", lang, region=region, first=first, last=last)
-    st.plotly_chart(charts.sparkline(rows), key=f"spark_{indicator.id}", alt=alt,
+    return charts.sparkline(rows), alt, f"{first}–{last}"
+
+
+def sparkline(indicator: Indicator, rows: pd.DataFrame, region: str) -> None:
+    """The headline series as a small static line; left out when there is nothing to draw."""
+    part = built.shared("goal.sparkline", (indicator.id, lang), lambda: build_sparkline(rows, region))
+    if part is None:
+        return
+    fig, alt, span = part
+    st.plotly_chart(fig, key=f"spark_{indicator.id}", alt=alt,
                     config={"staticPlot": True, "displayModeBar": False})
-    st.caption(f"{first}–{last}")
+    st.caption(span)
 
 
 def target_line(indicator: Indicator) -> None:
@@ -74,8 +83,8 @@ def target_line(indicator: Indicator) -> None:
         return
     text = t("target.label", lang, year=target.year,
              value=format_value(target.value, indicator.unit, lang))
-    status = t("target.adopted" if target.adopted else "target.proposed", lang)
-    st.markdown(f":material/flag: {t('goalpage.target', lang, target=text, status=status)}")
+    status = explain.target_state(target, lang)
+    st.markdown(f":material/flag: {t('goalpage.target', lang, target=text, status=md_escape(status))}")
 
 
 def card_head(indicator: Indicator, summary: views.Summary, assessment: Assessment) -> str:

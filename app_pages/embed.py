@@ -14,7 +14,7 @@ import streamlit as st
 
 from indicators import export, views
 from indicators.i18n import t
-from ui import data, guard, state
+from ui import built, data, guard, state
 
 # Streamlit still draws an (empty) sidebar and its toggle when navigation is hidden; an iframe
 # on the county's pages has no room for either, nor for the header bar, which would cover the
@@ -43,17 +43,26 @@ frame = data.query("observations", indicator.id, views.page_regions(plan, indica
 latest = data.query("latest", [(indicator.id, indicator.headline_region)])
 chosen = export.IndicatorData(indicator, frame, views.summaries(plan, latest)[indicator.id],
                               data.assessments()[indicator.id])
-trend = export.trend_rows(plan, chosen, lang, regions)
+asked = state.param("hoyde") or ""
+height = int(asked) if asked.isdigit() and MIN_HEIGHT <= int(asked) <= MAX_HEIGHT else None
 
-if trend.frame["value"].notna().sum() == 0:
+
+def build_chart() -> tuple | None:
+    """The figure at the asked height and its summary; None when the areas have no figures."""
+    trend = export.trend_rows(plan, chosen, lang, regions)
+    if trend.frame["value"].notna().sum() == 0:
+        return None
+    fig = export.trend_figure(plan, chosen, lang, regions)
+    if height is not None:
+        fig = export.sized(fig, None, height)
+    return fig, views.trend_summary(plan, indicator, trend, lang)
+
+
+part = built.shared("embed.trend", (indicator.id, tuple(regions or ()), height, lang), build_chart)
+if part is None:
     st.info(f"{indicator.name.get(lang)}: {t('indicator.no_data', lang)}", icon=":material/info:")
     st.stop()
-
-fig = export.trend_figure(plan, chosen, lang, regions)
-height = state.param("hoyde") or ""
-if height.isdigit() and MIN_HEIGHT <= int(height) <= MAX_HEIGHT:
-    fig = export.sized(fig, None, int(height))
-summary = views.trend_summary(plan, indicator, trend, lang)
+fig, summary = part
 st.plotly_chart(fig, key="embed", config={"displaylogo": False}, alt=summary, theme=None)
 # A way from the embedding page to the whole story, in a new tab (not inside the iframe).
 link = f"indikator?id={indicator.id}&lang={lang}"

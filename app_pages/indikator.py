@@ -8,7 +8,8 @@ import streamlit as st
 
 from indicators import charts, explain, export, views
 from indicators.i18n import format_period, quoted, t
-from ui import data, guard, state
+from ui import built, data, feasibility, guard, state
+from ui import comments as comment_box
 from ui.widgets import chart_card, chart_downloads, md_escape, status_badge, table_view
 
 lang = state.lang()
@@ -56,28 +57,46 @@ def show_headline() -> None:
                 delta_color="off", delta_arrow="off")
     left.caption(views.dates_text(summary, lang))
     with right:
-        status_badge(assessment.status, lang)
+        status_badge(assessment.status, lang, stale_label())
         st.markdown(explain.sentence(indicator, assessment, lang))
         if indicator.target:
             st.caption(explain.target_label(indicator, lang))
+            feasibility.show(indicator, lang)  # is the target within what the data has shown?
+
+
+def stale_label() -> str | None:
+    """On old figures the badge names their years: "På rett spor i 2005–2006 (for gamle tall)"."""
+    if not (assessment.stale and assessment.status and assessment.base_year):
+        return None
+    return t("status.stale_badge", lang, status=t(f"status.{assessment.status}", lang),
+             start=assessment.base_year, end=assessment.current_year)
+
+
+def build_trend() -> tuple:
+    """The trend figure, its one-value card (or None), table, summary, and whether it projects."""
+    # The same figure as the PNG, the embed and the CLI: breaks marked, one value as a card.
+    fig = export.trend_figure(plan, export.IndicatorData(indicator, frame, summary, assessment), lang)
+    projected = any(trace.name == t("explain.projection", lang) for trace in fig.data)
+    card = views.one_value(plan, indicator, frame, lang)
+    if card is not None:
+        return fig, card, None, "", projected
+    trend = views.trend_data(plan, indicator, frame, lang)
+    return (fig, None, views.trend_table(trend, indicator.unit, lang),
+            views.trend_summary(plan, indicator, trend, lang), projected)
 
 
 def show_trend() -> None:
-    # The same figure as the PNG, the embed and the CLI: breaks marked, one value as a card.
-    fig = export.trend_figure(plan, export.IndicatorData(indicator, frame, summary, assessment), lang)
-    card = views.one_value(plan, indicator, frame, lang)
+    fig, card, table, text, projected = built.shared("indicator.trend", (chosen, lang), build_trend)
     if card is not None:
         show_one_value(card, fig)
         return
     st.subheader(t("indicator.chart_heading", lang))
-    trend = views.trend_data(plan, indicator, frame, lang)
-    chart_card(fig, views.trend_table(trend, indicator.unit, lang),
-               views.trend_summary(plan, indicator, trend, lang), lang, key="trend")
+    chart_card(fig, table, text, lang, key="trend")
     # Each note only beside what it explains: a status (not for a context indicator) and a
     # drawn "Hvis trenden fortsetter" line.
     if indicator.frequency in explain.SUB_ANNUAL and assessment.status != "not_assessed":
         st.caption(t("explain.annual_means", lang))
-    if any(trace.name == t("explain.projection", lang) for trace in fig.data):
+    if projected:
         st.caption(t("explain.projection_note", lang))
 
 
@@ -91,6 +110,11 @@ def show_one_value(card: charts.ValueCard, fig: object) -> None:
     chart_downloads(fig, export.slug(fig), lang, key="trend")
 
 
+def show_comment() -> None:
+    """A planner's word on the latest period (why it moved), asked for when it is Forverring."""
+    comment_box.show(plan, indicator, assessment, summary.period, lang)
+
+
 def show_method() -> None:
     with st.expander(t("explain.heading", lang), icon=":material/calculate:"):
         st.markdown(t("explain.intro", lang))
@@ -100,9 +124,28 @@ def show_method() -> None:
                      icon=":material/functions:")
 
 
+def build_municipal(period: str, newest: str) -> tuple:
+    """One period's map, ranked bars, table and summary, and the note when it is not the
+    county's newest period."""
+    rows = views.municipal_rows(plan, frame, period)
+    names = views.municipal_names(plan, lang)
+    title = t("regional.map_title", lang, name=indicator.name.get(lang),
+              period=format_period(period, lang))
+    # Said on the page and in the figure (so in its PNG too) when the municipal figures stop
+    # before the county's: a reader must not take an old map for today's.
+    note = views.municipal_period_note(newest, summary.period, lang)
+    text = views.chart_text(indicator, summary, note, lang, title=title, period=period)
+    summary_text = views.municipal_summary(rows, names, indicator.unit, period, lang,
+                                           word=indicator.word(lang))
+    return (charts.choropleth(rows, names, indicator.unit, text, lang),
+            charts.ranked_bars(rows, names, indicator.unit, text, lang),
+            views.municipal_table(rows, names, indicator.unit, lang), summary_text, note)
+
+
 def show_municipalities() -> None:
     st.subheader(t("regional.heading", lang))
-    periods = views.municipal_periods(plan, frame)
+    periods = built.shared("indicator.municipal_periods", (chosen,),
+                           lambda: views.municipal_periods(plan, frame))
     if not periods:
         st.caption(t("regional.none", lang))
         return
@@ -110,26 +153,15 @@ def show_municipalities() -> None:
                           index=periods.index(state.choice("periode", periods, periods[0])),
                           format_func=lambda p: format_period(p, lang), key="period_choice")
     state.set_param("periode", period if period != periods[0] else None)
-    rows = views.municipal_rows(plan, frame, period)
-    names = views.municipal_names(plan, lang)
-    title = t("regional.map_title", lang, name=indicator.name.get(lang),
-              period=format_period(period, lang))
-    # Said on the page and in the figure (so in its PNG too) when the municipal figures stop
-    # before the county's: a reader must not take an old map for today's.
-    note = views.municipal_period_note(periods[0], summary.period, lang)
+    map_fig, bars_fig, table, summary_text, note = built.shared(
+        "indicator.municipal", (chosen, period, lang), lambda: build_municipal(period, periods[0]))
     if note:
         st.info(note, icon=":material/date_range:")
-    text = views.chart_text(indicator, summary, note, lang, title=title, period=period)
-    summary_text = views.municipal_summary(rows, names, indicator.unit, period, lang,
-                                           word=indicator.word(lang))
-    table = views.municipal_table(rows, names, indicator.unit, lang)
     map_tab, bar_tab = st.tabs([t("regional.map_tab", lang), t("regional.bar_tab", lang)])
     with map_tab:
-        chart_card(charts.choropleth(rows, names, indicator.unit, text, lang), table, summary_text,
-                   lang, key="map")
+        chart_card(map_fig, table, summary_text, lang, key="map")
     with bar_tab:
-        chart_card(charts.ranked_bars(rows, names, indicator.unit, text, lang), table,
-                   summary_text, lang, key="bars")
+        chart_card(bars_fig, table, summary_text, lang, key="bars")
 
 
 def show_figures() -> None:
@@ -143,8 +175,8 @@ def show_figures() -> None:
                         format_func=lambda c: plan.region_name(c, lang), key="figures_area")
     state.set_param("omrade", area if area != areas[0] else None)
     st.caption(t("indicator.table_scope", lang))
-    table_view(views.observation_table(plan, frame[frame["region_code"] == area], indicator.unit,
-                                       lang))
+    table_view(built.shared("indicator.figures", (chosen, area, lang), lambda: views.observation_table(
+        plan, frame[frame["region_code"] == area], indicator.unit, lang)))
     # Every stored row, all areas and series: made when asked for, so the page stays fast.
     st.download_button(t("indicator.download_csv", lang),
                        lambda: views.observations_csv(data.query("all_observations", chosen), indicator),
@@ -176,7 +208,8 @@ elif frame.empty:
             icon=":material/info:")
 else:
     # A section that fails says so in one sentence; the sections after it still show.
-    for section in (show_headline, show_trend, show_method, show_municipalities, show_figures):
+    for section in (show_headline, show_comment, show_trend, show_method, show_municipalities,
+                    show_figures):
         with guard.net(lang):
             section()
 with guard.net(lang):

@@ -10,7 +10,7 @@ from indicators.catalogue import COLUMNS, Filters, catalogue_table, filter_table
 from indicators.i18n import t
 from indicators.progress import STATUSES
 from indicators.style import STATUS_STYLE
-from ui import data, guard, state
+from ui import built, data, guard, state
 
 lang = state.lang()
 plan = data.model()
@@ -52,23 +52,35 @@ with_data = st.toggle(t("catalogue.with_data", lang), value=state.param("data") 
                       key="catalogue_data")
 state.set_param("data", "1" if with_data else None)
 
-assessed = data.assessments()
-summaries = views.summaries(plan, data.query("latest", views.headline_pairs(plan)))
-table = catalogue_table(plan, data.query("coverage"), assessed, lang, summaries=summaries)
-shown = filter_table(table, Filters(text, tuple(goals), tuple(themes), tuple(statuses), with_data))
+id_col = t(COLUMNS["id"], lang)
+status_col = t(COLUMNS["status"], lang)
+chosen = Filters(text, tuple(goals), tuple(themes), tuple(statuses), with_data)
 
-st.caption(t("catalogue.count", lang, n=len(shown), total=len(table)))
-if shown.empty:
+
+def build_catalogue() -> tuple:
+    """The rows the filters keep, as a readable grid (None when none), their status colours,
+    and how many indicators there are in all."""
+    table = built.shared("catalogue.table", (lang,), lambda: catalogue_table(
+        plan, data.query("coverage"), data.assessments(), lang,
+        summaries=views.summaries(plan, data.query("latest", views.headline_pairs(plan)))))
+    shown = filter_table(table, chosen)
+    if shown.empty:
+        return shown, None, [], len(table)
+    grid = readable(shown, lang)
+    # The id cell is a link to the indicator page; the regex shows the id itself as the link text.
+    grid[id_col] = [f"indikator?id={i}&lang={lang}" for i in shown["id"]]
+    colours = [f"color: {STATUS_STYLE[k]['colour']}" for k in shown["status_key"]]
+    return shown, grid, colours, len(table)
+
+
+shown, grid, colours, total = built.shared("catalogue.shown", (chosen, lang), build_catalogue)
+st.caption(t("catalogue.count", lang, n=len(shown), total=total))
+if grid is None:
     st.info(t("catalogue.none", lang), icon=":material/filter_alt_off:")
     st.stop()
 
-grid = readable(shown, lang)
-id_col = t(COLUMNS["id"], lang)
-# The id cell is a link to the indicator page; the regex shows the id itself as the link text.
-grid[id_col] = [f"indikator?id={i}&lang={lang}" for i in shown["id"]]
-status_col = t(COLUMNS["status"], lang)
-colours = [f"color: {STATUS_STYLE[k]['colour']}" for k in shown["status_key"]]
-# The status keeps its shape and words; the colour is added, as everywhere else.
+# The status keeps its shape and words; the colour is added, as everywhere else. (A styler of
+# its own per visit: Streamlit fills it in as it sends it.)
 styled = grid.style.apply(lambda _: colours, subset=[status_col])
 st.dataframe(
     styled, hide_index=True, width="stretch", height=35 * (len(grid) + 1) + 3,
@@ -81,6 +93,7 @@ st.dataframe(
         t(COLUMNS["dates"], lang): st.column_config.TextColumn(width=510),
     },
 )
-st.download_button(t("catalogue.download", lang), to_csv(readable(shown, lang)),
+# The file is made when asked for, not on every visit.
+st.download_button(t("catalogue.download", lang), lambda: to_csv(readable(shown, lang)),
                    file_name=t("catalogue.title", lang).lower() + ".csv", mime="text/csv",
                    icon=":material/download:")

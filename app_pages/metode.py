@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import explain, progress
+from indicators import explain, feasibility, progress
 from indicators.i18n import MISSING, format_number, format_percent, format_period, format_value, quoted, t
 from indicators.model import Indicator
 from ui import data, state
@@ -67,7 +67,7 @@ def target_text(indicator: Indicator) -> str:
         return t("method.no_target_limit", lang, limit=num(indicator.limit))
     if target is None:
         return t("method.no_target", lang)
-    status = t("target.adopted" if target.adopted else "target.proposed", lang)
+    status = explain.target_state(target, lang)
     return f"{format_value(target.value, indicator.unit, lang)} ({target.year}, {status})"
 
 
@@ -172,6 +172,9 @@ st.markdown(t("method.projection.body", lang, n=progress.PROJECTION_POINTS, min=
 
 st.header(t("method.targets.heading", lang))
 st.markdown(t("method.targets.body", lang))
+
+st.header(t("feasibility.method.heading", lang))
+st.markdown(feasibility.rule_text(lang))
 
 st.header(t("method.regions.heading", lang))
 st.markdown(t("method.regions.body", lang))

@@ -8,15 +8,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from indicators import canonical, explain, health, importing, store, views, xlsx_export
-from indicators.i18n import format_number, t, t_n
+from indicators import canonical, config_edit, explain, health, importing, store, views, worklist, xlsx_export
+from indicators.i18n import catalogue, format_number, t, t_n
 from indicators.ingest.reader import MAX_BYTES
-from ui import auth, data, guard, state
+from indicators.ingest.tables import SPECS, TableResult
+from ui import auth, data, guard, state, workbench
 from ui.ssb_button import ssb_refresh_button
 from ui.widgets import md_escape, table_view, text_table
 
 PENDING, UNDO, FLASH, UPLOADS = "update_pending", "update_undo", "update_flash", "update_uploads"
 STALE = "update_stale"
+# What an upload holds (auto: by its name), as the planner picks it.
+FILE_KINDS = ["auto", importing.OBSERVATIONS, *(k for k in importing.PLAN_FILES if k in SPECS)]
 HISTORY_ROWS = 20  # imports with an undo button; the full log is in the expander below them
 
 lang = state.lang()
@@ -46,6 +49,9 @@ def show_flash() -> None:
         st.caption(t("update.file_written", lang, file=md_escape(name)))
     if flash["no_folder"]:
         st.warning(t("update.no_data_folder", lang), icon=":material/warning:")
+    for table in [name for name in flash.get("tables", []) if name in workbench.TABLE_PAGES]:
+        st.page_link(workbench.TABLE_PAGES[table], label=t(f"workbench.see_table.{table}", lang),
+                     query_params={"lang": lang}, icon=":material/visibility:")
     for indicator_id in flash["indicators"][:5]:
         st.page_link("app_pages/indikator.py", label=t("update.see_indicator", lang,
                                                    name=labels.get(indicator_id, indicator_id)),
@@ -54,7 +60,7 @@ def show_flash() -> None:
 
 def set_flash(committed: importing.Committed, text: str) -> None:
     st.session_state[FLASH] = {
-        "text": text, "indicators": committed.indicators,
+        "text": text, "indicators": committed.indicators, "tables": committed.tables,
         "files": [str(p.relative_to(committed.data_dir.parent)) if committed.data_dir else str(p)
                   for p in committed.files],
         "no_folder": committed.data_dir is None and bool(committed.indicators)}
@@ -64,9 +70,17 @@ def upload_section(planner: auth.Planner) -> None:
     st.header(t("update.upload_heading", lang))
     show_flash()
     st.markdown(t("update.upload_help", lang))
-    st.caption(t("update.plan_tables", lang))
+    st.caption(t("workbench.plan_files", lang))
+    plan_downloads()
+    kind = st.selectbox(t("workbench.file_kind", lang), FILE_KINDS,
+                        format_func=lambda k: t(f"workbench.file_kind.{k}", lang),
+                        key="update_file_kind")
     left, right = st.columns(2)
-    choice = left.selectbox(t("update.indicator_option", lang), ["", *labels],
+    # A link from Mine oppgaver (?nye_tall=1D-01) comes with the indicator to update chosen
+    # (not ?id, which the download below sets for itself: a fallback id must be asked for).
+    options = ["", *labels]
+    choice = left.selectbox(t("update.indicator_option", lang), options,
+                            index=options.index(state.choice(worklist.UPDATE_PARAM, options, "")),
                             format_func=lambda i: labels.get(i) or t("update.from_file", lang),
                             key="update_indicator")
     replace = right.checkbox(t("update.replace", lang), key="update_replace",
@@ -78,19 +92,35 @@ def upload_section(planner: auth.Planner) -> None:
         st.session_state.pop(PENDING, None)
         return
     raw = uploaded.getvalue()
-    token = (hashlib.sha256(raw).hexdigest(), uploaded.name, choice, replace, lang)
+    token = (hashlib.sha256(raw).hexdigest(), uploaded.name, kind, choice, replace, lang)
     pending = st.session_state.get(PENDING)
     if pending is None or pending.token != token:
-        pending = check(raw, uploaded.name, choice or None, replace)
+        pending = check(raw, uploaded.name, choice or None, replace,
+                        importing.table_for(uploaded.name, kind))
         pending.token = token
         st.session_state[PENDING] = pending
     show_pending(pending, planner)
 
 
-def check(raw: bytes, name: str, indicator: str | None, replace: bool) -> importing.Pending:
+def plan_downloads() -> None:
+    """Today's plan files, to change and upload again (made when asked for)."""
+    row = st.container(horizontal=True)
+    for table in FILE_KINDS[2:]:
+        row.download_button(f"{table}.csv", lambda table=table: canonical.table_csv(
+            data.query("read_table", table), store.TABLE_COLUMNS[table]),
+            file_name=f"{table}.csv", mime="text/csv", icon=":material/download:",
+            key=f"download_{table}", help=t(f"workbench.file_kind.{table}", lang))
+
+
+def check(raw: bytes, name: str, indicator: str | None, replace: bool,
+          table: str | None) -> importing.Pending:
     bar = st.progress(0.0, text=t("update.step.reading", lang))
-    pending = importing.check(raw, name, plan, db, indicator=indicator, replace=replace,
-                              lang=lang, step=lambda f, key: bar.progress(f, text=t(key, lang)))
+    step = lambda f, key: bar.progress(f, text=t(key, lang))  # noqa: E731
+    if table is not None:  # a plan file: it replaces its table
+        pending = importing.check_table(raw, name, table, plan, db, lang=lang, step=step)
+    else:
+        pending = importing.check(raw, name, plan, db, indicator=indicator, replace=replace,
+                                  lang=lang, step=step)
     bar.empty()
     return pending
 
@@ -125,6 +155,9 @@ def show_pending(pending: importing.Pending, planner: auth.Planner) -> None:
 
 
 def show_preview(pending: importing.Pending) -> None:
+    if isinstance(pending.read, TableResult):
+        show_table_preview(pending)
+        return
     preview = pending.preview
     st.subheader(t("update.preview_heading", lang, file=md_escape(pending.name)))
     columns = st.columns(4 if pending.replace else 3)
@@ -143,6 +176,23 @@ def show_preview(pending: importing.Pending) -> None:
         if count > len(tables[key]):
             st.caption(t("update.first_rows", lang, shown=number(len(tables[key])),
                          total=number(count)))
+
+
+def show_table_preview(pending: importing.Pending) -> None:
+    """A plan file's new, changed and removed rows: it replaces the whole table."""
+    preview, table = pending.preview, pending.read.table
+    name = f"workbench.table_name.{table}"
+    st.subheader(t("workbench.table_preview_heading", lang, file=md_escape(pending.name),
+                   table=t(name, lang) if name in catalogue() else table))
+    counts = [("added", preview.added), ("changed", preview.changed),
+              ("unchanged", preview.unchanged), ("removed", preview.removed)]
+    for column, (key, count) in zip(st.columns(4), counts, strict=True):
+        column.metric(t(f"update.count.{key}", lang), number(count))
+    tables = importing.table_change_tables(db, pending.read, lang)
+    for key, count in counts:
+        if key != "unchanged" and count and not tables[key].empty:
+            st.markdown(f"**{t(f'update.table.{key}', lang, n=number(count))}**")
+            table_view(tables[key])
 
 
 def commit(pending: importing.Pending, planner: auth.Planner) -> None:
@@ -198,19 +248,25 @@ def history_row(row: object, planner: auth.Planner) -> None:
     elif action.button(t("update.undo", lang), key=f"undo_{row.id}", icon=":material/undo:"):
         st.session_state[UNDO] = int(row.id)
     if st.session_state.get(UNDO) == row.id and row.kind != "undo" and pd.isna(row.undone_by):
-        confirm_undo(int(row.id), row.file_name, planner)
+        confirm_undo(int(row.id), row.file_name, planner, row.kind)
 
 
-def confirm_undo(import_id: int, file_name: str, planner: auth.Planner) -> None:
+def confirm_undo(import_id: int, file_name: str, planner: auth.Planner, kind: str = "") -> None:
     later = importing.conflicts(db, import_id)
+    config = kind == store.CONFIG_KIND  # a plan-file change comes back byte for byte, or not at all
     with st.container(border=True):
         if later:
             ids = ", ".join(str(i) for i in later)
-            st.error(t("update.undo_conflict", lang, id=import_id, later=ids),
-                     icon=":material/block:")
+            st.error(t("workbench.undo_conflict_config" if config else "update.undo_conflict",
+                       lang, id=import_id, later=ids), icon=":material/block:")
         else:
-            st.warning(t("update.undo_confirm", lang, id=import_id, file=md_escape(file_name)),
-                       icon=":material/undo:")
+            st.warning(t("workbench.undo_confirm_config" if config else "update.undo_confirm",
+                         lang, id=import_id, file=md_escape(file_name)), icon=":material/undo:")
+        if later and config:
+            if st.button(t("update.cancel", lang), key=f"undo_no_{import_id}"):
+                st.session_state.pop(UNDO, None)
+                st.rerun()
+            return
         buttons = st.container(horizontal=True)
         label = "update.undo_force" if later else "update.undo_yes"
         if buttons.button(t(label, lang), type="primary", key=f"undo_yes_{import_id}"):
@@ -223,6 +279,9 @@ def confirm_undo(import_id: int, file_name: str, planner: auth.Planner) -> None:
 def run_undo(import_id: int, planner: auth.Planner, force: bool) -> None:
     try:
         done = importing.undo(db, plan, import_id, planner.name, force=force)
+    except config_edit.ConfigEditError as error:  # the plan file changed since: say so, in words
+        st.error(md_escape(error.message(lang)), icon=":material/error:")
+        return
     except store.StoreError as error:
         st.error(guard.store_error_text(error, lang), icon=":material/error:")
         return
@@ -285,6 +344,7 @@ series_problems()
 planner = auth.gate(lang)
 if planner is not None:
     upload_section(planner)
+    workbench.edit_section(planner, lang)
     ssb_refresh_button(lang, planner)
     history_section(planner)
 download_section()

@@ -10,7 +10,7 @@ from indicators import charts
 from indicators import timeline as tl
 from indicators.charts import ChartText
 from indicators.i18n import format_date, t
-from ui import data, guard, state
+from ui import built, data, guard, state
 from ui.widgets import chart_card, md_escape, table_view
 
 lang = state.lang()
@@ -24,8 +24,8 @@ if data.version() is None:
     guard.no_database(lang)
     st.stop()
 
-items = tl.timeline_items(plan, data.query("read_table", "milestones"),
-                          data.query("read_table", "actions"), today, lang)
+items = built.shared("timeline.items", (today, lang), lambda: tl.timeline_items(
+    plan, data.query("read_table", "milestones"), data.query("read_table", "actions"), today, lang))
 
 span = list(range(tl.FIRST_YEAR, tl.LAST_YEAR + 1))
 first, last = tl.parse_zoom(state.param("zoom"))
@@ -33,13 +33,20 @@ first, last = st.select_slider(t("timeline.zoom", lang), span, value=(first, las
                                key="timeline_zoom", help=t("timeline.zoom_help", lang))
 state.set_param("zoom", None if (first, last) == (span[0], span[-1]) else f"{first}-{last}")
 
-shown = [i for i in items if i.start.year <= last and i.last_day.year >= first]
-listing = tl.list_rows(items, today, lang)
-chart_card(charts.gantt(tl.gantt_frame(shown, today, lang), today, ChartText(
-    t("timeline.chart_title", lang), t("timeline.chart_subtitle", lang, first=first, last=last),
-    t("timeline.source_line", lang, today=format_date(today, lang))), lang,
-    (date(first, 1, 1), date(last, 12, 31))),
-    listing, tl.timeline_summary(items, today, lang), lang, key="gantt")
+listing = built.shared("timeline.list", (today, lang), lambda: tl.list_rows(items, today, lang))
+
+
+def build_gantt() -> tuple:
+    """The chart of the years from `first` to `last` (as of today), and its summary."""
+    shown = [i for i in items if i.start.year <= last and i.last_day.year >= first]
+    return (charts.gantt(tl.gantt_frame(shown, today, lang), today, ChartText(
+        t("timeline.chart_title", lang), t("timeline.chart_subtitle", lang, first=first, last=last),
+        t("timeline.source_line", lang, today=format_date(today, lang))), lang,
+        (date(first, 1, 1), date(last, 12, 31))), tl.timeline_summary(items, today, lang))
+
+
+gantt, gantt_summary = built.shared("timeline.gantt", (first, last, today, lang), build_gantt)
+chart_card(gantt, listing, gantt_summary, lang, key="gantt")
 st.caption(t("timeline.legend_note", lang))
 
 st.header(t("timeline.next_heading", lang))

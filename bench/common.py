@@ -95,9 +95,10 @@ def app_env(scale: Scale) -> dict[str, str]:
 
 
 @contextmanager
-def running_app(scale: Scale, script: Path = ROOT / "dashboard.py") -> Iterator[tuple[str, int]]:
-    """`streamlit run` on a free port; yields (base url, server pid) once it answers."""
-    port = free_port()
+def running_app(scale: Scale, script: Path = ROOT / "dashboard.py",
+                port: int | None = None) -> Iterator[tuple[str, int]]:
+    """`streamlit run` on `port` (default: a free one); yields (base url, server pid) once it answers."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/streamlit"), "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false",

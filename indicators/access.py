@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,15 +51,49 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> 
                           maxmem=256 * n * r * p + 2**20)
 
 
+def address_key(email: str | None) -> str | None:
+    """The form an e-mail address is compared in (case folded), or None: it never matches.
+
+    Only plain ASCII is compared. Folding Unicode (str.lower, casefold, NFKC, even NFC) is what
+    turns a look-alike into someone else's address: the Kelvin sign in '\u212Aari@…' becomes
+    the k of 'kari@…' under all four, full-width letters become ASCII under NFKC. So an
+    address that is not ASCII as received is refused rather than normalised ("ASCII after
+    NFKC" would still let the Kelvin sign through); ASCII itself never changes under NFKC, and
+    its case folding maps no two different addresses together except by letter case.
+    """
+    text = (email or "").strip()
+    if not text or not text.isascii():
+        return None
+    return text.casefold()
+
+
+def verified_email(claims: Mapping[str, object]) -> str | None:
+    """The e-mail address of an OIDC log-in, or None when the provider says it is unverified.
+
+    A provider that sends `email_verified` must send it as true (some send the text "true");
+    a provider that does not send the claim vouches for the address by issuing it.
+    """
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip():
+        return None
+    if "email_verified" in claims:
+        verified = claims["email_verified"]
+        if not (verified is True or (isinstance(verified, str)
+                                     and verified.strip().lower() == "true")):
+            return None
+    return email.strip()
+
+
 @dataclass(frozen=True)
 class Access:
     """The planners allowed to update data when they log in with OIDC (e-mail, any case)."""
 
-    planners: frozenset[str]
+    planners: frozenset[str]  # address_key of each entry
     provider: str | None = None  # the [auth.<provider>] section to log in with; None: [auth]
 
     def allows(self, email: str | None) -> bool:
-        return bool(email) and email.strip().lower() in self.planners
+        key = address_key(email)
+        return key is not None and key in self.planners
 
 
 def load_access(path: Path | str) -> Access:
@@ -73,7 +108,12 @@ def load_access(path: Path | str) -> Access:
     if not isinstance(planners, list) or not all(isinstance(p, str) and "@" in p
                                                  for p in planners):
         raise AccessError(f"{path}: planners must be a list of e-mail addresses")
+    # An entry that could not match as written is a mistake to show, not to drop silently.
+    unusable = [p for p in planners if address_key(p) is None]
+    if unusable:
+        raise AccessError(f"{path}: planners must be plain ASCII e-mail addresses, not "
+                          + ", ".join(ascii(p) for p in unusable))  # ascii(): \u212a, not a K
     provider = data.get("provider")
     if provider is not None and not isinstance(provider, str):
         raise AccessError(f"{path}: provider must be the name of an [auth.NAME] section")
-    return Access(frozenset(p.strip().lower() for p in planners), provider or None)
+    return Access(frozenset(address_key(p) for p in planners), provider or None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from indicators import store
 from indicators.ingest.reader import read_observations
+from indicators.ingest.rules import Issue
 from indicators.ingest.tables import READERS
 from indicators.model import PlanModel
 
@@ -34,20 +36,25 @@ def check_data(model: PlanModel, data_dir: Path, lang: str = "nb") -> tuple[list
     results, tables, problems = [], {}, []
     for path in observation_files(data_dir):
         result = read_observations(path, model, lang=lang)
-        problems += [str(issue) for issue in result.errors]
+        problems += [_line(issue, lang) for issue in result.errors]
         results.append(result)
     for table, reader in READERS.items():
         path = data_dir / f"{table}.csv"
         if path.exists():
-            table_result = reader(path, model)
-            problems += [str(p) for p in table_result.problems]
+            table_result = reader(path, model, lang=lang)
+            problems += [_line(p, lang) for p in table_result.problems]
             tables[table] = table_result.frame
     return results, tables, problems
 
 
-def build(model: PlanModel, data_dir: Path, db_path: Path) -> BuildReport:
+def _line(issue: Issue, lang: str) -> str:
+    """`FILE:LINE:COLUMN: message`, all in one language."""
+    return f"{issue.location()}: {issue.message(lang)}"
+
+
+def build(model: PlanModel, data_dir: Path, db_path: Path, lang: str = "nb") -> BuildReport:
     """Create the database afresh; on any invalid file nothing is written and all problems listed."""
-    results, tables, problems = check_data(model, data_dir)
+    results, tables, problems = check_data(model, data_dir, lang)
     report = BuildReport(problems=problems)
     if problems:
         return report
@@ -62,3 +69,90 @@ def build(model: PlanModel, data_dir: Path, db_path: Path) -> BuildReport:
             store.replace_table(con, table, frame)
         store.set_meta(con, "built_at", datetime.now().replace(microsecond=0).isoformat())
     return report
+
+
+@dataclass
+class SyncReport:
+    """What `sync` did: built afresh, imported what the files changed, or nothing."""
+
+    action: str  # built | imported | in_step | kept (files invalid: the database kept as it was)
+    imports: list[tuple[str, store.ImportResult]] = field(default_factory=list)  # (file, result)
+    problems: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)  # stored indicators with no file any more
+    set_aside: Path | None = None  # an unreadable database, moved here before rebuilding
+    build: BuildReport | None = None
+
+
+def sync(model: PlanModel, data_dir: Path, db_path: Path, user: str = "sync",
+         lang: str = "nb") -> SyncReport:
+    """Bring the database in step with the files without losing its history (what `make run`
+    does on every start).
+
+    No database, or one that cannot be read: build afresh (an unreadable file is moved aside,
+    never deleted). Otherwise every file is checked; if any is invalid, nothing is written and
+    the app keeps serving the database as it is. Files whose rows differ from the database — a
+    planner edited one by hand, or `git pull` brought new ones — are imported like any file
+    (kind "file", in the history, undoable). Files that write-back made are already in step, so
+    a restart after an import changes nothing.
+    """
+    db_path = Path(db_path)
+    set_aside = _readable_or_set_aside(db_path)
+    if not db_path.exists():
+        report = build(model, data_dir, db_path, lang)
+        return SyncReport("built" if report.ok else "kept", problems=report.problems,
+                          set_aside=set_aside, build=report)
+    results, tables, problems = check_data(model, data_dir, lang)
+    if problems:
+        return SyncReport("kept", problems=problems)
+    report = SyncReport("in_step")
+    for result in results:
+        diff = store.import_observations(db_path, result.frame, file_name=_name(result.file),
+                                         sha256=result.sha256, replace=True, dry_run=True)
+        if diff.changes:
+            report.imports.append((result.file, store.import_observations(
+                db_path, result.frame, file_name=_name(result.file), sha256=result.sha256,
+                replace=True, user=user, kind="file")))
+    for table, frame in tables.items():
+        path = data_dir / f"{table}.csv"
+        if store.import_table(db_path, table, frame, file_name=path.name, sha256="",
+                              dry_run=True).changes:
+            report.imports.append((str(path), store.import_table(
+                db_path, table, frame, file_name=path.name, sha256=_sha(path), user=user)))
+    report.orphans = _orphans(db_path, results)
+    if report.imports:
+        report.action = "imported"
+    return report
+
+
+def _readable_or_set_aside(db_path: Path) -> Path | None:
+    """Move an unreadable database aside (kept for inspection) so a fresh one can be built."""
+    if not db_path.exists():
+        return None
+    try:
+        store.check(db_path)
+    except store.StorageError as error:
+        if error.kind != "db_unreadable":
+            raise
+        aside = db_path.with_name(f"{db_path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}")
+        db_path.replace(aside)
+        return aside
+    return None
+
+
+def _orphans(db_path: Path, results: list) -> list[str]:
+    """Indicators the database holds rows for that no file under data/ has any more."""
+    in_files = {i for r in results for i in r.frame["indicator_id"].unique()}
+    con = store.connect(db_path)
+    try:
+        stored = set(store.coverage(con)["indicator_id"])
+    finally:
+        con.close()
+    return sorted(stored - in_files)
+
+
+def _name(file: str) -> str:
+    return Path(file).name
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

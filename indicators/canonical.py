@@ -35,3 +35,24 @@ def to_csv(frame: pd.DataFrame, units: dict[str, str]) -> str:
             units.get(row.indicator_id, ""), row.series or "", row.note or "", row.source or "",
         ])
     return out.getvalue()
+
+
+def table_csv(frame: pd.DataFrame, columns: list[str]) -> str:
+    """A plan table (funding, grants, milestones, actions) as the CSV its reader reads back to the
+    same rows: whole numbers without `.0`, dates as ISO `2025-06-30`, missing cells empty."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in frame[columns].itertuples(index=False):
+        writer.writerow([_cell_text(v) for v in row])
+    return out.getvalue()
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicators import access, canonical, health, importing, store, writeback
+from indicators import access, canonical, health, importing, paths, store, workflow
 from indicators import build as builder
 from indicators import fetch as fetcher
 from indicators.assessment import assess_all, progress_records, rollup_records, rollups
@@ -20,7 +20,7 @@ from indicators.i18n import format_number, t, t_n
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
 from indicators.model import ModelError, PlanModel, load_model, validate_config
-from indicators.sources.ssb import SsbUnavailable
+from indicators.sources.ssb import SsbRequestError, SsbUnavailable
 from indicators.verdict import RollupText, rollup_text
 from indicators.views import headline_pairs
 
@@ -36,7 +36,10 @@ def _model(args: argparse.Namespace) -> PlanModel:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data) if args.data else Path(args.config).resolve().parent.parent / "data"
+    """--data, else `$DASHBOARD_DATA`, else the data/ folder beside the --config folder."""
+    if args.data:
+        return Path(args.data)
+    return paths.data_dir(Path(args.config).resolve().parent.parent)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -49,11 +52,67 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(t_n("cli.problems", len(problems), args.lang), file=sys.stderr)
         return EXIT_INVALID
     print(t("cli.valid", args.lang))
+    if args.online:  # the ssb: blocks against SSB's own metadata, as `ssb check` does
+        print(t("ssb.check.online", args.lang))
+        return _ssb_check(_model(args), [], args)
     return EXIT_OK
 
 
+def cmd_ssb(args: argparse.Namespace) -> int:
+    """`ssb check [ID…] [--record]`, `ssb search WORDS…`, `ssb describe TABLE`."""
+    from indicators import ssb_check  # late: only these commands need it
+
+    try:
+        if args.action == "check":
+            return _ssb_check(_model(args), args.ids, args)
+        if args.action == "search":
+            print(ssb_check.search(args.words, lang=args.lang))
+            return EXIT_OK
+        if not ssb_check.TABLE_ID.match(args.table):
+            raise UsageError(t("ssb.bad_table_id", args.lang, table=args.table))
+        print(ssb_check.describe(args.table, lang=args.lang))
+    except SsbUnavailable as error:
+        print(t("ssb.unreachable", args.lang, url=error.url.split("?")[0], reason=error.reason),
+              file=sys.stderr)
+        return EXIT_INVALID
+    except SsbRequestError as error:
+        print(f"SSB: HTTP {error.status}: {error.detail}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _ssb_check(model: PlanModel, ids: list[str], args: argparse.Namespace) -> int:
+    """Check blocks against SSB's metadata; with --record, note each pass in the goals file."""
+    from indicators import ssb_check
+
+    try:
+        chosen = ([i for i in model.indicators if i.ssb is not None] if not ids
+                  else fetcher.ssb_indicators(model, ids, args.lang))
+    except fetcher.FetchError as error:
+        raise UsageError(str(error)) from None
+    if not chosen:
+        print(t("ssb.check.no_blocks", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        checks = ssb_check.check(chosen)
+    except SsbUnavailable as error:
+        print(t("ssb.unreachable", args.lang, url=error.url.split("?")[0], reason=error.reason),
+              file=sys.stderr)
+        return EXIT_INVALID
+    print(ssb_check.report(checks, {i.id: i for i in chosen}, args.lang))
+    passed = [c for c in checks if c.ok]
+    if getattr(args, "record", False) and passed:
+        today = date.today()
+        for c in passed:  # each names the table whose metadata vouched for its codes
+            ssb_check.record_verified(Path(args.config), [c.indicator], today,
+                                      t("ssb.check.verified_by", "nb", table=c.table))
+        print(t("ssb.check.recorded", args.lang, day=today.isoformat(), file=args.config,
+                ids=", ".join(c.indicator for c in passed)))
+    return EXIT_OK if len(passed) == len(checks) else EXIT_INVALID
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    report = builder.build(_model(args), _data_dir(args), Path(args.db))
+    report = builder.build(_model(args), _data_dir(args), Path(args.db), args.lang)
     for problem in report.problems:
         print(problem)
     if not report.ok:
@@ -64,30 +123,54 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Bring the database in step with data/ keeping its history (`make run` on every start)."""
+    data, db = _data_dir(args), Path(args.db)
+    report = builder.sync(_model(args), data, db, lang=args.lang)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.set_aside:
+        print(t("sync.set_aside", args.lang, path=report.set_aside), file=sys.stderr)
+    if report.action == "kept":
+        print(t("sync.kept", args.lang, data=data), file=sys.stderr)
+        return EXIT_INVALID
+    if report.action == "built" and report.build:
+        print(t("cli.built", args.lang, db=db, files=report.build.files,
+                rows=format_number(report.build.observations, args.lang, 0)))
+    for file, r in report.imports:
+        print(t("sync.imported", args.lang, file=file, id=r.import_id, added=r.added,
+                changed=r.changed, removed=r.removed))
+    if report.action == "in_step":
+        print(t("sync.in_step", args.lang, db=db, data=data))
+    if report.orphans:
+        print(t("sync.orphans", args.lang, ids=", ".join(report.orphans), data=data),
+              file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     model = _model(args)
     for name in args.files:
         if not Path(name).is_file():
             raise UsageError(t("cli.no_such_file", args.lang, file=name))
     results = [_read_import(Path(f), model, args) for f in args.files]
+    for result in results:  # a year the database holds under another period is an error too
+        if isinstance(result, ReadResult):
+            importing.add_stored_clashes(result, Path(args.db), args.replace)
     if any(not r.ok for r in results):
         _print_errors(results, args.lang)
         print(t("cli.nothing_written", args.lang), file=sys.stderr)
         return EXIT_INVALID
     for result in results:
-        if isinstance(result, ReadResult):  # also compare with the stored previous period
-            importing.add_stored_jumps(result, Path(args.db), args.lang)
+        done = workflow.import_read(Path(args.db), result, model, user=args.user,
+                                    replace=args.replace, dry_run=args.dry_run,
+                                    back=_back(args))
+        if isinstance(result, ReadResult):  # also the stored previous period, found by the diff
+            importing.add_stored_jumps(result, Path(args.db), args.lang, done.result.previous)
         for warning in result.warnings:
             print(issue_line(warning, args.lang), file=sys.stderr)
-        if isinstance(result, TableResult):
-            _import_table(result, args)
-            continue
-        outcome = store.import_observations(
-            args.db, result.frame, file_name=Path(result.file).name, sha256=result.sha256,
-            user=args.user, replace=args.replace, dry_run=args.dry_run)
-        _print_outcome(result.file, outcome, args.lang)
-        if not outcome.dry_run:
-            _write_back(args, model, outcome.diff["indicator_id"])
+        _print_outcome(result, done.result, args.lang)
+        _print_files(done, args.lang)
     return EXIT_OK
 
 
@@ -98,15 +181,6 @@ def _read_import(path: Path, model: PlanModel, args: argparse.Namespace
     if table:
         return read_table_file(table, path, model, lang=args.lang)
     return read_observations(path, model, indicator=args.indicator, lang=args.lang)
-
-
-def _import_table(result: TableResult, args: argparse.Namespace) -> None:
-    outcome = store.import_table(args.db, result.table, result.frame,
-                                 file_name=Path(result.file).name, sha256=result.sha256,
-                                 user=args.user, dry_run=args.dry_run)
-    key = "cli.dry_run_summary" if outcome.dry_run else "cli.import_summary"
-    print(t(key, args.lang, file=result.file, id=outcome.import_id, added=outcome.added,
-            changed=outcome.changed, unchanged=outcome.unchanged, removed=outcome.removed))
 
 
 def _print_errors(results: list, lang: str) -> None:
@@ -124,15 +198,17 @@ def issue_line(issue: object, lang: str) -> str:
     return f"{place}: {issue.message(lang)}"
 
 
-def _print_outcome(file: str, outcome: store.ImportResult, lang: str) -> None:
+def _print_outcome(read: ReadResult | TableResult, outcome: store.ImportResult,
+                   lang: str) -> None:
     # A dry run lists every difference; an import lists the stored values it overwrote.
-    diff = outcome.diff if outcome.dry_run else outcome.diff[outcome.diff["action"] != "added"]
-    for row in diff.itertuples(index=False):
-        print(f"{row.action:8} {row.indicator_id} {row.region_code} {row.period} "
-              f"{row.series or '-'}: {_cell(row.old_value, row.old_status)} → "
-              f"{_cell(row.new_value, row.new_status)}")
+    if isinstance(read, ReadResult):
+        diff = outcome.diff if outcome.dry_run else outcome.diff[outcome.diff["action"] != "added"]
+        for row in diff.itertuples(index=False):
+            print(f"{row.action:8} {row.indicator_id} {row.region_code} {row.period} "
+                  f"{row.series or '-'}: {_cell(row.old_value, row.old_status)} → "
+                  f"{_cell(row.new_value, row.new_status)}")
     key = "cli.dry_run_summary" if outcome.dry_run else "cli.import_summary"
-    print(t(key, lang, file=file, id=outcome.import_id, added=outcome.added,
+    print(t(key, lang, file=read.file, id=outcome.import_id, added=outcome.added,
             changed=outcome.changed, unchanged=outcome.unchanged, removed=outcome.removed))
 
 
@@ -154,27 +230,24 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     try:
-        undo_id = store.undo(args.db, args.import_id, user=args.user, force=args.force)
+        done = workflow.undo(Path(args.db), _model(args), args.import_id, user=args.user,
+                             force=args.force, back=_back(args), config=Path(args.config))
     except store.StoreError as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
-    print(t("cli.undone", args.lang, id=args.import_id, undo_id=undo_id))
-    _write_back(args, _model(args), writeback.indicators_of_import(args.db, args.import_id))
+    print(t("cli.undone", args.lang, id=args.import_id, undo_id=done.import_id))
+    _print_files(done, args.lang)
     return EXIT_OK
 
 
-def _write_back(args: argparse.Namespace, model: PlanModel, ids: object) -> None:
-    """Mirror an import or undo in data/observations/<id>.csv: by default when the database
-    lives in the data folder (data/dashboard.duckdb), always with --write-back, never with
-    --no-write-back."""
-    folder = _data_dir(args)
-    wanted = args.write_back
-    if wanted is None:
-        wanted = Path(args.db).resolve().parent == folder.resolve()
-    if not wanted:
-        return
-    for path in writeback.write_back(args.db, folder, model, ids):
-        print(t("update.wrote_file", args.lang, file=path))
+def _back(args: argparse.Namespace) -> workflow.WriteBack:
+    """--write-back / --no-write-back; by default data/ is rewritten when --db lives in it."""
+    return workflow.WriteBack(_data_dir(args), args.write_back)
+
+
+def _print_files(done: workflow.Done, lang: str) -> None:
+    for path in done.files:
+        print(t("update.wrote_file", lang, file=path))
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
@@ -204,6 +277,43 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
         con.close()
     units = {i.id: i.unit for i in model.indicators}
     sys.stdout.write(canonical.to_csv(frame, units))
+    return EXIT_OK
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    """What is late or due within 30 days, as one reminder per owner (printed, written, sent)."""
+    from indicators import reminders  # late: mail modules load only for this command
+
+    model, today = _model(args), args.as_of or date.today()
+    con = store.connect(args.db)
+    try:
+        found = reminders.due_tasks(model, con, today)
+    finally:
+        con.close()
+    messages, nobody = reminders.messages(found, today, args.lang, args.base_url)
+    if args.json:
+        print(json.dumps(reminders.records(messages, nobody), ensure_ascii=False, indent=2))
+    elif args.out:
+        for path in reminders.write(messages, Path(args.out), args.sender):
+            print(t("worklist.cli.wrote", args.lang, file=path))
+    else:
+        for message in messages:
+            print(f"{t('worklist.cli.to', args.lang)}: {message.owner.name} <{message.owner.email}>")
+            print(f"{t('worklist.cli.subject', args.lang)}: {message.subject}\n")
+            print(message.body)
+    if nobody:
+        print(t("worklist.cli.nobody", args.lang, ids=", ".join(task.id for task in nobody)),
+              file=sys.stderr)
+    if not found:
+        print(t("worklist.cli.nothing", args.lang, days=reminders.worklist.HORIZON_DAYS),
+              file=sys.stderr)
+    if args.send:
+        try:
+            settings = reminders.smtp_settings(Path(args.secrets))
+        except reminders.SmtpMissing:
+            raise UsageError(t("worklist.cli.no_smtp", args.lang, file=args.secrets)) from None
+        sent = reminders.send(messages, settings)
+        print(t("worklist.cli.sent", args.lang, n=sent, host=settings["host"]), file=sys.stderr)
     return EXIT_OK
 
 
@@ -278,8 +388,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         chosen = fetcher.ssb_indicators(model, args.ids, args.lang)
     except fetcher.FetchError as error:
         raise UsageError(str(error)) from None
+    waiting = [] if args.ids else fetcher.awaiting_check(model)
     if not chosen:
-        print(t("ssb.none_configured", args.lang), file=sys.stderr)
+        print(t("ssb.awaiting", args.lang, ids=", ".join(i.id for i in waiting)) if waiting
+              else t("ssb.none_configured", args.lang), file=sys.stderr)
         return EXIT_INVALID
     try:
         fetched = fetcher.fetch(model, chosen, lang=args.lang)
@@ -290,14 +402,16 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for line in [f.message(args.lang) for f in fetched.flags] + [
             issue_line(w, args.lang) for f in fetched.tables for w in f.read.warnings]:
         print(line, file=sys.stderr)
-    imported = fetcher.apply(args.db, fetched, user=args.user, dry_run=args.dry_run)
+    imported, done = workflow.fetch(Path(args.db), model, fetched, user=args.user,
+                                    dry_run=args.dry_run, back=_back(args))
     key = "ssb.dry_run_summary" if args.dry_run else "ssb.table_summary"
     for item in imported:
         r = item.result
         print(t(key, args.lang, table=item.table.table, updated=item.table.updated,
                 id=r.import_id, added=r.added, changed=r.changed, unchanged=r.unchanged))
-    if not args.dry_run:
-        _write_back(args, model, fetcher.touched(imported))
+    _print_files(done, args.lang)
+    if waiting:  # so a planner knows why these were not fetched
+        print(t("ssb.awaiting", args.lang, ids=", ".join(i.id for i in waiting)), file=sys.stderr)
     for indicator_id, reason in fetched.failed.items():
         print(t("ssb.failed", args.lang, id=indicator_id, reason=reason), file=sys.stderr)
     if fetched.failed:
@@ -306,6 +420,24 @@ def cmd_fetch(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """The cron job: every ready SSB indicator, one import per table, a plain-text summary.
+    Exit 0 done, 1 something failed (the rest saved), 2 usage, 3 SSB unreachable (nothing changed)."""
+    from indicators import refresh
+
+    model = _model(args)
+    try:
+        done = refresh.run(Path(args.db), model, user=args.user, back=_back(args), lang=args.lang)
+    except SsbUnavailable as error:
+        print(t("ssb.unreachable", args.lang, url=error.url.split("?")[0], reason=error.reason),
+              file=sys.stderr)
+        return refresh.EXIT_UNREACHABLE
+    for note in done.notes:
+        print(note, file=sys.stderr)
+    print(refresh.summary(done, model, args.lang))
+    return done.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -376,24 +508,29 @@ def _export_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "progress": cmd_progress,
-    "validate": cmd_validate, "build": cmd_build, "import": cmd_import,
+    "validate": cmd_validate, "build": cmd_build, "sync": cmd_sync, "import": cmd_import,
     "history": cmd_history, "undo": cmd_undo, "export-csv": cmd_export_csv,
     "hash-password": cmd_hash_password, "fetch": cmd_fetch, "export": cmd_export,
+    "due": cmd_due, "ssb": cmd_ssb, "refresh": cmd_refresh,
 }
 
 
 def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=str(store.db_path_default()))
-    common.add_argument("--config", default="config/goals.yaml")
+    common.add_argument("--config", default=str(paths.config_file(Path("."))))
     common.add_argument("--data", default=None, help="data folder (default: next to config/)")
     common.add_argument("--lang", default="nb", choices=["nb", "en"])
     # The shared options live on each command (not on the top parser too), so that a command's
     # defaults never overwrite an option given before the command name.
     main = argparse.ArgumentParser(prog="python -m indicators")
     sub = main.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", parents=[common])
+    validate = sub.add_parser("validate", parents=[common])
+    validate.add_argument("--online", action="store_true",
+                          help="also check the ssb: blocks against SSB's metadata (ssb check)")
     sub.add_parser("build", parents=[common])
+    sub.add_parser("sync", parents=[common],
+                   help="import what data/ changed, keeping the history (make run)")
     imp = sub.add_parser("import", parents=[common])
     imp.add_argument("files", nargs="+")
     imp.add_argument("--dry-run", action="store_true")
@@ -415,6 +552,17 @@ def parser() -> argparse.ArgumentParser:
     prog.add_argument("--json", action="store_true")
     prog.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                       help="the date taken as today for the staleness rule (default: today)")
+    due = sub.add_parser("due", parents=[common],
+                         help="reminders: what is late or due within 30 days, one per owner")
+    due.add_argument("--json", action="store_true")
+    due.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                     help="the date taken as today (default: today)")
+    due.add_argument("--out", metavar="DIR", help="write one .eml file per owner into DIR")
+    due.add_argument("--base-url", help="the dashboard's address, for a link under each task")
+    due.add_argument("--sender", default="noreply@localhost", help="From: of written messages")
+    due.add_argument("--send", action="store_true",
+                     help="send through the [smtp] server in secrets.toml (host, port, from, ...)")
+    due.add_argument("--secrets", default=str(Path(".streamlit") / "secrets.toml"))
     exp = sub.add_parser("export-csv", parents=[common])
     exp.add_argument("--indicator")
     fetch = sub.add_parser("fetch", parents=[common], help="refresh indicators from a source")
@@ -424,12 +572,32 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--user")
     fetch.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
     _export_parser(sub, common)
+    _ssb_parser(sub, common)
+    refresh = sub.add_parser("refresh", parents=[common],
+                             help="refresh every ready SSB indicator (for cron); exit 3: SSB unreachable")
+    refresh.add_argument("--user", help="the name in the import history (default: refresh)")
+    refresh.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
     return main
+
+
+def _ssb_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    ssb = sub.add_parser("ssb", help="check ssb: blocks, search and describe SSB tables")
+    actions = ssb.add_subparsers(dest="action", required=True)
+    check = actions.add_parser("check", parents=[common],
+                               help="check ssb: blocks against SSB's metadata")
+    check.add_argument("ids", nargs="*", metavar="ID", help="indicator ids (default: every block)")
+    check.add_argument("--record", action="store_true",
+                       help="write verified: <today> into each block that passed")
+    search = actions.add_parser("search", parents=[common], help="find SSB tables by words")
+    search.add_argument("words", nargs="+", metavar="WORD")
+    describe = actions.add_parser("describe", parents=[common],
+                                  help="a table's variables, codes, codelists, units, last update")
+    describe.add_argument("table", metavar="TABLE")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    needs_db = args.command in ("history", "undo", "export-csv", "progress", "export")
+    needs_db = args.command in ("history", "undo", "export-csv", "progress", "export", "due")
     if needs_db and not Path(args.db).exists():
         print(t("cli.no_database", args.lang, db=args.db), file=sys.stderr)
         return EXIT_USAGE

@@ -30,7 +30,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from indicators import explain, export, store, style, views
+from indicators import comments, explain, export, store, style, views
 from indicators import funding as fund
 from indicators.assessment import rollups
 from indicators.charts import BreakMark, ValueCard, regional
@@ -260,7 +260,7 @@ PANEL_LEFT, PANEL_WIDTH = Inches(9.2), Inches(3.65)
 
 
 def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
-                    regions: list[str] | None) -> None:
+                    regions: list[str] | None, comment: comments.Comment | None = None) -> None:
     lang = deck.lang
     indicator = data.indicator
     slide = deck.slide(f"{indicator.id} {indicator.name.get(lang)}")
@@ -280,7 +280,7 @@ def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
             _value_card(slide, card, indicator, lang)
         _panel(slide, model, data, lang)
     _source_line(slide, data, lang)
-    _notes(slide, data, lang)
+    _notes(slide, data, lang, comment)
 
 
 def _value_card(slide: object, card: ValueCard | None, indicator: Indicator, lang: str) -> None:
@@ -369,10 +369,13 @@ def _source_line(slide: object, data: export.IndicatorData, lang: str,
     _text(frame, text, 12, colour=MUTED)
 
 
-def _notes(slide: object, data: export.IndicatorData, lang: str) -> None:
-    """Speaker notes: the method in a sentence and every number behind the status."""
+def _notes(slide: object, data: export.IndicatorData, lang: str,
+           comment: comments.Comment | None = None) -> None:
+    """Speaker notes: the method in a sentence and every number behind the status, after the
+    planner's comment on the latest period (why it moved), when there is one."""
     indicator, a = data.indicator, data.assessment
-    lines = [explain.sentence(indicator, a, lang), ""]
+    lines = [comments.note_text(comment, lang), ""] if comment else []
+    lines += [explain.sentence(indicator, a, lang), ""]
     rows = explain.calculation_rows(indicator, a, lang)
     lines += [f"{field}: {content}" for field, content in rows.itertuples(index=False)]
     lines += ["", f"{t('indicator.definition', lang)}: {indicator.definition.get(lang)}"]
@@ -859,6 +862,7 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     verdicts = {g.id: rollup_text(model, g.rollup, all_assessed, lang)
                 for g in rollups(model, all_assessed)["goal"]}
     maps_by_id = _maps(model, list(loaded.values()), lang) if maps else {}
+    said = store.comments(con)  # planners' comments, for the speaker notes
     deck = Deck(_presentation(), lang, today or date.today())
     grants = funding_data(con) if funding else None
     total = 2 + len(chosen_goals) + len(loaded) + (FUNDING_SLIDES if grants else 0)
@@ -873,7 +877,8 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
         step(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
         for indicator_id in ids:
             data = loaded[indicator_id]
-            indicator_slide(deck, model, data, regions)
+            indicator_slide(deck, model, data, regions,
+                            comments.of(said, indicator_id, data.summary.period))
             if indicator_id in maps_by_id:
                 map_slide(deck, maps_by_id[indicator_id])
             shown.append(data)

@@ -13,13 +13,14 @@ from indicators.charts import BreakMark, Overlay, with_x, x_date
 from indicators.i18n import (
     UNIT_DECIMALS,
     format_change,
+    format_date,
     format_number,
     format_percent,
     format_period,
     format_value,
     t,
 )
-from indicators.model import Indicator, Region
+from indicators.model import Indicator, Region, Target
 from indicators.periods import parse_period
 from indicators.progress import Assessment
 from indicators.views import period_words
@@ -27,12 +28,21 @@ from indicators.views import period_words
 SUB_ANNUAL = {"monthly", "quarterly"}
 
 
+def target_state(target: Target, lang: str) -> str:
+    """`forslag, ikke vedtatt`, `vedtatt`, or `vedtatt 12. mars 2026, sak PS 12/2026` when the
+    model holds the decision."""
+    if target.adopted and target.decision is not None:
+        return t("target.adopted_decision", lang, date=format_date(target.decision.date, lang),
+                 case=target.decision.case)
+    return t(f"target.{target.status}", lang)
+
+
 def target_label(indicator: Indicator, lang: str) -> str:
     """`Mål 2030: 2,0 % (forslag, ikke vedtatt)` — a proposal is always marked as one."""
     target = indicator.target
     if target is None:
         return ""
-    state = t(f"target.{target.status}", lang)
+    state = target_state(target, lang)
     value = format_value(target.value, indicator.unit, lang)
     return f"{t('target.label', lang, year=target.year, value=value)} ({state})"
 
@@ -383,9 +393,18 @@ def _year_value(indicator: Indicator, year: int | None, value: float | None, lan
 
 
 def _growth(rate: float | None, lang: str) -> str:
+    return format_growth(rate, lang)
+
+
+def format_growth(rate: float | None, lang: str, signed: bool = False) -> str:
+    """A relative growth rate per year: `3,71 % per år`; `signed`: `+3,71 % per år`, `−1,20 % …`
+    (beside other changes, where the sign says which way)."""
     if rate is None:
         return "–"
-    return t("explain.per_year", lang, rate=format_percent(rate * 100, lang, 2))
+    text = format_percent(abs(rate) * 100 if signed else rate * 100, lang, 2)
+    if signed:
+        text = ("−" if round(rate * 100, 2) < 0 else "+" if round(rate * 100, 2) > 0 else "±") + text
+    return t("explain.per_year", lang, rate=text)
 
 
 def _plain(x: float | None, lang: str, decimals: int) -> str:
@@ -418,8 +437,12 @@ def freshness_text(due: date | None, today: date, lang: str) -> tuple[str, bool]
     if due is None:
         return t("explain.next_update_unknown", lang), False
     month = format_period(f"{due.year}M{due.month:02d}", lang)
-    after = date(due.year + due.month // 12, due.month % 12 + 1, 1)
-    return t("explain.next_update", lang, date=month), today >= after
+    return t("explain.next_update", lang, date=month), is_overdue(due, today)
+
+
+def is_overdue(due: date, today: date) -> bool:
+    """The figures due in `due`'s month are late once that whole month has passed."""
+    return today >= date(due.year + due.month // 12, due.month % 12 + 1, 1)
 
 
 def freshness(indicator: Indicator, period: str | None, today: date,

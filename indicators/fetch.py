@@ -95,12 +95,13 @@ class Imported:
 
 def ssb_indicators(model: PlanModel, ids: Sequence[str] | None = None, lang: str = "nb"
                    ) -> list[Indicator]:
-    """The indicators to fetch: `ids` (each must exist and have an ssb: block), else all that have one.
+    """The indicators to fetch: `ids` (each must exist and have an ssb: block), else every block
+    that is ready (`SsbSource.ready`: nothing awaits a check, or `ssb check` has passed it).
 
     Raises FetchError naming the first id that cannot be fetched.
     """
     if not ids:
-        return [i for i in model.indicators if i.ssb is not None]
+        return [i for i in model.indicators if i.ssb is not None and i.ssb.ready]
     chosen = []
     for indicator_id in ids:
         indicator = model.indicator(indicator_id)
@@ -110,6 +111,12 @@ def ssb_indicators(model: PlanModel, ids: Sequence[str] | None = None, lang: str
             raise FetchError(t("ssb.error.no_ssb_block", lang, id=indicator_id))
         chosen.append(indicator)
     return chosen
+
+
+def awaiting_check(model: PlanModel) -> list[Indicator]:
+    """Indicators whose ssb: block still says what is unknown (needs_check) and has not passed
+    `ssb check`: left out of a fetch of all, so a guessed code never loads figures unseen."""
+    return [i for i in model.indicators if i.ssb is not None and not i.ssb.ready]
 
 
 def _by_table(indicators: Iterable[Indicator]) -> dict[str, list[Indicator]]:
@@ -175,6 +182,9 @@ def _indicator_rows(model: PlanModel, indicator: Indicator, client: SsbClient,
                     flags: list[Flag], lang: str) -> tuple[pd.DataFrame, list[str]]:
     """One indicator's rows (region_code, period, value, status) from its SSB requests."""
     spec = indicator.ssb
+    if spec.missing():
+        raise FetchError(t("ssb.error.incomplete", lang, fields=", ".join(spec.missing()),
+                           unknown=spec.needs_check or "?"))
     parts, stamps = [], []
     for selection, codelists, output_values in requests(spec):
         doc = client.data(spec.table, selection, codelists, output_values)
@@ -309,7 +319,7 @@ def _place(model: PlanModel, indicator: Indicator, cells: pd.DataFrame, flags: l
     know is left out and counted, and so is a cell SSB has no figure for (nil "-" is 0, kept).
     """
     out, seen = [], {"renumbered": {}, "merged": {}, "unknown": {}}
-    missing = 0
+    missing = out_of_time = 0
     for raw, time_code, value, status in cells.itertuples(index=False):
         if pd.isna(value) and status != "-":
             # A cell SSB has no figure for never overwrites a figure from another source.
@@ -320,14 +330,32 @@ def _place(model: PlanModel, indicator: Indicator, cells: pd.DataFrame, flags: l
             seen[change][_PREFIX.sub("", str(raw))] = code
         if code is None or change == "merged":
             continue
+        if indicator.ssb.regions_by_period and not _in_force(model, code, str(time_code)):
+            out_of_time += 1
+            continue
         out.append((indicator.id, code, _period(str(time_code), indicator), value, status,
                     change is None))
     flags += _region_flags(model, indicator.id, seen, lang)
     if missing:
         flags.append(Flag(indicator.id, "ssb.flag.missing_skipped", {"count": missing}))
+    if out_of_time:
+        flags.append(Flag(indicator.id, "ssb.flag.out_of_time", {"count": out_of_time}))
     frame = pd.DataFrame(out, columns=["indicator_id", "region_code", "period", "value",
                                        "status", "as_sent"])
+    frame.insert(3, "series", indicator.ssb.series)  # never the headline unless the block says so
     return _one_per_key(frame, indicator.id, flags)
+
+
+def _in_force(model: PlanModel, code: str, time_code: str) -> bool:
+    """True when region `code` existed at some time in the period (regions.yaml valid_from and
+    valid_to), so a cohort is kept under the county code of its own time and no other."""
+    region = model.region(code)
+    span = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", time_code.strip())
+    if region is None or span is None:
+        return True
+    first, last = int(span[1]), int(span[2] or span[1])
+    return ((region.valid_from is None or last >= region.valid_from)
+            and (region.valid_to is None or first <= region.valid_to))
 
 
 def _region_flags(model: PlanModel, indicator_id: str, seen: dict[str, dict], lang: str
@@ -396,6 +424,8 @@ def _period(code: str, indicator: Indicator) -> str:
     school = re.fullmatch(r"(\d{4})-(\d{4})", code)
     if indicator.frequency == "school_year" and school and int(school[2]) == int(school[1]) + 1:
         return f"{school[1]}/{school[2][2:]}"
+    if school and indicator.ssb is not None and indicator.ssb.interval_year:
+        return school[1] if indicator.ssb.interval_year == "start" else school[2]
     period = parse_period(code)
     return period.canonical if period else code
 
@@ -409,7 +439,8 @@ def _csv_bytes(rows: pd.DataFrame, model: PlanModel) -> bytes:
         status = row.status if isinstance(row.status, str) else None
         writer.writerow([row.indicator_id, row.region_code, row.period,
                          canonical.number_text(row.value, status),
-                         model.indicator(row.indicator_id).unit, "", "", ""])
+                         model.indicator(row.indicator_id).unit, getattr(row, "series", ""),
+                         "", ""])
     return out.getvalue().encode("utf-8")
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from indicators import store, writeback
+from indicators import canonical, plan_edit, store, workflow
 from indicators.i18n import t
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.rules import JUMP, MAX_LISTED, Issue, change_text, number_text
+from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
 from indicators.model import PlanModel
 
 Step = Callable[[float, str], None]  # progress: fraction done, locale key of the step
@@ -43,15 +46,7 @@ class Pending:
         return 0 if p is None else p.added + p.changed + p.removed
 
 
-@dataclass
-class Committed:
-    """A finished import or undo and the data files it rewrote."""
-
-    import_id: int
-    result: store.ImportResult | None
-    indicators: list[str]
-    files: list[Path]
-    data_dir: Path | None
+Committed = workflow.Done  # a finished import or undo and the data files it rewrote
 
 
 def version(db_path: Path) -> tuple[int, int] | None:
@@ -66,45 +61,64 @@ def check(raw: bytes, name: str, model: PlanModel, db_path: Path, *, indicator: 
     """Read and validate the upload and, when it is valid, work out what it would change."""
     step(0.05, "update.step.reading")
     read = read_observations(raw, model, name=name, indicator=indicator, lang=lang)
+    add_stored_clashes(read, db_path, replace)
     if not read.ok:
         step(1.0, "update.step.done")
         return Pending(name, read, None, replace, version(db_path))
     step(0.6, "update.step.comparing")
     preview = store.import_observations(db_path, read.frame, file_name=name, sha256=read.sha256,
                                         replace=replace, dry_run=True)
-    add_stored_jumps(read, db_path, lang)
+    add_stored_jumps(read, db_path, lang, preview.previous)
     step(1.0, "update.step.done")
     return Pending(name, read, preview, replace, version(db_path))
 
 
-def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb") -> None:
-    """Warn where a value differs by more than 50 % from the stored previous period.
-
-    The reader compares rows within the file; a file that adds one new month is compared here
-    with the month before it in the database (when the file does not hold a later one itself).
-    """
-    if not Path(db_path).exists() or read.frame.empty:
+def add_stored_clashes(read: ReadResult, db_path: Path, replace: bool = False) -> None:
+    """Errors for rows that would give a series a second period on a year the database already
+    holds under another import (2019-2021 in the file, 2021 stored): the reader sees only the
+    file. Nothing to do for a file that already has errors."""
+    if not read.ok or replace or read.frame.empty or not Path(db_path).exists():
         return
     frame = read.frame.reset_index(drop=True)
     con = store.connect(db_path)
     try:
-        stored = store.previous_stored(con, frame)
+        clashes = store.period_clashes(con, frame, replace)
     finally:
         con.close()
+    issues = [Issue(read.file, _line(row.line), "period", store.PERIOD_CLASH,
+                    store.period_clash_params(row)) for _, row in clashes.iterrows()]
+    if issues:
+        read.errors = (read.errors + issues)[:MAX_LISTED]
+        read.total_errors += len(issues)
+        read.frame = read.frame.iloc[:0]  # as the reader leaves a file with errors
+
+
+def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb",
+                     previous: pd.DataFrame | None = None) -> None:
+    """Warn where a value differs by more than 50 % from the stored previous period.
+
+    The reader compares rows within the file; a file that adds one new month is compared here
+    with the month before it in the database (when the file does not hold a later one itself).
+    `previous`: store.previous_stored of the file, when the import's diff already found it.
+    """
+    if read.frame.empty or previous is None and not Path(db_path).exists():
+        return
+    frame = read.frame.reset_index(drop=True)
+    stored = previous if previous is not None else _previous_stored(db_path, frame)
     if stored.empty:
         return
-    own = _previous_in_file(frame)
+    own = _previous_in_file(frame, stored["pos"].to_numpy())
     jumps = []
     for row in stored.itertuples(index=False):
         i = int(row.pos)
-        value, previous = float(frame.at[i, "value"]), float(row.prev_value)
-        if own[i] >= row.prev_t or previous == 0 or math.isnan(value):
+        value, before = float(frame.at[i, "value"]), float(row.prev_value)
+        if own[i] >= row.prev_t or before == 0 or math.isnan(value):
             continue  # the file's own previous period is nearer: the reader compared those
-        change = abs(value - previous) / abs(previous)
+        change = abs(value - before) / abs(before)
         if change > JUMP:
             jumps.append(Issue(read.file, _line(frame.at[i, "line"]), None, "ingest.warning.jump",
                                {"value": number_text(value, lang),
-                                "previous": number_text(previous, lang),
+                                "previous": number_text(before, lang),
                                 "previous_period": row.prev_period,
                                 "change": change_text(change, lang)},
                                "warning"))
@@ -112,14 +126,28 @@ def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb") -> None:
     read.total_warnings += len(jumps)
 
 
-def _previous_in_file(frame: pd.DataFrame) -> list[float]:
-    """Per row, the time key of the file's own previous period of the same series (-1: none)."""
-    t = frame["year"].astype(int) * 100 + frame["sub"].fillna(0).astype(int)
-    keyed = frame.assign(t=t, series=frame["series"].fillna("").astype(str))
-    ordered = keyed.sort_values("t", kind="stable")
-    groups = ordered.groupby(["indicator_id", "region_code", "series", "freq"], sort=False)
-    previous = groups["t"].shift(1).fillna(-1)
-    return previous.reindex(frame.index).tolist()
+def _previous_stored(db_path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    con = store.connect(db_path)
+    try:
+        return store.previous_stored(con, frame)
+    finally:
+        con.close()
+
+
+SERIES = ["indicator_id", "region_code", "series", "freq"]
+
+
+def _previous_in_file(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, float]:
+    """For the rows at positions `rows`, the time key of the file's own previous period of the
+    same series (-1: none). Only the series of those rows are sorted (a new file has few)."""
+    keyed = frame.assign(series=frame["series"].fillna("").astype(str))
+    wanted = keyed.iloc[rows][SERIES].drop_duplicates()
+    keyed = keyed[keyed[SERIES].merge(wanted, how="left", indicator=True)["_merge"]
+                  .eq("both").to_numpy()]
+    t = keyed["year"].astype(int) * 100 + keyed["sub"].fillna(0).astype(int)
+    ordered = keyed.assign(t=t).sort_values("t", kind="stable")
+    previous = ordered.groupby(SERIES, sort=False)["t"].shift(1).fillna(-1)
+    return previous.to_dict()
 
 
 def _line(value: object) -> int | str:
@@ -130,35 +158,24 @@ def commit(pending: Pending, db_path: Path, model: PlanModel, user: str,
            step: Step = _no_step) -> Committed:
     """Import the checked file as `user`, then write the touched indicators back to data/."""
     step(0.1, "update.step.writing")
-    result = store.import_observations(db_path, pending.read.frame, file_name=pending.name,
-                                       sha256=pending.read.sha256, user=user,
-                                       replace=pending.replace, kind="app")
-    ids = sorted(set(result.diff["indicator_id"]))
-    step(0.7, "update.step.files")
-    committed = _write_back(db_path, model, result.import_id, ids)
-    committed.result = result
+    done = workflow.import_read(db_path, pending.read, model, user=user,
+                                replace=pending.replace, kind="app")
     step(1.0, "update.step.done")
-    return committed
+    return done
 
 
 def undo(db_path: Path, model: PlanModel, import_id: int, user: str, force: bool = False,
          ) -> Committed:
     """Undo one import (refusing on later conflicts unless `force`) and rewrite its files."""
-    undo_id = store.undo(db_path, import_id, user=user, force=force)
-    return _write_back(db_path, model, undo_id, writeback.indicators_of_import(db_path, import_id))
-
-
-def _write_back(db_path: Path, model: PlanModel, import_id: int, ids: list[str]) -> Committed:
-    folder = writeback.data_dir_for(db_path)
-    files = writeback.write_back(db_path, folder, model, ids) if folder and ids else []
-    return Committed(import_id, None, ids, files, folder)
+    return workflow.undo(db_path, model, import_id, user=user, force=force)
 
 
 def conflicts(db_path: Path, import_id: int) -> list[int]:
-    """Later imports that changed the same rows (undo would wipe their work too)."""
+    """Later imports that changed the same rows, plan table or plan file (undo would wipe their
+    work too)."""
     con = store.connect(db_path)
     try:
-        return store.later_conflicts(con, import_id)
+        return store.import_conflicts(con, import_id, store.import_kind(con, import_id) or "")
     finally:
         con.close()
 
@@ -246,4 +263,66 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-KINDS = ("app", "file", "build", "undo", "ssb")
+# Kinds with a name in the log (update.kind.*); the plan tables and the plan model file too.
+KINDS = ("app", "file", "build", "undo", "ssb", "funding", "grants", "milestones", "actions",
+         store.CONFIG_KIND)
+
+
+# ---- plan files (funding, grants, milestones, actions): a file replaces its table -------------
+
+
+def table_for(name: str, chosen: str | None) -> str | None:
+    """The plan table an upload is for: the planner's choice, else its name (grants.csv);
+    None for indicator figures."""
+    if chosen in SPECS:
+        return chosen
+    return None if chosen == OBSERVATIONS else table_for_file(name)
+
+
+OBSERVATIONS = "observations"  # the planner's choice "indicator figures", whatever the name
+PLAN_FILES = KINDS[5:9]  # the plan's own tables, uploaded on Oppdater data
+
+
+def check_table(raw: bytes, name: str, table: str, model: PlanModel, db_path: Path, *,
+                lang: str = "nb", step: Step = _no_step) -> Pending:
+    """Read and validate a plan file and, when it is valid, work out what it would change."""
+    step(0.05, "update.step.reading")
+    read = read_table_file(table, raw, model, name=name, lang=lang)
+    if not read.ok:
+        step(1.0, "update.step.done")
+        return Pending(name, read, None, False, version(db_path))
+    step(0.6, "update.step.comparing")
+    preview = store.import_table(db_path, table, read.frame, file_name=name, sha256=read.sha256,
+                                 dry_run=True)
+    step(1.0, "update.step.done")
+    return Pending(name, read, preview, False, version(db_path))
+
+
+def table_change_tables(db_path: Path, read: TableResult, lang: str) -> dict[str, pd.DataFrame]:
+    """New, changed and removed rows of a plan file against the stored table: whole rows for new
+    and removed ones, `column: before → now` for changed ones (tables with an id)."""
+    table, key = read.table, store.TABLE_KEYS[read.table]
+    old = plan_edit.stored_texts(db_path, table)
+    text = canonical.table_csv(read.frame, store.TABLE_COLUMNS[table])
+    new = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if not key:  # grants: equal rows are unchanged, the rest removed and added
+        columns = list(new.columns)
+        merged = old.merge(new.drop_duplicates(), how="outer", on=columns, indicator=True)
+        return {"added": _shown(merged[merged["_merge"] == "right_only"][columns]),
+                "changed": pd.DataFrame(),
+                "removed": _shown(old.merge(new, how="left", on=columns, indicator=True)
+                                  .query("_merge == 'left_only'")[columns])}
+    both = old.merge(new, on=key, how="outer", suffixes=("_old", ""), indicator=True)
+    changes = []
+    for _, row in both[both["_merge"] == "both"].iterrows():
+        diffs = [f"{c}: {row[c + '_old'] or '–'} → {row[c] or '–'}" for c in new.columns
+                 if c not in key and row[c + "_old"] != row[c]]
+        if diffs:
+            changes.append({**{k: row[k] for k in key}, t("update.col.change", lang): "; ".join(diffs)})
+    return {"added": _shown(both[both["_merge"] == "right_only"][list(new.columns)]),
+            "changed": pd.DataFrame(changes),
+            "removed": _shown(old[~old.set_index(key).index.isin(new.set_index(key).index)])}
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.head(PREVIEW_ROWS).reset_index(drop=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,10 +80,26 @@ class Source(_Strict):
     note: Text | None = None
 
 
+class Decision(_Strict):
+    """The political decision that adopted a target: the county council's case and its date."""
+
+    case: str = Field(min_length=1, max_length=60)  # as the minutes write it, e.g. "PS 45/2026"
+    date: date
+
+    @field_validator("case")
+    @classmethod
+    def _a_case_number(cls, value: str) -> str:
+        if not any(c.isdigit() for c in value):
+            raise ValueError(f"'{value}' is not a case number — write it as the minutes do, "
+                             "e.g. PS 45/2026")
+        return value.strip()
+
+
 class Target(_Strict):
     value: float
     year: int
     status: Literal["proposed", "adopted"]
+    decision: Decision | None = None  # only for an adopted target
     note: Text | None = None
 
     @property
@@ -126,10 +143,36 @@ class SsbSource(_Strict):
     decimals: int | None = Field(default=None, ge=0)
     region_dimension: str = "Region"
     time_dimension: str = "Tid"
+    # The sub-series the fetched figures are stored under; "" is the headline series. A table
+    # whose population or definition differs from the stored headline (09429's persons 16+ beside
+    # IMDi's 30–66) gets its own series, so the two are never joined into one line.
+    series: str = ""
+    # Keep a region's figure only for periods in which the region existed (regions.yaml
+    # valid_from/valid_to): for tables that give each cohort under the county code of its time.
+    regions_by_period: bool = False
+    # Where a Tid interval ("2006-2012", a cohort's follow-up) is stored on an annual series: the
+    # start (the cohort) or the end year. None keeps it as sent (a multi-year period).
+    interval_year: Literal["start", "end"] | None = None
+    verified: date | None = None  # when the codes were last found in SSB's metadata (ssb check)
+    verified_by: str | None = None  # what verified them: `ssb check`, or the evidence used
+    needs_check: str | None = None  # what is still unknown about the block; fetched only on request
     note: Text | None = None
 
     def value_factor(self) -> float:
         return self.factor if self.factor is not None else (100.0 if self.value == "share" else 1.0)
+
+    @property
+    def ready(self) -> bool:
+        """Fetched by default: nothing is left to check, or `ssb check` has passed it since."""
+        return self.needs_check is None or self.verified is not None
+
+    def missing(self) -> list[str]:
+        """The fields a fetch needs that the block leaves open (allowed while it awaits a check)."""
+        needs = {"cell": (), "share": ("numerator", "denominator"), "sum": ("parts",)}[self.value]
+        out = [name for name in needs if not getattr(self, name)]
+        if self.contents is None and (self.value == "cell" or self.over != "ContentsCode"):
+            out.append("contents")
+        return out
 
 
 class Break(_Strict):
@@ -153,6 +196,28 @@ class Break(_Strict):
         return year
 
 
+# An address the county's mail relay can deliver to: plain ASCII (access.address_key compares
+# only ASCII, so a look-alike letter can never pass for someone else's address).
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", re.ASCII)
+
+
+def is_email(text: str) -> bool:
+    return EMAIL.fullmatch(text.strip()) is not None
+
+
+class Owner(_Strict):
+    """Who keeps an indicator (or an action) current: reminders go to this address."""
+
+    name: NonEmpty
+    email: NonEmpty
+
+    def matches(self, who: str | None) -> bool:
+        """True when `who` (a log-in: an e-mail address, or a planner's name) is this owner."""
+        key = " ".join((who or "").split()).casefold()
+        return bool(key) and key in (self.email.strip().casefold(),
+                                     " ".join(self.name.split()).casefold())
+
+
 class Indicator(_Strict):
     id: NonEmpty
     name: Text
@@ -173,6 +238,7 @@ class Indicator(_Strict):
     ssb: SsbSource | None = None  # where `fetch ssb` gets it; None: not fetched from SSB
     breaks: list[Break] = []  # where the series changed definition; see progress-method.md
     stale_after_years: int = Field(default=3, ge=0)  # older latest figures do not count in roll-ups
+    owner: Owner | None = None  # who keeps it current (Mine oppgaver, `due` reminders)
 
     def break_years(self) -> tuple[int, ...]:
         return tuple(b.year for b in self.breaks)
@@ -545,6 +611,9 @@ def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
     low, high = ind.allowed_range()
     if low is not None and high is not None and low > high:
         yield ("min",), f"min {low:g} is greater than max {high:g}"
+    if ind.owner is not None and not is_email(ind.owner.email):
+        yield ("owner", "email"), (f"'{ind.owner.email}' is not an e-mail address — write it "
+                                   "like fornavn.etternavn@akershusfk.no")
     if ind.target is None:
         return
     if not ind.in_range(ind.target.value):
@@ -556,6 +625,19 @@ def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
     elif ind.base_year is not None and ind.base_year >= ind.target.year:
         yield ("target", "year"), (f"target year {ind.target.year} must be after the base year "
                                    f"{ind.base_year}")
+    yield from _decision(ind.target)
+
+
+def _decision(target: Target) -> Iterator[tuple[Loc, str]]:
+    decision = target.decision
+    if decision is None:
+        return
+    if target.status != "adopted":
+        yield ("target", "decision"), ("a decision belongs to an adopted target: set "
+                                       "status: adopted, or remove the decision")
+    if not date(TARGET_YEARS[0], 1, 1) <= decision.date <= date.today():
+        yield ("target", "decision", "date"), (f"decision date {decision.date} is not between "
+                                               f"{TARGET_YEARS[0]} and today")
 
 
 def ssb_problems(spec: SsbSource) -> Iterator[tuple[Loc, str]]:
@@ -564,14 +646,19 @@ def ssb_problems(spec: SsbSource) -> Iterator[tuple[Loc, str]]:
         yield ("table",), (f"an SSB table id is five digits in quotes, e.g. \"13556\"; "
                            f"got '{spec.table}'")
     needs = {"cell": (), "share": ("numerator", "denominator"), "sum": ("parts",)}[spec.value]
+    # A block that says what is unknown (needs_check) may leave those codes open until checked.
+    missing = [] if spec.needs_check else spec.missing()
     for name in ("numerator", "denominator", "parts"):
-        if name in needs and not getattr(spec, name):
+        if name in missing:
             yield ("value",), f"value: {spec.value} needs a list of codes in '{name}'"
         elif name not in needs and getattr(spec, name):
             yield (name,), f"'{name}' is only used with value: " + (
                 "share" if name != "parts" else "sum")
-    if spec.contents is None and (spec.value == "cell" or spec.over != "ContentsCode"):
-        yield ("contents",), "required field 'contents' is missing (the SSB contents code)"
+    if "contents" in missing:
+        yield ("contents",), ("required field 'contents' is missing (the SSB contents code); "
+                              "if it is not known yet, say so in needs_check")
+    if spec.verified_by and spec.verified is None:
+        yield ("verified_by",), "verified_by needs the date in verified: YYYY-MM-DD"
     for name in dict.fromkeys(("ContentsCode", spec.over)):
         if name in spec.selection:
             yield ("selection", name), (f"'{name}' is set by contents/numerator/denominator/parts;"

@@ -160,11 +160,12 @@ def break_year(text: object) -> int | None:
 
     A sub-annual period counts from the first whole year on or after it (2022M01 -> 2022,
     2018M11 -> 2019, 2020K2 -> 2021); a year is itself, a multi-year period its first year
-    (progress-method.md, "Series breaks"). A school year is the year it is placed at on the
+    (docs/progress-method.md, "Series breaks"). A school year is the year it is placed at on the
     yearly axis (its end year: 2018/19 -> 2019), so that the school year of the break is the
-    first value after it. progress-method.md writes "by its start year (2018/19 -> 2018)", which
-    assumes school years placed at their start; here they are placed at their end year
-    (data-formats.md), and 2018 would make 2017/18 the first "comparable" value.
+    first value after it. The method text this project started from counted it "by its start
+    year (2018/19 -> 2018)", which assumes school years placed at their start; here they are
+    placed at their end year (docs/data-formats.md), and 2018 would make 2017/18 the first
+    "comparable" value. docs/progress-method.md records the deviation.
     None when `text` is not a period.
     """
     period = parse_period(text)

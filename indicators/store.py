@@ -5,24 +5,27 @@ from __future__ import annotations
 import errno
 import fcntl
 import getpass
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from indicators import files
+from indicators import files, paths
+from indicators.i18n import t
+from indicators.periods import YEARLY
 
-DEFAULT_DB = Path("data/dashboard.duckdb")
 LOCK_WAIT_SECONDS = 30.0
 KEY = ["indicator_id", "region_code", "period", "series"]
 OBS_VALUE_COLUMNS = ["year", "freq", "sub", "value", "status", "note", "source"]
@@ -49,8 +52,15 @@ CREATE TABLE IF NOT EXISTS import_changes (
     series VARCHAR NOT NULL,
     old_year INTEGER, old_freq VARCHAR, old_sub INTEGER, old_value DOUBLE, old_status VARCHAR,
     old_note VARCHAR, old_source VARCHAR, old_import_id INTEGER, old_updated_at TIMESTAMP,
-    new_value DOUBLE, new_status VARCHAR
+    new_value DOUBLE, new_status VARCHAR,
+    new_year INTEGER, new_freq VARCHAR, new_sub INTEGER, new_note VARCHAR, new_source VARCHAR
 );
+-- Undo replays the file rows kept here; databases from before they were kept get the columns.
+ALTER TABLE import_changes ADD COLUMN IF NOT EXISTS new_year INTEGER;
+ALTER TABLE import_changes ADD COLUMN IF NOT EXISTS new_freq VARCHAR;
+ALTER TABLE import_changes ADD COLUMN IF NOT EXISTS new_sub INTEGER;
+ALTER TABLE import_changes ADD COLUMN IF NOT EXISTS new_note VARCHAR;
+ALTER TABLE import_changes ADD COLUMN IF NOT EXISTS new_source VARCHAR;
 CREATE TABLE IF NOT EXISTS funding (
     year INTEGER NOT NULL, scheme_id VARCHAR NOT NULL, applications INTEGER,
     applied_nok_million DOUBLE, granted_nok_million DOUBLE, projects INTEGER,
@@ -71,12 +81,43 @@ CREATE TABLE IF NOT EXISTS actions (
     id VARCHAR PRIMARY KEY, title_nb VARCHAR, title_en VARCHAR, start DATE, "end" DATE,
     owner VARCHAR, percent_complete DOUBLE, goal_id VARCHAR, note VARCHAR
 );
+ALTER TABLE actions ADD COLUMN IF NOT EXISTS owner_email VARCHAR DEFAULT '';
+CREATE TABLE IF NOT EXISTS comments (
+    indicator_id VARCHAR NOT NULL, period VARCHAR NOT NULL, text VARCHAR NOT NULL,
+    author VARCHAR NOT NULL, "at" DATE NOT NULL, PRIMARY KEY (indicator_id, period)
+);
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+-- A change to the plan model file (kind "config"): its bytes before and after, for undo.
+CREATE TABLE IF NOT EXISTS config_changes (
+    import_id INTEGER PRIMARY KEY, file_name VARCHAR NOT NULL, old_bytes BLOB NOT NULL,
+    new_bytes BLOB NOT NULL, summary VARCHAR NOT NULL DEFAULT ''
+);
 """
 
 
 class StoreError(Exception):
     """A write that was refused (locked, or an undo that would lose later work)."""
+
+
+PERIOD_CLASH = "store.error.period_clash"  # locale key; its params are period_clash_params'
+
+
+class PeriodClash(StoreError):
+    """An import refused because a series would get two periods on one year (period_clashes):
+    `clashes` has one row per file row, with its `line` in the file where known."""
+
+    def __init__(self, file_name: str, clashes: pd.DataFrame) -> None:
+        self.file_name, self.clashes = file_name, clashes
+        first = clashes.iloc[0]
+        place = ":".join(str(p) for p in (file_name, first.get("line")) if p is not None)
+        super().__init__(f"{place}:period: {t(PERIOD_CLASH, 'nb', **period_clash_params(first))}")
+
+
+def period_clash_params(clash: pd.Series) -> dict[str, str]:
+    series = str(clash["series"] or "")
+    return {"indicator": str(clash["indicator_id"]), "region": str(clash["region_code"]),
+            "series": f", {series}" if series else "", "period": str(clash["period"]),
+            "stored": str(clash["stored_period"])}
 
 
 class StorageError(StoreError):
@@ -173,11 +214,19 @@ class ImportResult:
     removed: int
     diff: pd.DataFrame = field(repr=False)  # one row per added/changed/removed observation
     dry_run: bool = False
+    # Per file row (`pos`) with a stored earlier period of its series: that period and value,
+    # found in the same pass as the diff (for jump warnings); see previous_stored.
+    previous: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def changes(self) -> int:
+        """Rows added, changed or removed: nothing to write back when 0."""
+        return self.added + self.changed + self.removed
 
 
 def db_path_default() -> Path:
-    """`$DASHBOARD_DB`, else data/dashboard.duckdb (data-formats.md)."""
-    return Path(os.environ.get("DASHBOARD_DB") or DEFAULT_DB)
+    """`$DASHBOARD_DB`, else data/dashboard.duckdb under the folder the command runs in."""
+    return paths.database(Path("."))
 
 
 def connect(db_path: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -298,27 +347,28 @@ def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _stage_diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, replace: bool) -> None:
-    """Compare incoming rows with what is stored, in temp table `diff`: one row per added,
-    changed, unchanged and (with `replace`) removed observation, with the stored row's old
-    values and the incoming row's new ones.
+    """Compare incoming rows with what is stored: the file's rows in temp table `incoming` (with
+    their position `pos`), and in temp table `diff` one row per file row that meets a stored
+    row (changed or unchanged) and, with `replace`, per stored row of the file's indicators that
+    the file lacks (removed), with the stored row's old values and the incoming row's new ones.
+    A file row that meets none is added; those are not copied again (a new file is all added).
 
     The whole comparison stays inside DuckDB (one join), so a million-row file costs about what
     reading it does; only the rows that change come back to Python (`_diff_frame`).
     """
-    con.register("incoming_frame", frame[OBS_COLUMNS])
+    con.register("incoming_frame", frame[OBS_COLUMNS].assign(pos=np.arange(len(frame))))
     con.execute("CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM incoming_frame")
     con.unregister("incoming_frame")
     old = ", ".join(f"o.{c} AS old_{c}" for c in [*OBS_VALUE_COLUMNS, "import_id", "updated_at"])
     new = ", ".join(f"i.{c} AS new_{c}" for c in OBS_VALUE_COLUMNS)
     sql = f"""
         CREATE OR REPLACE TEMP TABLE diff AS
-        SELECT i.indicator_id, i.region_code, i.period, i.series,
-               CASE WHEN o.indicator_id IS NULL THEN 'added'
-                    WHEN o.value IS NOT DISTINCT FROM i.value
+        SELECT i.pos, i.indicator_id, i.region_code, i.period, i.series,
+               CASE WHEN o.value IS NOT DISTINCT FROM i.value
                          AND o.status IS NOT DISTINCT FROM i.status
                          AND o.note = i.note AND o.source = i.source THEN 'unchanged'
                     ELSE 'changed' END AS action, {old}, {new}
-        FROM incoming i LEFT JOIN observations o USING (indicator_id, region_code, period, series)
+        FROM incoming i JOIN observations o USING (indicator_id, region_code, period, series)
         """
     if replace:
         nothing = ", ".join(f"NULL AS new_{c}" for c in OBS_VALUE_COLUMNS)
@@ -332,44 +382,70 @@ def _stage_diff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, replace: bo
     con.execute(sql)
 
 
-def _diff_frame(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The staged diff's changes as a frame (unchanged rows only counted), and the counts."""
+DIFF_COLUMNS = [*KEY, "action", "old_value", "old_status", "new_value", "new_status"]
+
+
+def _diff_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame
+                ) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The staged diff's changes as a frame (unchanged rows only counted), and the counts: the
+    rows of `frame` (the incoming one) that met no stored row are the added ones, in file order,
+    then the changed and removed ones."""
     counts = dict(con.execute("SELECT action, count(*) FROM diff GROUP BY action").fetchall())
-    # Through Arrow: 5× faster than .df() for a million rows of text.
-    frame = con.sql(
-        """SELECT indicator_id, region_code, period, series, action, old_value, old_status,
-                  new_value, new_status
-           FROM diff WHERE action <> 'unchanged'"""
-    ).to_arrow_table().to_pandas()
-    return frame, counts
+    met = con.execute("SELECT pos FROM diff WHERE pos IS NOT NULL").fetchnumpy()["pos"]
+    added = np.ones(len(frame), dtype=bool)
+    added[np.asarray(met, dtype=np.int64)] = False
+    counts["added"] = int(added.sum())
+    rows = frame.loc[added, [*KEY, "value", "status"]].rename(
+        columns={"value": "new_value", "status": "new_status"})
+    rows = rows.assign(action="added", old_value=np.nan, old_status=None)
+    # Through Arrow: 5× faster than .df() for many rows of text.
+    changes = con.sql(f"SELECT {', '.join(DIFF_COLUMNS)} FROM diff WHERE action <> 'unchanged' "
+                      "ORDER BY pos NULLS LAST").to_arrow_table().to_pandas()
+    if not counts["added"]:
+        return changes, counts
+    diff = rows[DIFF_COLUMNS].reset_index(drop=True)
+    if len(changes):
+        diff = pd.concat([diff, changes], ignore_index=True)
+    return diff, counts
 
 
-def _record_changes(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
-    """Keep the full old rows of everything this import touches, so undo restores them exactly."""
-    old = ", ".join(f"old_{c}" for c in [*OBS_VALUE_COLUMNS, "import_id", "updated_at"])
-    con.execute(
-        f"""INSERT INTO import_changes
-            SELECT ?, action, indicator_id, region_code, period, series, {old},
-                   new_value, new_status
-            FROM diff WHERE action <> 'unchanged'""",
-        [import_id],
-    )
+# meta: the first import that kept every row of its file (older ones kept only the changes).
+ROWS_KEPT_FROM = "undo:rows_kept_from"
+CHANGE_COLUMNS = ["action", *KEY, *(f"old_{c}" for c in [*OBS_VALUE_COLUMNS, "import_id",
+                                                           "updated_at"]),
+                  *(f"new_{c}" for c in OBS_VALUE_COLUMNS)]
 
 
-def _apply(con: duckdb.DuckDBPyConnection, import_id: int, at: datetime, replaces: bool) -> None:
-    """Write the staged diff; `replaces`: some stored rows change or go (else only inserts)."""
-    if replaces:  # the join below would cost a pass over both tables even when nothing matches
+def _record_changes(con: duckdb.DuckDBPyConnection, import_id: int, where: str = "") -> None:
+    """Keep the rows of the staged `diff` with the stored row each met: undo replays the imports
+    still in force from these (`_restore`), so a row that a later file gave again (unchanged)
+    stays when an earlier import of it is undone.
+
+    An import's added rows are not kept here: each is stored under the import's id, and the old
+    row of every later change keeps it (`_derived_rows`), so a new million-row file writes its
+    rows once, not twice.
+    """
+    columns = ", ".join(CHANGE_COLUMNS)
+    con.execute(f"INSERT INTO import_changes (import_id, {columns}) "
+                f"SELECT ?, {columns} FROM diff {where}", [import_id])
+
+
+def _apply(con: duckdb.DuckDBPyConnection, import_id: int, at: datetime,
+           counts: dict[str, int]) -> None:
+    """Write the staged diff: the file's rows, but for the unchanged ones (they keep the stored
+    row and the import it came from), in place of the stored rows they change or remove."""
+    if counts.get("changed") or counts.get("removed"):  # else the join costs a pass for nothing
         con.execute(
             """DELETE FROM observations o USING diff d WHERE d.action IN ('changed', 'removed')
                AND o.indicator_id = d.indicator_id AND o.region_code = d.region_code
                AND o.period = d.period AND o.series = d.series"""
         )
-    new = ", ".join(f"new_{c}" for c in OBS_VALUE_COLUMNS)
+    unchanged = ("ANTI JOIN (SELECT pos FROM diff WHERE action = 'unchanged') USING (pos)"
+                 if counts.get("unchanged") else "")
+    columns = f"indicator_id, region_code, period, series, {', '.join(OBS_VALUE_COLUMNS)}"
     con.execute(
-        f"""INSERT INTO observations (indicator_id, region_code, period, series,
-                                      {', '.join(OBS_VALUE_COLUMNS)}, import_id, updated_at)
-            SELECT indicator_id, region_code, period, series, {new}, ?, ?
-            FROM diff WHERE action IN ('added', 'changed')""",
+        f"""INSERT INTO observations ({columns}, import_id, updated_at)
+            SELECT {columns}, ?, ? FROM incoming {unchanged}""",
         [import_id, at],
     )
 
@@ -409,19 +485,57 @@ def record_import(
     user: str | None = None, replace: bool = False, kind: str = "file", source: str = "",
 ) -> ImportResult:
     """The body of an import, inside an open write transaction."""
-    _stage_diff(con, _normalise(frame), replace)
-    diff, counts = _diff_frame(con)
+    clashes = period_clashes(con, frame, replace)
+    if len(clashes):
+        raise PeriodClash(file_name, clashes)
+    incoming = _normalise(frame)
+    _stage_diff(con, incoming, replace)
+    diff, counts = _diff_frame(con, incoming)
+    previous = _previous(con, "incoming")
     import_id = _next_import_id(con)
     at = datetime.now().replace(microsecond=0)
     _record_changes(con, import_id)
-    _apply(con, import_id, at, replaces=bool(counts.get("changed") or counts.get("removed")))
+    con.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", [ROWS_KEPT_FROM, str(import_id)])
+    _apply(con, import_id, at, counts)
     con.execute(
         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
         [import_id, at, user or current_user(), kind, file_name, sha256, source, replace,
          counts.get("added", 0), counts.get("changed", 0), counts.get("unchanged", 0),
          counts.get("removed", 0)],
     )
-    return _result(import_id, diff, counts, dry_run=False)
+    return _result(import_id, diff, counts, dry_run=False, previous=previous)
+
+
+def period_clashes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame,
+                   replace: bool) -> pd.DataFrame:
+    """Rows of an incoming frame that would give a series a second period on one year: 2019-2021
+    in the file where another import stored 2021 (the reader refuses both in one file). One row
+    per file row: its position `pos` and `line`, the key, its `period` and the `stored_period`.
+
+    `replace` removes the stored rows of the file's indicators that the file lacks, and a
+    stored period the file holds too is the same row, so a replacing file never clashes.
+    """
+    columns = ["pos", "line", *KEY, "stored_period"]
+    if replace or not frame["freq"].isin(YEARLY).any():  # months and quarters are their own key
+        return pd.DataFrame(columns=columns)
+    keys = frame[["indicator_id", "region_code", "period", "series", "year", "freq"]].copy()
+    keys["series"] = keys["series"].fillna("").astype(str)
+    keys["pos"] = range(len(keys))
+    con.register("incoming_years", keys)
+    yearly = ", ".join(f"'{f}'" for f in YEARLY)
+    found = con.execute(
+        f"""SELECT i.pos, i.indicator_id, i.region_code, i.period, i.series,
+                   o.period AS stored_period
+            FROM incoming_years i JOIN observations o
+              ON o.indicator_id = i.indicator_id AND o.region_code = i.region_code
+             AND o.series = i.series AND o.year = i.year AND o.period <> i.period
+            WHERE i.freq IN ({yearly}) AND o.freq IN ({yearly})
+            ORDER BY i.pos, o.period"""
+    ).df()
+    con.unregister("incoming_years")
+    lines = frame["line"].tolist() if "line" in frame else [None] * len(frame)
+    found["line"] = [lines[p] for p in found["pos"]]
+    return found[columns]
 
 
 def _dry_run(db_path: Path, frame: pd.DataFrame, replace: bool) -> ImportResult:
@@ -432,18 +546,19 @@ def _dry_run(db_path: Path, frame: pd.DataFrame, replace: bool) -> ImportResult:
         con.execute(SCHEMA)
     try:
         _stage_diff(con, frame, replace)
-        diff, counts = _diff_frame(con)
+        diff, counts = _diff_frame(con, frame)
+        previous = _previous(con, "incoming")
     finally:
         con.close()
-    return _result(None, diff, counts, dry_run=True)
+    return _result(None, diff, counts, dry_run=True, previous=previous)
 
 
 def _result(import_id: int | None, diff: pd.DataFrame, counts: dict[str, int],
-            dry_run: bool) -> ImportResult:
+            dry_run: bool, previous: pd.DataFrame | None = None) -> ImportResult:
     return ImportResult(
         import_id=import_id, added=counts.get("added", 0), changed=counts.get("changed", 0),
         unchanged=counts.get("unchanged", 0), removed=counts.get("removed", 0),
-        diff=diff, dry_run=dry_run,
+        diff=diff, dry_run=dry_run, previous=previous,
     )
 
 
@@ -458,74 +573,299 @@ def current_user() -> str:
 # ---- undo -----------------------------------------------------------------------------------
 
 
+def _derived_rows(imports: str, keys: str | None = None) -> str:
+    """SQL of the rows imports added without a record of them in import_changes
+    (`_record_changes`), with the figures they gave (new_*), as action 'added'.
+
+    A stored row carries the id of the import whose figures it holds, and the record of every
+    later change or removal keeps that id with the row it replaced (old_*): so an import added
+    each row found under its id in either place, unless it kept a record of that row itself.
+    `imports`: a condition on the import id ("= $id"); `keys`: a table to limit the rows to.
+    """
+    semi = f"SEMI JOIN {keys} USING (indicator_id, region_code, period, series)" if keys else ""
+    stored = ", ".join(f"{c} AS new_{c}" for c in OBS_VALUE_COLUMNS)
+    kept = ", ".join(f"old_{c} AS new_{c}" for c in OBS_VALUE_COLUMNS)
+    on = " AND ".join(f"k.{c} = d.{c}" for c in ["import_id", *KEY])
+    return f"""(
+        SELECT DISTINCT ON (d.import_id, d.indicator_id, d.region_code, d.period, d.series)
+               d.*, 'added' AS action
+        FROM (SELECT import_id, {', '.join(KEY)}, {stored} FROM observations {semi}
+              WHERE import_id {imports}
+              UNION ALL
+              SELECT old_import_id AS import_id, {', '.join(KEY)}, {kept} FROM import_changes {semi}
+              WHERE old_import_id {imports} AND old_freq IS NOT NULL) d
+        ANTI JOIN import_changes k ON {on})"""
+
+
+# SQL: (import_id, indicator_id) for every row an import's file gave or removed, whether it kept
+# a record of the row or added it (stored under its id, or kept as the old row of a change).
+GAVE_INDICATORS = """(SELECT import_id, indicator_id FROM import_changes
+    UNION ALL SELECT import_id, indicator_id FROM observations
+    UNION ALL SELECT old_import_id, indicator_id FROM import_changes)"""
+
+
 def later_conflicts(con: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:
-    """Later imports, not undone, that touched any row this import touched."""
+    """Later imports, not undone, that changed a row this import changed (a file that gave a
+    row again unchanged changed nothing)."""
+    key = ", ".join(KEY)
     rows = con.execute(
-        """
-        SELECT DISTINCT later.import_id FROM import_changes later
-        JOIN import_changes mine USING (indicator_id, region_code, period, series)
-        JOIN imports li ON li.id = later.import_id
-        WHERE mine.import_id = ? AND later.import_id > ? AND li.undone_by IS NULL
-          AND li.kind <> 'undo'
+        f"""
+        WITH mine AS (
+            SELECT {key} FROM import_changes WHERE import_id = $id AND action <> 'unchanged'
+            UNION SELECT {key} FROM {_derived_rows("= $id")}),
+        later AS (
+            SELECT import_id FROM import_changes SEMI JOIN mine USING ({key})
+            WHERE import_id > $id AND action <> 'unchanged'
+            UNION ALL SELECT import_id FROM {_derived_rows("> $id", "mine")})
+        SELECT DISTINCT later.import_id FROM later JOIN imports li ON li.id = later.import_id
+        WHERE li.undone_by IS NULL AND li.kind <> 'undo'
         ORDER BY 1
         """,
-        [import_id, import_id],
+        {"id": import_id},
     ).fetchall()
     return [r[0] for r in rows]
 
 
+ACTIONS = ("added", "changed", "unchanged", "removed")
+
+
 def undo(db_path: Path | str, import_id: int, *, user: str | None = None,
          force: bool = False) -> int:
-    """Revert one import exactly; returns the id of the undo record.
+    """Undo one import; returns the id of the undo record, which counts what the undo changed.
 
-    Refuses when a later import touched the same rows (undoing would also wipe that work),
-    unless `force`.
+    Afterwards the database holds what replaying, in order, the imports still in force gives,
+    whatever the order of the undos. Refuses when a later import changed the same rows (those
+    rows then keep the later import's values, not the ones from before this import), unless
+    `force`; and, always, when the result would give one series two periods on one year.
     """
-    db_path = Path(db_path)
-    with transaction(db_path) as con:
-        rows = con.execute("SELECT kind, undone_by FROM imports WHERE id = ?", [import_id]).fetchall()
-        row = rows[0] if rows else None
-        if row is None:
-            raise StoreError(f"Import {import_id} finnes ikke.")
-        if row[0] == "undo":
-            raise StoreError(f"Import {import_id} er selv en angring og kan ikke angres.")
-        if row[1] is not None:
-            raise StoreError(f"Import {import_id} er allerede angret (av {row[1]}).")
-        conflicts = import_conflicts(con, import_id, row[0])
-        if conflicts and not force:
-            later = ", ".join(str(c) for c in conflicts)
-            raise StoreError(
-                f"Import {import_id} kan ikke angres: senere import {later} endret de samme "
-                f"radene. Angre {later} først, eller bruk --force."
-            )
-        restore_import(con, import_id, row[0])
-        undo_id = _next_import_id(con)
-        # The undo mirrors the import: what it added goes, what it removed comes back, what it
-        # changed changes back (the same for observations and the plan tables).
-        con.execute(
-            "INSERT INTO imports SELECT ?, ?, ?, 'undo', file_name, sha256, source, FALSE, "
-            "removed, changed, 0, added, ?, NULL FROM imports WHERE id = ?",
-            [undo_id, datetime.now().replace(microsecond=0), user or current_user(),
-             import_id, import_id],
+    with transaction(Path(db_path)) as con:
+        return record_undo(con, import_id, user=user, force=force)
+
+
+def record_undo(con: duckdb.DuckDBPyConnection, import_id: int, *, user: str | None = None,
+                force: bool = False) -> int:
+    """The body of an undo, inside an open write transaction."""
+    rows = con.execute("SELECT kind, undone_by FROM imports WHERE id = ?", [import_id]).fetchall()
+    row = rows[0] if rows else None
+    if row is None:
+        raise StoreError(f"Import {import_id} finnes ikke.")
+    if row[0] == "undo":
+        raise StoreError(f"Import {import_id} er selv en angring og kan ikke angres.")
+    if row[1] is not None:
+        raise StoreError(f"Import {import_id} er allerede angret (av {row[1]}).")
+    conflicts = import_conflicts(con, import_id, row[0])
+    if conflicts and not force:
+        later = ", ".join(str(c) for c in conflicts)
+        raise StoreError(
+            f"Import {import_id} kan ikke angres: senere import {later} endret de samme "
+            f"radene. Angre {later} først, eller bruk --force."
         )
-        con.execute("UPDATE imports SET undone_by = ? WHERE id = ?", [undo_id, import_id])
+    undo_id = _next_import_id(con)
+    counts = restore_import(con, import_id, row[0], undo_id)
+    con.execute(
+        "INSERT INTO imports SELECT ?, ?, ?, 'undo', file_name, sha256, source, FALSE, "
+        "?, ?, ?, ?, ?, NULL FROM imports WHERE id = ?",
+        [undo_id, datetime.now().replace(microsecond=0), user or current_user(),
+         *(int(counts.get(a, 0)) for a in ACTIONS), import_id, import_id],
+    )
+    con.execute("UPDATE imports SET undone_by = ? WHERE id = ?", [undo_id, import_id])
     return undo_id
 
 
-def _restore(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+def _restore(con: duckdb.DuckDBPyConnection, import_id: int, undo_id: int) -> dict[str, int]:
+    """Set every row the undo of `import_id` can change to what replaying the imports still in
+    force gives; keep what that changed under `undo_id` and count it.
+
+    Putting back the rows the import overwrote is not enough: a later import may have changed
+    them since (force), or an earlier one may have been undone since.
+    """
+    _complete_old_records(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE live AS SELECT id, replace FROM imports "
+                "WHERE kind <> 'undo' AND undone_by IS NULL AND id <> ?", [import_id])
+    _stage_affected(con, import_id)
+    _stage_replay(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE before AS SELECT o.* FROM observations o "
+                "SEMI JOIN affected a USING (indicator_id, region_code, period, series)")
+    con.execute("""DELETE FROM observations o USING affected a
+                   WHERE o.indicator_id = a.indicator_id AND o.region_code = a.region_code
+                     AND o.period = a.period AND o.series = a.series""")
+    columns = ", ".join([*OBS_COLUMNS, "import_id", "updated_at"])
+    con.execute(f"INSERT INTO observations ({columns}) SELECT {columns} FROM replayed")
+    _refuse_year_clashes(con, import_id)
+    _stage_undo_diff(con)
+    # A row the undo left as it was but now under another import's id is kept too: the import
+    # it was stored under must still be found to have given it (`_derived_rows`).
+    _record_changes(con, undo_id, "WHERE action <> 'unchanged' "
+                                  "OR old_import_id IS DISTINCT FROM new_import_id")
+    return dict(con.execute("SELECT action, count(*) FROM diff GROUP BY action").fetchall())
+
+
+def _stage_affected(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """The rows an undo can change, in temp table `affected`: the rows the import's file gave or
+    removed and, when it replaced its indicators, every row of those (an import since undone
+    may have brought back a row that this one would remove)."""
     con.execute(
-        """DELETE FROM observations o USING import_changes c WHERE c.import_id = ?
-           AND o.indicator_id = c.indicator_id AND o.region_code = c.region_code
-           AND o.period = c.period AND o.series = c.series""",
-        [import_id],
+        f"""
+        CREATE OR REPLACE TEMP TABLE affected AS
+        WITH mine AS (SELECT indicator_id, region_code, period, series FROM import_changes
+                      WHERE import_id = $id
+                      UNION ALL
+                      SELECT indicator_id, region_code, period, series
+                      FROM {_derived_rows("= $id")}),
+        scope AS (SELECT DISTINCT indicator_id FROM mine
+                  WHERE (SELECT replace FROM imports WHERE id = $id))
+        SELECT indicator_id, region_code, period, series FROM mine
+        UNION
+        SELECT c.indicator_id, c.region_code, c.period, c.series
+        FROM import_changes c JOIN live l ON l.id = c.import_id SEMI JOIN scope USING (indicator_id)
+        UNION  -- rows live imports added that are stored no more
+        SELECT c.indicator_id, c.region_code, c.period, c.series
+        FROM import_changes c JOIN live l ON l.id = c.old_import_id
+        SEMI JOIN scope USING (indicator_id)
+        UNION
+        SELECT indicator_id, region_code, period, series FROM observations
+        SEMI JOIN scope USING (indicator_id)
+        """,
+        {"id": import_id},
     )
+
+
+def _stage_replay(con: duckdb.DuckDBPyConnection) -> None:
+    """Each affected row as replaying the `live` imports in order leaves it, in temp table
+    `replayed` (a row that replay leaves out is not there).
+
+    An import acts on a row when its file gave it (sets it; a figure equal to the stored one
+    keeps the stored row and the import it came from, as an import does) or when it replaced
+    its indicators and the file lacked the row (removes it). The last such act decides.
+    """
+    kept_from = con.execute("SELECT value FROM meta WHERE key = ?", [ROWS_KEPT_FROM]).fetchall()
+    since = int(kept_from[0][0]) if kept_from else _next_import_id(con)
+    new = ", ".join(f"c.new_{c}" for c in OBS_VALUE_COLUMNS)
+    same = " AND ".join(f"new_{c} IS NOT DISTINCT FROM lag(new_{c}) OVER w"
+                        for c in ("value", "status", "note", "source"))
     con.execute(
-        """INSERT INTO observations
-           SELECT indicator_id, region_code, period, old_year, old_freq, old_sub, old_value,
-                  old_status, series, old_note, old_source, old_import_id, old_updated_at
-           FROM import_changes WHERE import_id = ? AND action <> 'added'""",
-        [import_id],
+        f"""
+        CREATE OR REPLACE TEMP TABLE replayed AS
+        WITH given AS (
+            SELECT c.import_id, c.indicator_id, c.region_code, c.period, c.series,
+                   c.action <> 'removed' AS sets, {new}
+            FROM import_changes c JOIN live l ON l.id = c.import_id
+            JOIN affected a ON a.indicator_id = c.indicator_id AND a.region_code = c.region_code
+                           AND a.period = c.period AND a.series = c.series
+            -- a row kept before file rows were kept, whose figures were lost, says nothing
+            WHERE c.action = 'removed' OR c.new_freq IS NOT NULL
+            UNION ALL BY NAME
+            SELECT d.import_id, d.indicator_id, d.region_code, d.period, d.series, TRUE AS sets,
+                   {", ".join(f"d.new_{c}" for c in OBS_VALUE_COLUMNS)}
+            FROM {_derived_rows("IN (SELECT id FROM live)", "affected")} d
+        ),
+        replacing AS (  -- (an older import's lacking a row may only mean it was unchanged)
+            SELECT DISTINCT c.import_id, c.indicator_id
+            FROM {GAVE_INDICATORS} c JOIN live l ON l.id = c.import_id
+            WHERE l.replace AND c.import_id >= $since
+        ),
+        acts AS (
+            SELECT * FROM given
+            UNION ALL BY NAME
+            SELECT r.import_id, a.indicator_id, a.region_code, a.period, a.series, FALSE AS sets
+            FROM replacing r JOIN affected a USING (indicator_id)
+            WHERE NOT EXISTS (SELECT 1 FROM import_changes c
+                              WHERE c.import_id = r.import_id AND c.indicator_id = a.indicator_id
+                                AND c.region_code = a.region_code AND c.period = a.period
+                                AND c.series = a.series)
+              AND NOT EXISTS (SELECT 1 FROM given g
+                              WHERE g.import_id = r.import_id AND g.indicator_id = a.indicator_id
+                                AND g.region_code = a.region_code AND g.period = a.period
+                                AND g.series = a.series)
+        ),
+        marked AS (
+            SELECT *, coalesce(sets AND lag(sets) OVER w AND {same}, FALSE) AS repeats
+            FROM acts
+            WINDOW w AS (PARTITION BY indicator_id, region_code, period, series ORDER BY import_id)
+        ),
+        runs AS (
+            SELECT *, max(import_id) FILTER (WHERE NOT repeats) OVER k AS run_start,
+                   arg_max(sets, import_id) OVER k AS kept
+            FROM marked WINDOW k AS (PARTITION BY indicator_id, region_code, period, series)
+        )
+        SELECT r.indicator_id, r.region_code, r.period, r.series,
+               {", ".join(f"r.new_{c} AS {c}" for c in OBS_VALUE_COLUMNS)},
+               r.import_id, i.imported_at AS updated_at
+        FROM runs r JOIN imports i ON i.id = r.import_id
+        WHERE r.kept AND r.import_id = r.run_start
+        """,
+        {"since": since},
     )
+
+
+def _stage_undo_diff(con: duckdb.DuckDBPyConnection) -> None:
+    """What the undo changed (`before` against `replayed`), as temp table `diff` like an import's."""
+    key = ", ".join(f"coalesce(b.{c}, r.{c}) AS {c}" for c in KEY)
+    on = " AND ".join(f"b.{c} = r.{c}" for c in KEY)
+    old = ", ".join(f"b.{c} AS old_{c}" for c in [*OBS_VALUE_COLUMNS, "import_id", "updated_at"])
+    new = ", ".join(f"r.{c} AS new_{c}" for c in OBS_VALUE_COLUMNS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE diff AS
+        SELECT {key},
+               CASE WHEN b.indicator_id IS NULL THEN 'added'
+                    WHEN r.indicator_id IS NULL THEN 'removed'
+                    WHEN b.value IS NOT DISTINCT FROM r.value
+                         AND b.status IS NOT DISTINCT FROM r.status
+                         AND b.note = r.note AND b.source = r.source THEN 'unchanged'
+                    ELSE 'changed' END AS action, {old}, {new}, r.import_id AS new_import_id
+        FROM before b FULL JOIN replayed r ON {on}
+        """
+    )
+
+
+def _complete_old_records(con: duckdb.DuckDBPyConnection) -> None:
+    """Give records made before the file rows were kept the rows their import set: as a later
+    record's old row, or as stored. (Rows such a file gave unchanged were not kept at all, so
+    an undo replays those imports as if the file had lacked them.)"""
+    if not con.execute("SELECT 1 FROM import_changes WHERE new_freq IS NULL "
+                       "AND action IN ('added', 'changed') LIMIT 1").fetchall():
+        return  # every record keeps its row (the usual case): skip the search below
+    old = [f"old_{c}" for c in [*OBS_VALUE_COLUMNS, "import_id"]]
+    con.execute(
+        f"""
+        UPDATE import_changes c
+        SET new_year = s.year, new_freq = s.freq, new_sub = s.sub, new_note = s.note,
+            new_source = s.source
+        FROM (SELECT DISTINCT ON (import_id, indicator_id, region_code, period, series) *
+              FROM (SELECT indicator_id, region_code, period, series,
+                           {", ".join(f"{o} AS {o[4:]}" for o in old)}
+                    FROM import_changes WHERE old_import_id IS NOT NULL AND old_freq IS NOT NULL
+                    UNION ALL BY NAME
+                    SELECT * FROM observations)) s
+        WHERE c.new_freq IS NULL AND c.action IN ('added', 'changed')
+          AND s.import_id = c.import_id AND s.indicator_id = c.indicator_id
+          AND s.region_code = c.region_code AND s.period = c.period AND s.series = c.series
+        """
+    )
+
+
+def _refuse_year_clashes(con: duckdb.DuckDBPyConnection, import_id: int) -> None:
+    """Refuse an undo that brings back a row on a year its series holds under another period
+    (2021 from one import, 2019-2021 from another): the pages could not tell the year's value.
+    Only a row the undo brings back can make such a pair (`replayed` against `before`)."""
+    yearly = ", ".join(f"'{f}'" for f in YEARLY)
+    clashes = con.execute(
+        f"""WITH back AS (SELECT * FROM replayed ANTI JOIN before
+                          USING (indicator_id, region_code, period, series))
+            SELECT o.indicator_id, o.region_code, o.series, o.year,
+                   string_agg(DISTINCT o.period, ', ' ORDER BY o.period)
+            FROM observations o JOIN back n
+              ON o.indicator_id = n.indicator_id AND o.region_code = n.region_code
+             AND o.series = n.series AND o.year = n.year
+            WHERE o.freq IN ({yearly}) AND n.freq IN ({yearly})
+            GROUP BY ALL HAVING count(DISTINCT o.period) > 1 ORDER BY ALL LIMIT 1"""
+    ).fetchall()
+    if clashes:
+        indicator, region, series, year, periods = clashes[0]
+        raise StoreError(t("store.error.undo_year_clash", "nb", id=import_id, indicator=indicator,
+                           region=region, series=f", {series}" if series else "", year=year,
+                           periods=periods))
 
 
 # ---- the plan's own tables: funding, grants, milestones, actions ----------------------------
@@ -538,12 +878,13 @@ TABLE_COLUMNS = {
     "milestones": ["id", "start", "end", "kind", "status", "owner", "title_nb", "title_en",
                    "description_nb", "description_en"],
     "actions": ["id", "title_nb", "title_en", "start", "end", "owner", "percent_complete",
-                "goal_id", "note"],
+                "goal_id", "note", "owner_email"],
+    "comments": ["indicator_id", "period", "text", "author", "at"],
 }
 
 
 # Columns added after databases were built: an older file reads with the default until rebuilt.
-ADDED_COLUMNS = {"grants": {"focus_area_basis": "assessed"}}
+ADDED_COLUMNS = {"grants": {"focus_area_basis": "assessed"}, "actions": {"owner_email": ""}}
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
@@ -583,6 +924,26 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     columns = ", ".join(f'"{c}"' if c in present or c not in added else f"'{added[c]}' AS \"{c}\""
                         for c in TABLE_COLUMNS[table])
     return con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").df()
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """True when the database has `table` (one built before the table existed has not)."""
+    return bool(con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                            [table]).fetchall())
+
+
+def comments(con: duckdb.DuckDBPyConnection, indicator_id: str | None = None) -> pd.DataFrame:
+    """Planners' comments (every indicator's, or one's), newest period first; none in a
+    database built before comments existed."""
+    if not has_table(con, "comments"):
+        return pd.DataFrame(columns=TABLE_COLUMNS["comments"])
+    columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS["comments"])
+    sql = f"SELECT {columns} FROM comments"
+    params: list[object] = []
+    if indicator_id is not None:
+        sql += " WHERE indicator_id = ?"
+        params.append(indicator_id)
+    return con.execute(sql + " ORDER BY indicator_id, period DESC", params).df()
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -664,6 +1025,23 @@ def history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
     ).df()
 
 
+def source_refreshes(con: duckdb.DuckDBPyConnection, kind: str = "ssb") -> pd.DataFrame:
+    """Per indicator, the latest import of `kind` still in force that brought its rows (changed
+    or not): when, which file and source, and when the source published them (None if unknown)."""
+    return con.execute(
+        f"""SELECT c.indicator_id, i.id AS import_id, i.imported_at, i.file_name, i.source,
+                  m.value AS published
+           FROM imports i
+           JOIN (SELECT DISTINCT import_id, indicator_id FROM {GAVE_INDICATORS}) c
+             ON c.import_id = i.id
+           LEFT JOIN meta m ON m.key = ? || CAST(i.id AS VARCHAR)
+           WHERE i.kind = ? AND i.undone_by IS NULL
+           QUALIFY row_number() OVER (PARTITION BY c.indicator_id ORDER BY i.id DESC) = 1
+           ORDER BY c.indicator_id""",
+        [PUBLISHED_KEY, kind],
+    ).df()
+
+
 def all_observations(con: duckdb.DuckDBPyConnection, indicator_id: str | None = None
                      ) -> pd.DataFrame:
     """Every stored observation (or one indicator's) in the canonical order, for export."""
@@ -691,16 +1069,23 @@ def headline_observations(con: duckdb.DuckDBPyConnection,
 
 
 def touched_indicators(con: duckdb.DuckDBPyConnection, import_id: int) -> list[str]:
-    """The indicators whose rows an import added, changed or removed (what its undo changes)."""
+    """The indicators of the rows an import's file gave or removed (what its undo can change)."""
     rows = con.execute(
-        "SELECT DISTINCT indicator_id FROM import_changes WHERE import_id = ? ORDER BY 1",
+        f"SELECT DISTINCT indicator_id FROM {GAVE_INDICATORS} WHERE import_id = ? ORDER BY 1",
         [import_id]).fetchall()
     return [r[0] for r in rows]
 
 
+def import_kind(con: duckdb.DuckDBPyConnection, import_id: int) -> str | None:
+    """What an import was: app, file, build, ssb, undo, or the plan table it replaced."""
+    rows = con.execute("SELECT kind FROM imports WHERE id = ?", [import_id]).fetchall()
+    return rows[0][0] if rows else None
+
+
 # ---- the plan tables as versioned imports: a file replaces its table, the old rows are kept ----
 
-TABLE_KEYS = {"funding": ["year", "scheme_id"], "grants": [], "milestones": ["id"], "actions": ["id"]}
+TABLE_KEYS = {"funding": ["year", "scheme_id"], "grants": [], "milestones": ["id"], "actions": ["id"],
+              "comments": ["indicator_id", "period"]}
 
 
 def import_table(db_path: Path | str, table: str, frame: pd.DataFrame, *, file_name: str,
@@ -714,21 +1099,46 @@ def import_table(db_path: Path | str, table: str, frame: pd.DataFrame, *, file_n
     if dry_run:
         return _counted(None, table_diff(table, _stored_table(db_path, table), frame), True)
     with transaction(db_path) as con:
-        diff = table_diff(table, read_table(con, table), frame)
-        import_id = _next_import_id(con)
-        history = f"plan_history_{table}"
-        columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
-        con.execute(f"CREATE TABLE IF NOT EXISTS {history} AS "
-                    f"SELECT 0 AS import_id, {columns} FROM {table} LIMIT 0")
-        _add_columns(con, history, table)
-        con.execute(f"INSERT INTO {history} SELECT ?, {columns} FROM {table}", [import_id])
-        replace_table(con, table, frame)
-        counts = diff["action"].value_counts()
-        con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, '', TRUE, ?, ?, ?, ?, NULL, NULL)",
-            [import_id, datetime.now().replace(microsecond=0), user or current_user(), table,
-             file_name, sha256] + [int(counts.get(a, 0)) for a in
-                                   ("added", "changed", "unchanged", "removed")])
+        return record_table_import(con, table, frame, file_name=file_name, sha256=sha256,
+                                   user=user)
+
+
+def edit_table(db_path: Path | str, table: str, change: Callable[[pd.DataFrame], pd.DataFrame], *,
+               file_name: str, user: str | None = None) -> ImportResult:
+    """Change some rows of a plan table (add a comment, set an action to 40 %) in one write:
+    read, `change`, replace, recorded like an import of the table, so `undo` puts it back.
+
+    Reading inside the write keeps two planners' edits at once from losing one of them. A
+    change that changes nothing is not recorded (import_id None).
+    """
+    with transaction(Path(db_path)) as con:
+        before = read_table(con, table)
+        frame = change(before)
+        diff = table_diff(table, before, frame)
+        if not diff["action"].isin(("added", "changed", "removed")).any():
+            return _counted(None, diff, dry_run=False)
+        digest = hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
+        return record_table_import(con, table, frame, file_name=file_name, sha256=digest,
+                                   user=user)
+
+
+def record_table_import(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, *,
+                        file_name: str, sha256: str, user: str | None = None) -> ImportResult:
+    """The body of a plan-table import, inside an open write transaction."""
+    diff = table_diff(table, read_table(con, table), frame)
+    import_id = _next_import_id(con)
+    history = f"plan_history_{table}"
+    columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[table])
+    con.execute(f"CREATE TABLE IF NOT EXISTS {history} AS "
+                f"SELECT 0 AS import_id, {columns} FROM {table} LIMIT 0")
+    _add_columns(con, history, table)
+    con.execute(f"INSERT INTO {history} SELECT ?, {columns} FROM {table}", [import_id])
+    replace_table(con, table, frame)
+    counts = diff["action"].value_counts()
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, '', TRUE, ?, ?, ?, ?, NULL, NULL)",
+        [import_id, datetime.now().replace(microsecond=0), user or current_user(), table,
+         file_name, sha256] + [int(counts.get(a, 0)) for a in ACTIONS])
     return _counted(import_id, diff, dry_run=False)
 
 
@@ -806,23 +1216,36 @@ def _cell_text(value: object) -> str:
 
 def import_conflicts(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) -> list[int]:
     """Later imports, not undone, that an undo of this one would overwrite."""
-    if kind not in TABLE_COLUMNS:
+    if kind not in TABLE_COLUMNS and kind != CONFIG_KIND:
         return later_conflicts(con, import_id)
     rows = con.execute("SELECT id FROM imports WHERE kind = ? AND id > ? AND undone_by IS NULL "
                        "ORDER BY id", [kind, import_id]).fetchall()
     return [r[0] for r in rows]
 
 
-def restore_import(con: duckdb.DuckDBPyConnection, import_id: int, kind: str) -> None:
-    """Put back what an import overwrote: observation rows, or a plan table's previous rows."""
+def restore_import(con: duckdb.DuckDBPyConnection, import_id: int, kind: str,
+                   undo_id: int) -> dict[str, int]:
+    """Undo an import's rows (observations, or a plan table) as replaying the imports still in
+    force gives them; the rows added, changed, unchanged and removed."""
+    if kind == CONFIG_KIND:  # config_edit.undo puts the file back, in this same transaction
+        return {"changed": 1}
     if kind not in TABLE_COLUMNS:
-        _restore(con, import_id)
-        return
-    columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[kind])
-    _add_columns(con, f"plan_history_{kind}", kind)
-    con.execute(f"DELETE FROM {kind}")
-    con.execute(f"INSERT INTO {kind} ({columns}) SELECT {columns} FROM plan_history_{kind} "
-                "WHERE import_id = ?", [import_id])
+        return _restore(con, import_id, undo_id)
+    before = read_table(con, kind)
+    latest = con.execute("SELECT max(id) FROM imports WHERE kind = ? AND undone_by IS NULL "
+                         "AND id <> ?", [kind, import_id]).fetchall()[0][0]
+    if latest is None or latest < import_id:  # else a later file still stands: nothing changes
+        # Each import keeps the rows it replaced, so the first import after the latest one left
+        # (or the first of all) kept that file's rows (or the table as built).
+        kept = con.execute("SELECT min(id) FROM imports WHERE kind = ? AND id > ?",
+                           [kind, latest or 0]).fetchall()[0][0]
+        columns = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[kind])
+        _add_columns(con, f"plan_history_{kind}", kind)
+        con.execute(f"DELETE FROM {kind}")
+        con.execute(f"INSERT INTO {kind} ({columns}) SELECT {columns} FROM plan_history_{kind} "
+                    "WHERE import_id = ?", [kept])
+    return {str(k): int(v) for k, v in
+            table_diff(kind, before, read_table(con, kind))["action"].value_counts().items()}
 
 
 def previous_stored(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
@@ -832,10 +1255,20 @@ def previous_stored(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.D
     keys["series"] = keys["series"].fillna("").astype(str)
     keys["pos"] = range(len(keys))
     con.register("incoming_prev", keys)
-    found = con.execute(
-        """
+    found = _previous(con, "incoming_prev")
+    con.unregister("incoming_prev")
+    return found
+
+
+def _previous(con: duckdb.DuckDBPyConnection, incoming: str) -> pd.DataFrame:
+    """previous_stored of the rows in table `incoming` (with their position `pos`)."""
+    series = "indicator_id, region_code, series, freq"
+    return con.execute(
+        f"""
         SELECT i.pos, o.period AS prev_period, o.value AS prev_value, o.t AS prev_t
-        FROM (SELECT *, year * 100 + coalesce(sub, 0) AS t FROM incoming_prev) i
+        -- only the file's rows of a stored series: a new file's million rows skip the sort
+        FROM (SELECT *, year * 100 + coalesce(sub, 0) AS t FROM {incoming}
+              SEMI JOIN (SELECT DISTINCT {series} FROM observations) USING ({series})) i
         ASOF JOIN (SELECT *, year * 100 + coalesce(sub, 0) AS t FROM observations
                    WHERE value IS NOT NULL) o
           ON i.indicator_id = o.indicator_id AND i.region_code = o.region_code
@@ -843,5 +1276,34 @@ def previous_stored(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.D
         ORDER BY i.pos
         """
     ).df()
-    con.unregister("incoming_prev")
-    return found
+
+
+# ---- changes to the plan model file (config/goals.yaml), made by indicators.config_edit --------
+
+CONFIG_KIND = "config"
+
+
+def record_config_change(con: duckdb.DuckDBPyConnection, file_name: str, old: bytes, new: bytes,
+                         *, user: str, summary: str) -> int:
+    """Record an edit of the plan model file (its bytes before and after), inside an open write
+    transaction; returns its import id. The history shows `file: summary`."""
+    import_id = _next_import_id(con)
+    con.execute("INSERT INTO config_changes VALUES (?, ?, ?, ?, ?)",
+                [import_id, file_name, old, new, summary])
+    label = f"{file_name}: {summary}" if summary else file_name
+    con.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, '', FALSE, 0, 1, 0, 0, NULL, NULL)",
+        [import_id, datetime.now().replace(microsecond=0), user, CONFIG_KIND, label,
+         hashlib.sha256(new).hexdigest()])
+    return import_id
+
+
+def config_change(con: duckdb.DuckDBPyConnection, import_id: int
+                  ) -> tuple[str, bytes, bytes] | None:
+    """The file name and the bytes before and after a config change; None if it is not one."""
+    if not con.execute("SELECT 1 FROM information_schema.tables "
+                       "WHERE table_name = 'config_changes'").fetchall():
+        return None  # a database from before config changes were kept
+    rows = con.execute("SELECT file_name, old_bytes, new_bytes FROM config_changes "
+                       "WHERE import_id = ?", [import_id]).fetchall()
+    return (rows[0][0], bytes(rows[0][1]), bytes(rows[0][2])) if rows else None

@@ -1,7 +1,8 @@
 """Debian's Chromium as Playwright starts it here: for browser tests, screenshots and benchmarks.
 
-Never `playwright install` (field-notes.md). Without the background-networking flags Chromium
-keeps trying to reach Google's hosts, which this machine's closed network refuses.
+Never `playwright install`: it downloads a browser (docs/architecture.md). Without the
+background-networking flags Chromium keeps trying to reach Google's hosts, which this machine's
+closed network refuses.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,15 +10,23 @@ from typing import Literal
 
 import streamlit as st
 
-from indicators.access import Access, AccessError, load_access, verify_password
-from indicators.i18n import t
+from indicators import paths, throttle
+from indicators.access import (
+    Access,
+    AccessError,
+    address_key,
+    load_access,
+    verified_email,
+    verify_password,
+)
+from indicators.i18n import t, t_n
+from ui import upload_guard
 from ui.widgets import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCESS_ENV = "DASHBOARD_ACCESS"  # another access.yaml (tests); default config/access.yaml
 PASSWORD_KEY = "planner_password_scrypt"
 SESSION_KEY = "auth_planner"
-WRONG_PASSWORD_DELAY_S = 1.0  # slows guessing; scrypt itself costs ~50 ms per try
 
 Mode = Literal["oidc", "password", "closed"]
 
@@ -52,46 +59,60 @@ def access() -> Access:
     return load_access(os.environ.get(ACCESS_ENV) or ROOT / "config" / "access.yaml")
 
 
-def gate(lang: str) -> Planner | None:
-    """Show the log-in that applies and return the planner, or None (and nothing is writable)."""
+def gate(lang: str, why: str = "auth.login_needed") -> Planner | None:
+    """Show the log-in that applies and return the planner, or None (and nothing is writable).
+    `why` is the locale key of the line that says what logging in is for."""
+    planner = None
+    try:
+        planner = _gate(lang, why)
+    finally:  # also when the run stops or fails half-way: then this session may not upload
+        upload_guard.allow_uploads(planner is not None)  # what the upload endpoint asks
+    return planner
+
+
+def _gate(lang: str, why: str) -> Planner | None:
     found = secrets()
     current = mode(found)
     if current == "oidc":
-        return _oidc(lang)
+        return _oidc(lang, why)
     if current == "password":
-        return _password(str(found[PASSWORD_KEY]), lang)
+        return _password(str(found[PASSWORD_KEY]), lang, why)
     st.info(t("auth.closed", lang), icon=":material/lock:")
     st.markdown(t("auth.how_to_enable", lang))
     return None
 
 
-def _oidc(lang: str) -> Planner | None:
+def _oidc(lang: str, why: str = "auth.login_needed") -> Planner | None:
     try:
         allowed = access()
     except AccessError as error:
         st.error(t("auth.access_broken", lang, problem=md_escape(str(error))))
         return None
     if not st.user.get("is_logged_in"):
-        st.info(t("auth.login_needed", lang), icon=":material/lock:")
+        st.info(t(why, lang), icon=":material/lock:")
         if st.button(t("auth.login_oidc", lang), type="primary", icon=":material/login:"):
             st.login(*([allowed.provider] if allowed.provider else []))
         return None
-    email = str(st.user.get("email") or "")
+    email = verified_email(st.user)
+    if email is None and st.user.get("email"):
+        st.error(t("auth.email_unverified", lang), icon=":material/block:")
+        _logout_button(lang, oidc=True)
+        return None
     if not allowed.allows(email):
         st.error(t("auth.not_allowed", lang, email=md_escape(email or "?")))
         _logout_button(lang, oidc=True)
         return None
-    planner = Planner(email.lower(), "oidc")
+    planner = Planner(str(address_key(email)), "oidc")
     _logged_in_line(planner, lang)
     return planner
 
 
-def _password(stored: str, lang: str) -> Planner | None:
+def _password(stored: str, lang: str, why: str = "auth.login_needed") -> Planner | None:
     planner = st.session_state.get(SESSION_KEY)
     if isinstance(planner, Planner):
         _logged_in_line(planner, lang)
         return planner
-    st.info(t("auth.login_needed", lang), icon=":material/lock:")
+    st.info(t(why, lang), icon=":material/lock:")
     with st.form("planner_login"):
         name = st.text_input(t("auth.name", lang), max_chars=80)
         password = st.text_input(t("auth.password", lang), type="password")
@@ -102,13 +123,34 @@ def _password(stored: str, lang: str) -> Planner | None:
     if not name.strip():
         st.error(t("auth.name_needed", lang))
         return None
-    if not verify_password(password, stored):
-        time.sleep(WRONG_PASSWORD_DELAY_S)
-        st.error(t("auth.wrong_password", lang))
+    guard = throttle.shared(paths.login_state())
+    held = guard.attempt(name)
+    if held is not None:  # the password is not even checked while the wait lasts
+        st.error(t(f"auth.held_back.{held.scope}", lang, wait=_wait_text(held, lang)),
+                 icon=":material/hourglass_top:")
         return None
+    if not verify_password(password, stored):
+        held = guard.failed(name, _client())
+        st.error(t("auth.wrong_password_wait", lang, wait=_wait_text(held, lang)))
+        return None
+    guard.succeeded(name)
     st.session_state[SESSION_KEY] = Planner(" ".join(name.split()), "password")
     st.rerun()
     return None
+
+
+def _wait_text(held: throttle.HeldBack, lang: str) -> str:
+    seconds = throttle.wait_seconds(held)
+    if seconds < 120:
+        return t_n("auth.wait_seconds", seconds, lang)
+    return t_n("auth.wait_minutes", -(-seconds // 60), lang)  # rounded up
+
+
+def _client() -> str:
+    """Who sent the password, for the log: the address, and a proxy's X-Forwarded-For (as sent)."""
+    address = st.context.ip_address or "localhost"  # Streamlit gives None for a local browser
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return f"{address} (X-Forwarded-For {forwarded!r})" if forwarded else address
 
 
 def _logged_in_line(planner: Planner, lang: str) -> None:

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from indicators import health, store
+from indicators import health, paths, store
 from indicators.assessment import assess_all
 from indicators.health import Problem
 from indicators.model import PlanModel, load_model
 from indicators.progress import Assessment
 from indicators.views import headline_pairs
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def config_path() -> Path:
-    """The plan model the app shows: `$DASHBOARD_CONFIG` (bench/, tests), else config/goals.yaml."""
-    return Path(os.environ.get("DASHBOARD_CONFIG") or ROOT / "config" / "goals.yaml")
+    """The plan model the app shows (indicators.paths: `$DASHBOARD_CONFIG` or the repo's)."""
+    return paths.config_file()
 
 
 def db_path() -> Path:
-    """The database the app reads: `$DASHBOARD_DB`, else data/dashboard.duckdb in the repo."""
-    return Path(os.environ.get("DASHBOARD_DB") or ROOT / store.DEFAULT_DB)
+    """The database the app reads (indicators.paths: `$DASHBOARD_DB` or the repo's)."""
+    return paths.database()
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,6 +67,12 @@ def version() -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return None if _problem(str(db_path()), current) else current
+
+
+def stamp() -> tuple[str, tuple[int, int] | None, str, float]:
+    """What the app shows is a function of this: the database file and its version, the plan
+    model's file and its time. Anything built from them is valid until it changes."""
+    return str(db_path()), version(), str(config_path()), _config_mtime()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -16,6 +16,7 @@ PAGES = [  # (file, url path, title key, icon)
     ("app_pages/tidslinje.py", "tidslinje", "nav.timeline", ":material/timeline:"),
     ("app_pages/presentasjon.py", "presentasjon", "nav.presentation", ":material/slideshow:"),
     ("app_pages/oppdater.py", "oppdater", "nav.update", ":material/upload_file:"),
+    ("app_pages/oppgaver.py", "oppgaver", "nav.tasks", ":material/checklist:"),
 ]
 DEFAULT = "oversikt"  # served at the app's root, and at /oversikt by a hidden twin
 ROOT_ALIAS = "start"  # the name the root page reserves (Streamlit answers it with the root page)

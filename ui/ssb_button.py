@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import fetch as fetcher
-from indicators import health, store, writeback
+from indicators import health, refresh, store, workflow
 from indicators.i18n import format_number, t
 from indicators.sources.ssb import SsbUnavailable
 from ui import data
-from ui.widgets import md_escape
+from ui.widgets import md_escape, text_table
 
 RESULT = "ssb_result"  # the last refresh's outcome, shown after the rerun that follows it
 
@@ -25,12 +25,22 @@ def ssb_refresh_button(lang: str, user: object) -> None:
     st.subheader(t("ssb.ui.heading", lang))
     if not chosen:
         st.caption(t("ssb.ui.none", lang))
+        _last_refreshed(plan, lang)
         return
     st.markdown(t("ssb.ui.intro", lang, ids=", ".join(i.id for i in chosen)))
     _show_result(lang)
     if st.button(t("ssb.ui.button", lang), icon=":material/cloud_download:", key="ssb_refresh"):
         st.session_state[RESULT] = _refresh(plan, chosen, lang, str(getattr(user, "name", user)))
         st.rerun()
+    _last_refreshed(plan, lang)
+
+
+def _last_refreshed(plan: object, lang: str) -> None:
+    """When each connected indicator was last refreshed, and from which SSB table update."""
+    st.markdown(f"**{t('ssb.ui.last_heading', lang)}**")
+    text_table(refresh.refreshed_table(plan, data.query("source_refreshes"), lang))
+    if fetcher.awaiting_check(plan):
+        st.caption(t("ssb.ui.awaiting", lang))
 
 
 def _refresh(plan: object, chosen: list, lang: str, user: str) -> dict:
@@ -41,10 +51,7 @@ def _refresh(plan: object, chosen: list, lang: str, user: str) -> dict:
         fetched = fetcher.fetch(plan, chosen, lang=lang,
                                 step=lambda f, text: bar.progress(f, text=text))
         bar.progress(0.85, text=t("ssb.step.writing", lang))
-        imported = fetcher.apply(db, fetched, user=user)
-        ids = fetcher.touched(imported)
-        folder = writeback.data_dir_for(db)
-        files = writeback.write_back(db, folder, plan, ids) if folder and ids else []
+        imported, done = workflow.fetch(db, plan, fetched, user=user)
     except SsbUnavailable as error:
         return {"error": t("ssb.unreachable", lang, url=error.url.split("?")[0],
                            reason=error.reason)}
@@ -59,7 +66,7 @@ def _refresh(plan: object, chosen: list, lang: str, user: str) -> dict:
             "failed": [t("ssb.failed", lang, id=k, reason=v) for k, v in fetched.failed.items()],
             "notes": [f.message(lang) for f in fetched.flags]
             + [w.message(lang) for f in fetched.tables for w in f.read.warnings],
-            "files": [p.name for p in files]}
+            "files": [p.name for p in done.files]}
 
 
 def _table_line(item: fetcher.Imported, lang: str) -> str:

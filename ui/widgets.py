@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
 from collections.abc import Callable
 
 import pandas as pd
@@ -34,9 +35,9 @@ def status_note(row: dict) -> str:
     return f"<br><small>{html.escape(note)}</small>" if note else ""
 
 
-def status_badge(status: str | None, lang: str) -> None:
+def status_badge(status: str | None, lang: str, label: str | None = None) -> None:
     if status is not None:
-        st.markdown(status_html(status, lang), unsafe_allow_html=True)
+        st.markdown(status_html(status, lang, label), unsafe_allow_html=True)
 
 
 def chart_card(fig: go.Figure, table: pd.DataFrame, summary: str, lang: str, key: str,
@@ -99,9 +100,25 @@ def text_table(table: pd.DataFrame) -> None:
     st.table(_plain_cells(table), hide_index=True)
 
 
+# Escaped copies by the table they were made from. A table shared by every session (ui/built.py)
+# is escaped once instead of on every visit; an entry goes when its table does. Tables are not
+# changed after they are shown, so the copy stays right.
+_PLAIN: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
 def _plain_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """st.table reads every cell and heading as markdown: each text cell is escaped, so a note
     `![x](http://…)`, a link, `$x^2$` or "16. januar 2025" is shown exactly as written."""
+    known = _PLAIN.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return known[1]
+    out = _escaped(frame)
+    key = id(frame)
+    _PLAIN[key] = (weakref.ref(frame, lambda _, key=key: _PLAIN.pop(key, None)), out)
+    return out
+
+
+def _escaped(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):

@@ -23,6 +23,7 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 2**20))
 _NEWLINE, _QUOTE = ord("\n"), ord('"')
 _SPACE_BYTES = (ord(" "), ord("\r"), ord("\f"), _NEWLINE)
+_FEW = 10_000  # records looked at one by one before a whole-buffer pass is cheaper
 
 
 @dataclass
@@ -118,7 +119,17 @@ class Records:
         tab_is_space = delimiter != "\t"
         if tab_is_space not in self._blank:
             spaces = list(_SPACE_BYTES) + ([ord("\t")] if tab_is_space else [])
-            self._blank[tab_is_space] = self.count(~np.isin(self.buffer, spaces)) == 0
+            # Only a record that starts with a space can be blank: look closer at those alone
+            # (counting every byte of a big file costs more than reading it).
+            maybe = np.flatnonzero(np.isin(self.buffer[self.starts], spaces))
+            if len(maybe) > _FEW:  # e.g. every line indented: count every byte after all
+                self._blank[tab_is_space] = self.count(~np.isin(self.buffer, spaces)) == 0
+                return self._blank[tab_is_space]
+            blank = np.zeros(len(self.starts), dtype=bool)
+            stops = np.append(self.starts[1:], len(self.buffer))[maybe]
+            spans = [self.buffer[a:b] for a, b in zip(self.starts[maybe], stops, strict=True)]
+            blank[maybe] = [bool(np.isin(s, spaces).all()) for s in spans]
+            self._blank[tab_is_space] = blank
         return self._blank[tab_is_space]
 
     def fields(self, delimiter: str) -> np.ndarray:

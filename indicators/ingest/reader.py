@@ -91,12 +91,12 @@ def read_observations(source: Path | str | bytes, model: PlanModel, *, name: str
                       indicator: str | None = None, lang: str = "nb",
                       today: date | None = None) -> ReadResult:
     """Read and validate one file; nothing in it is used unless it has no errors at all."""
-    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     file = name or ("<upload>" if isinstance(source, bytes) else str(source))
     issues = Collector(file)
-    digest = hashlib.sha256(raw).hexdigest()
-    frame, dialect = empty_frame(), {}
+    frame, dialect, digest = empty_frame(), {}, ""
     try:
+        raw = source_bytes(source)
+        digest = hashlib.sha256(raw).hexdigest()
         table = raw_table(raw, file, issues)
         if table is not None:
             dialect = table.dialect
@@ -112,11 +112,25 @@ def read_observations(source: Path | str | bytes, model: PlanModel, *, name: str
                       issues.total_warnings, dialect)
 
 
+def source_bytes(source: Path | str | bytes) -> bytes:
+    """A file's bytes; a file over the size limit is refused from its size, never read."""
+    if isinstance(source, bytes):
+        return source
+    path = Path(source)
+    _check_size(path.stat().st_size)
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)  # bounded even when the file grows while it is read
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_BYTES:  # rounded up: 50 MB and one byte is "51 MB", not "50 MB, more than 50"
+        raise FileProblem("ingest.error.too_large", size_mb=-(-size // 2**20),
+                          limit_mb=MAX_BYTES // 2**20)
+
+
 def raw_table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
     """The file's non-empty rows as text, whatever its format (CSV dialect or xlsx)."""
-    if len(raw) > MAX_BYTES:
-        raise FileProblem("ingest.error.too_large", size_mb=round(len(raw) / 2**20),
-                          limit_mb=MAX_BYTES // 2**20)
+    _check_size(len(raw))
     if not raw.strip():
         raise FileProblem("ingest.error.empty_file")
     table = read_xlsx_table(raw, issues) if is_xlsx(raw, file) else read_csv_table(raw, issues)
@@ -248,7 +262,7 @@ def _frame(ids: Coded, regions: Coded, periods: Coded, values: ParsedValues,
         "period": periods.strings(lambda p: p.canonical),
         "year": periods.per_row(lambda p: p.year, np.int64),
         "freq": periods.strings(lambda p: p.freq),
-        "sub": pd.array(np.where(sub < 0, None, sub), dtype="Int64"),
+        "sub": pd.arrays.IntegerArray(np.maximum(sub, 0).astype(np.int64), sub < 0),
         "value": values.value,
         "status": pd.Series(values.status, dtype=object),
         "series": texts["series"].array,

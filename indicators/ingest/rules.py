@@ -298,7 +298,7 @@ def check_frequency(ids: Coded, periods: Coded, texts: pd.Series, ctx: Context) 
     frequency = [ctx.model.indicator(i).frequency if i else None for i in ids.results]
     # Check each distinct (indicator, period) pair once.
     width = len(periods.results) + 1
-    pairs, inverse = np.unique(ids.codes * width + periods.codes, return_inverse=True)
+    inverse, pairs = pd.factorize(ids.codes * width + periods.codes)  # (hashing, no sort)
     wrong_pair = np.array([_wrong_frequency(periods.results[p % width], frequency[p // width])
                            for p in pairs], dtype=bool)
     wrong = wrong_pair[inverse] if len(pairs) else np.zeros(len(texts), dtype=bool)
@@ -333,7 +333,10 @@ def check_values(texts: pd.Series, ctx: Context, ids: Coded | None = None) -> Pa
     if ids is not None:
         percent = ids.per_row(lambda i: bool(i) and ctx.model.indicator(i).unit == "percent",
                               bool)
-        signed = percent & texts.str.contains(r"[0-9]\s*%\s*$", regex=True).to_numpy(dtype=bool)
+        signed = percent & texts.str.contains("%", regex=False).to_numpy(dtype=bool)
+        if signed.any():  # the regex runs in Python per cell: only on cells with a % sign
+            signed[signed] = texts[signed].str.contains(r"[0-9]\s*%\s*$",
+                                                        regex=True).to_numpy(dtype=bool)
         if signed.any():
             stripped = texts.str.replace(r"\s*%\s*$", "", regex=True)
             numbers = texts.where(~signed, stripped)
@@ -379,8 +382,7 @@ def check_units(texts: pd.Series, ids: Coded, ctx: Context) -> None:
     units = Coded.of(texts, lambda u: (unit_key(u) or "?") if u else "")
     expected = [ctx.model.indicator(i).unit if i else "" for i in ids.results]
     # Check each distinct (indicator, unit) pair once.
-    pairs, first = np.unique(ids.codes * (len(units.results) + 1) + units.codes,
-                             return_inverse=True)
+    first, pairs = pd.factorize(ids.codes * (len(units.results) + 1) + units.codes)
     bad_pair = np.array([_unit_wrong(units.results[p % (len(units.results) + 1)],
                                      expected[p // (len(units.results) + 1)]) for p in pairs],
                         dtype=bool)
@@ -400,15 +402,36 @@ def check_duplicates(keys: pd.DataFrame, valid: np.ndarray, describe: Callable[[
     positions = np.flatnonzero(valid)
     if not len(positions):
         return
-    group = keys[valid].groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    _, first = np.unique(group, return_index=True)
-    first_row = positions[first[group]]  # for each valid row, the row its key first appeared on
+    columns = [keys[c].to_numpy()[valid] for c in keys.columns]
+    group = combined_key(columns)
+    if group is None:  # too many distinct values to pack into one int64
+        group = keys[valid].groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    codes = pd.factorize(group)[0]  # numbered in order of first appearance
+    first = np.flatnonzero(codes > np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])))
+    first_row = positions[first[codes]]  # for each valid row, the row its key first appeared on
     duplicate = np.zeros(len(keys), dtype=bool)
     duplicate[positions] = first_row != positions
     first_of = np.full(len(keys), -1)
     first_of[positions] = first_row
     ctx.rows(duplicate, None, "ingest.error.duplicate_key",
              lambda i: {"first_line": _native(ctx.lines[first_of[i]]), **describe(i)})
+
+
+def combined_key(columns: Sequence[np.ndarray]) -> np.ndarray | None:
+    """One int64 per row that sorts as the integer columns do, first column first (so equal
+    exactly where every column is equal); None when their ranges do not fit in one int64.
+    One argsort of it is much cheaper than np.lexsort or a groupby over the columns."""
+    key = np.zeros(len(columns[0]) if len(columns) else 0, dtype=np.int64)
+    if not len(key):
+        return key
+    width = 1
+    for column in columns:
+        low, high = int(column.min()), int(column.max())
+        width *= high - low + 1
+        if width >= 2**62:
+            return None
+        key = key * (high - low + 1) + (column.astype(np.int64) - low)
+    return key
 
 
 JUMP = 0.5  # a change of more than 50 % from the previous period is worth a second look
@@ -420,21 +443,27 @@ def warn_jumps(frame: pd.DataFrame, keys: list[np.ndarray], ctx: Context) -> Non
     `keys` are int arrays (indicator, region, series, frequency) that together name a series.
     """
     year, sub = frame["year"].to_numpy(), frame["sub"].fillna(0).to_numpy(dtype=int)
-    order = np.lexsort([sub, year, *reversed(keys)])
-    same = np.ones(len(order), dtype=bool)
-    for k in keys:
-        same &= np.concatenate([[False], k[order][1:] == k[order][:-1]])
+    series = combined_key(keys)
+    timed = None if series is None else combined_key([series, year, sub])
+    if timed is None:  # too many distinct values to pack into one int64
+        order = np.lexsort([sub, year, *reversed(keys)])
+        same = np.ones(len(order), dtype=bool)
+        for k in keys:
+            same &= np.concatenate([[False], k[order][1:] == k[order][:-1]])
+    else:
+        order = np.argsort(timed, kind="stable")
+        same = np.concatenate([[False], series[order][1:] == series[order][:-1]])
     value = frame["value"].to_numpy(dtype=float)[order]
     previous = np.where(same, np.concatenate([[np.nan], value[:-1]]), np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = np.abs(value - previous) / np.abs(previous)
     jump = (previous != 0) & (change > JUMP)
     lines = ctx.lines[order]
-    periods = frame["period"].to_numpy(dtype=object)[order]
+    periods = frame["period"]
     ctx.issues.add_rows(jump, lines, ctx.column("value"), "ingest.warning.jump",
                         lambda i: {"value": number_text(value[i], ctx.lang),
                                    "previous": number_text(previous[i], ctx.lang),
-                                   "previous_period": periods[i - 1],
+                                   "previous_period": periods.iat[order[i - 1]],
                                    "change": change_text(change[i], ctx.lang)},
                         severity="warning")
 

@@ -20,10 +20,11 @@ import pandas as pd
 
 from indicators.i18n import t
 from indicators.ingest.dialect import RawTable
-from indicators.ingest.reader import raw_table
+from indicators.ingest.reader import raw_table, source_bytes
 from indicators.ingest.rules import Collector, FileProblem, Issue
 from indicators.ingest.values import header_key, parse_values
-from indicators.model import PlanModel
+from indicators.model import PlanModel, is_email
+from indicators.periods import parse_period
 
 MILESTONE_KINDS = ("phase", "milestone", "decision", "deadline", "meeting", "review")
 MILESTONE_STATUSES = ("planned", "ongoing", "done", "delayed")
@@ -130,8 +131,20 @@ SPECS: dict[str, Spec] = {
             cell=True),
         Col("goal_id", "goal", ("delmål", "delmal", "mål"), header=False),
         Col("note", "text", ("merknad", "kommentar"), header=False),
+        # Where the owner's reminders go (Mine oppgaver, `due`); optional, as older files lack it.
+        Col("owner_email", "email", ("e-post", "epost", "ansvarlig_e-post", "ansvarlig_epost",
+                                     "email"), header=False),
     ), ("id",), "tables.key.id"),
+    # A planner's short commentary on an indicator's period ("Hvorfor gikk ledigheten opp?").
+    "comments": Spec("comments", (
+        Col("indicator_id", "indicator", ("indikator", "indikator_id"), cell=True),
+        Col("period", "period", ("periode",), cell=True),
+        Col("text", "comment", ("kommentar", "tekst"), cell=True),
+        Col("author", "text", ("forfatter", "skrevet_av"), cell=True),
+        Col("at", "date", ("dato",), cell=True),
+    ), ("indicator_id", "period"), "tables.key.comments"),
 }
+COMMENT_MAX = 1000  # characters: a short commentary, not a report
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -142,11 +155,11 @@ def read_table_file(table: str, source: Path | str | bytes, model: PlanModel, *,
                     today: date | None = None) -> TableResult:
     """Read and validate one plan file; its rows are used only if it has no errors at all."""
     spec = SPECS[table]
-    raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     file = name or ("<upload>" if isinstance(source, bytes) else str(source))
     issues = Collector(file)
-    frame = _empty(spec)
+    frame, raw = _empty(spec), b""
     try:
+        raw = source_bytes(source)
         texts, lines, names = _texts(spec, raw_table(raw, file, issues), issues)
         if texts is not None:
             check = _Check(spec, model, issues, lines, names, today or date.today(), lang)
@@ -180,9 +193,14 @@ def read_actions(path: Path | str | bytes, model: PlanModel, **options: object) 
     return read_table_file("actions", path, model, **options)
 
 
+def read_comments(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+    """Planners' comments, one per indicator and period, with author and date."""
+    return read_table_file("comments", path, model, **options)
+
+
 READERS: dict[str, Callable[..., TableResult]] = {
     "funding": read_funding, "grants": read_grants,
-    "milestones": read_milestones, "actions": read_actions,
+    "milestones": read_milestones, "actions": read_actions, "comments": read_comments,
 }
 
 
@@ -280,6 +298,28 @@ class _Check:
     def _goal(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         known = [g.id for g in self.model.goals]
         return self._known(name, values, empty, known, "tables.error.unknown_goal")
+
+    def _indicator(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        return self._known(name, values, empty, self.model.indicator_ids(),
+                           "tables.error.unknown_indicator")
+
+    def _period(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        parsed = [parse_period(v) for v in values]
+        bad = ~empty & np.array([p is None for p in parsed], dtype=bool)
+        self.report(bad, name, "tables.error.not_a_period", lambda i: {"text": values.iat[i]})
+        return pd.Series([p.canonical if p else v for p, v in zip(parsed, values, strict=True)],
+                         dtype=object)
+
+    def _comment(self, name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
+        long = (values.str.len() > COMMENT_MAX).to_numpy()
+        self.report(long, name, "tables.error.comment_too_long",
+                    lambda i: {"n": len(values.iat[i]), "max": COMMENT_MAX})
+        return values
+
+    def _email(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
+        bad = ~empty & ~values.map(is_email).to_numpy(dtype=bool)
+        self.report(bad, name, "tables.error.not_an_email", lambda i: {"text": values.iat[i]})
+        return values
 
     def _kind(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         return self._known(name, values, empty, list(MILESTONE_KINDS), "tables.error.unknown_kind")

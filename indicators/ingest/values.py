@@ -76,9 +76,22 @@ class ParsedValues:
         if self.underflow is None:
             self.underflow = none.copy()
 
+    def take(self, rows: np.ndarray) -> ParsedValues:
+        """The parsed values of the cells at `rows`."""
+        return ParsedValues(self.value[rows], self.status[rows], self.not_a_number[rows],
+                            self.not_finite[rows], self.foreign_digits[rows],
+                            self.underflow[rows])
+
 
 def parse_values(texts: pd.Series) -> ParsedValues:
     """Parse a column of value cells without a Python loop over rows."""
+    codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+    if len(uniques) * 2 <= len(texts):  # figures repeat (a percent to one decimal): each once
+        return _parse_values(pd.Series(uniques, dtype=texts.dtype)).take(np.asarray(codes))
+    return _parse_values(texts)
+
+
+def _parse_values(texts: pd.Series) -> ParsedValues:
     s = texts.str.strip()
     wide = ~s.str.isascii().to_numpy(dtype=bool)
     foreign = np.zeros(len(s), dtype=bool)

@@ -232,6 +232,16 @@ class SsbClient:
         return self._request("GET", f"/tables/{table_id}/metadata",
                              {"lang": self.lang, "outputFormat": "json-stat2"})
 
+    def codelist(self, codelist_id: str) -> dict:
+        """A codelist's values (`values`: code, label, valueMap), e.g. agg_KommFylker's F- codes."""
+        return self._request("GET", f"/codelists/{urllib.parse.quote(codelist_id)}",
+                             {"lang": self.lang})
+
+    def search(self, query: str, page_size: int = 20) -> dict:
+        """Tables matching the words of `query` (`tables`: id, label, updated, periods, …)."""
+        return self._request("GET", "/tables", {"query": query, "lang": self.lang,
+                                                "pageSize": str(page_size)})
+
     def data(self, table_id: str, selection: Mapping[str, Sequence[str] | str],
              codelists: Mapping[str, str] | None = None,
              output_values: Mapping[str, str] | None = None) -> dict:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, WebSocket
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from indicators.access import hash_password
 from indicators.build import build
 from indicators.model import load_model
-from tests.conftest import exported_csv
+from tests.conftest import FIXTURE_DATA, exported_csv
 from tests.e2e.conftest import (
     READY_TIMEOUT_MS,
     ROOT,
@@ -39,10 +42,11 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """`streamlit run` on a writable copy of data/, with a planner password in a temp secrets file
-    (never .streamlit/secrets.toml in the repo)."""
+    """`streamlit run` on a writable copy of the test data set (2B-04 ends in January 2026, so the
+    file's February is new), with a planner password in a temp secrets file (never
+    .streamlit/secrets.toml in the repo)."""
     folder = tmp_path_factory.mktemp("upload")
-    shutil.copytree(ROOT / "data", folder / "data",
+    shutil.copytree(FIXTURE_DATA, folder / "data",
                     ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
     db = folder / "data" / "dashboard.duckdb"
     assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data", db).ok
@@ -82,7 +86,7 @@ def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None
         assert exported_csv(site.db) == before  # the preview wrote nothing
 
         page.get_by_role("button", name="Lagre 1 endring").click()
-        page.get_by_text("er lagret").wait_for()
+        page.get_by_text(re.compile(r"Import \d+ er lagret")).wait_for()  # not the progress line
         tab.wait_ready()
         tab.screenshot("upload-saved")
         stored = (site.data / "observations" / "2B-04.csv").read_text("utf-8")
@@ -103,5 +107,61 @@ def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None
         tab.screenshot("upload-undone")
         assert exported_csv(site.db) == before
         assert (site.data / "observations" / "2B-04.csv").read_bytes() == file_before
+    finally:
+        context.close()
+
+
+# What Streamlit's own uploader sends: a multipart PUT with the XSRF cookie echoed in a header.
+PUT_FILE = """async (url) => {
+    const token = (document.cookie.match(/(?:^|; )_streamlit_xsrf=([^;]*)/) || [])[1];
+    const body = new FormData();
+    body.append("file", new Blob(["x".repeat(1 << 20)]), "stor fil.csv");
+    const response = await fetch(url, {method: "PUT", body, credentials: "same-origin",
+        headers: token ? {"X-Xsrftoken": decodeURIComponent(token)} : {}});
+    return response.status;
+}"""
+
+
+def session_ids(page: Page) -> list[str]:
+    """The Streamlit session of each page load, as the server announces it over the websocket."""
+    ids: list[str] = []
+
+    def frame(payload: str | bytes) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "new_session":
+                ids.append(message.new_session.initialize.session_id)
+
+    def watch(socket: WebSocket) -> None:
+        socket.on("framereceived", frame)
+
+    page.on("websocket", watch)
+    return ids
+
+
+def test_the_upload_endpoint_takes_files_only_from_a_planner_s_session(browser: Browser,
+                                                                       site: Site) -> None:
+    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    tab = AppTab(context.new_page(), site.url)
+    page = tab.page
+    ids = session_ids(page)
+
+    def put() -> int:  # a new file each time, into the session of this tab
+        return page.evaluate(PUT_FILE, f"{site.url}/_stcore/upload_file/{ids[-1]}/{uuid.uuid4()}")
+
+    try:
+        tab.open()
+        tab.open("oppdater")
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+        assert put() == 400  # anonymous: refused, whatever the page shows
+        page.get_by_label("Navnet ditt").fill("Kari Nordmann")
+        page.get_by_label("Planleggerpassord").fill(PASSWORD)
+        page.get_by_role("button", name="Logg inn").click()
+        page.get_by_text("Logget inn som Kari Nordmann").wait_for()
+        assert put() == 204  # the same session, now with a planner: taken
+        page.get_by_role("button", name="Logg ut").click()
+        page.get_by_text("Logg inn som planlegger for å laste opp tall.").wait_for()
+        assert put() == 400  # logged out: refused again
     finally:
         context.close()

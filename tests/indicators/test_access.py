@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from indicators.access import AccessError, hash_password, load_access, verify_password
+from indicators.access import (
+    AccessError,
+    address_key,
+    hash_password,
+    load_access,
+    verified_email,
+    verify_password,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +72,46 @@ def test_a_broken_access_file_is_refused(tmp_path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
     with pytest.raises(AccessError):
         load_access(path)
+
+
+# ---- look-alike addresses and unverified e-mail (issue 14, item 12) ----------------------------
+
+
+@pytest.mark.parametrize("look_alike", [
+    "\u212Aari@example.no",  # KELVIN SIGN: str.lower() and NFKC both make it a plain k
+    "ＫＡＲＩ@example.no",  # full-width letters: NFKC makes them ASCII
+    "kari@exampl\u0435.no",  # Cyrillic е
+    "kar\u0131@example.no",  # dotless ı
+    "kari@example.no\u200b",  # a zero-width space after the address
+    "kari\u0301@example.no",  # a combining accent
+])
+def test_a_look_alike_address_never_matches_someone_elses_entry(tmp_path: Path,
+                                                               look_alike: str) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text("planners:\n  - kari@example.no\n", "utf-8")
+    access = load_access(path)
+    assert access.allows("Kari@Example.NO")
+    assert not access.allows(look_alike)
+    assert address_key(look_alike) is None
+
+
+def test_an_allow_list_entry_that_is_not_plain_ascii_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "access.yaml"
+    path.write_text("planners:\n  - ola@example.no\n  - \u212Aari@example.no\n", "utf-8")
+    with pytest.raises(AccessError, match=r"\\u212aari@example\.no"):  # shown escaped, not as K
+        load_access(path)
+
+
+@pytest.mark.parametrize(("claims", "email"), [
+    ({"email": "kari@example.no"}, "kari@example.no"),  # the provider does not send the claim
+    ({"email": "kari@example.no", "email_verified": True}, "kari@example.no"),
+    ({"email": "kari@example.no", "email_verified": "true"}, "kari@example.no"),  # as some send it
+    ({"email": "kari@example.no", "email_verified": False}, None),
+    ({"email": "kari@example.no", "email_verified": "false"}, None),
+    ({"email": "kari@example.no", "email_verified": None}, None),
+    ({"email": "kari@example.no", "email_verified": 1}, None),
+    ({"email_verified": True}, None),
+    ({}, None),
+])
+def test_only_an_address_the_provider_has_verified_is_used(claims: dict, email: str | None) -> None:
+    assert verified_email(claims) == email

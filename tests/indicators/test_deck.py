@@ -33,6 +33,12 @@ def deck_2b(model: PlanModel, con: duckdb.DuckDBPyConnection) -> Presentation:
     return Presentation(io.BytesIO(deck.build_deck(model, con, goals=["2B"], today=TODAY)))
 
 
+@pytest.fixture(scope="module")
+def fixture_deck_2b(model: PlanModel, fixture_con: duckdb.DuckDBPyConnection) -> Presentation:
+    """Goal 2B's deck from the test data set (tests/fixtures/README.md), for pinned figures."""
+    return Presentation(io.BytesIO(deck.build_deck(model, fixture_con, goals=["2B"], today=TODAY)))
+
+
 def texts(slide: object) -> str:
     """All text on a slide: text boxes, the title, table cells."""
     parts = []
@@ -79,14 +85,15 @@ def test_title_slide_quotes_the_vision_with_the_date(deck_2b: Presentation,
     assert "Presentasjonen er laget 26. november 2026." in text and "Akershus fylkeskommune" in text
 
 
-def test_goal_slide_quotes_the_goal_with_status_and_counts(deck_2b: Presentation,
+def test_goal_slide_quotes_the_goal_with_status_and_counts(fixture_deck_2b: Presentation,
                                                            model: PlanModel) -> None:
-    text = texts(deck_2b.slides[1])
+    text = texts(fixture_deck_2b.slides[1])
     assert f"«{model.goal('2B').text.nb}»" in text
     assert " — bygger på " in text  # what the status rests on: see the roll-up test below
     for indicator_id in model.goal("2B").indicators:
         assert indicator_id in text
     assert "2,6 %" in text and "januar 2026" in text  # 2B-04's latest value in the table
+    assert "Foreløpig: Forverring" in text  # 2B-04 alone counts in the test data set
 
 
 def _goal_rollup(model: PlanModel, con: duckdb.DuckDBPyConnection, goal_id: str) -> dict:
@@ -118,15 +125,15 @@ def test_goal_slide_says_what_the_status_rests_on_and_what_it_leaves_out(
     assert "indikator(er)" not in text
 
 
-def test_indicator_chart_is_native_with_the_stored_values(deck_2b: Presentation,
-                                                          con: duckdb.DuckDBPyConnection) -> None:
-    chart = chart_of(deck_2b.slides[5])  # 2B-04, monthly
+def test_indicator_chart_is_native_with_the_stored_values(
+        fixture_deck_2b: Presentation, fixture_con: duckdb.DuckDBPyConnection) -> None:
+    chart = chart_of(fixture_deck_2b.slides[5])  # 2B-04, monthly
     assert isinstance(chart.plots[0], XyPlot)  # a native XY chart, editable in PowerPoint
     series = {s.name: s for s in chart.plots[0].series}
     assert list(series)[:3] == ["Akershus", "Oslo", "Hele landet"]
-    assert list(series["Akershus"].values) == stored(con, "2B-04", "32")
-    assert list(series["Oslo"].values) == stored(con, "2B-04", "03")
-    assert len(series["Akershus"].values) == 181
+    assert list(series["Akershus"].values) == stored(fixture_con, "2B-04", "32")
+    assert list(series["Oslo"].values) == stored(fixture_con, "2B-04", "03")
+    assert len(series["Akershus"].values) == 61  # the test data set: 2021M01–2026M01
     assert "Mål 2030: 2,0\xa0% (forslag, ikke vedtatt)" in series  # the target as its own series
 
 
@@ -143,8 +150,8 @@ def test_absolute_amounts_leave_out_the_whole_country(deck_2b: Presentation) -> 
     assert names[:2] == ["Akershus", "Oslo"] and "Hele landet" not in names
 
 
-def test_indicator_slide_has_status_value_and_source_line(deck_2b: Presentation) -> None:
-    text = texts(deck_2b.slides[5])
+def test_indicator_slide_has_status_value_and_source_line(fixture_deck_2b: Presentation) -> None:
+    text = texts(fixture_deck_2b.slides[5])
     assert "Forverring" in text and "2,6 %" in text
     assert "Mål 2030: 2,0 % (forslag, ikke vedtatt)" in text
     line = next(p for p in text.split("\n") if p.startswith("Kilde: NAV"))
@@ -181,9 +188,9 @@ def test_every_goal_and_indicator_by_default(model: PlanModel,
 
 
 def test_an_indicator_without_data_says_so(model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
-    prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2A-01"])))
+    prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2A-03"])))
     slide = prs.slides[2]
-    assert slide.shapes.title.text == "2A-01 Nyetablerte foretak"
+    assert slide.shapes.title.text == "2A-03 FoU-utgifter i næringslivet"
     assert not any(s.has_chart for s in slide.shapes)
     assert "Det finnes ingen tall for denne indikatoren ennå." in texts(slide)
 
@@ -206,20 +213,28 @@ def test_progress_is_reported_for_every_step(model: PlanModel,
 
 
 def test_map_slide_draws_every_municipality_as_an_editable_shape(
-        model: PlanModel, con: duckdb.DuckDBPyConnection) -> None:
-    prs = Presentation(io.BytesIO(deck.build_deck(model, con, indicators=["2B-04"], maps=True)))
+        model: PlanModel, fixture_con: duckdb.DuckDBPyConnection) -> None:
+    # The test data set: Bærum 1.5, Asker 1.6, Nordre Follo 2.0 and Lillestrøm 2.4 % for
+    # January–June 2022, no other municipality.
+    prs = Presentation(io.BytesIO(deck.build_deck(model, fixture_con, indicators=["2B-04"],
+                                                  maps=True)))
     slide = prs.slides[3]
-    assert slide.shapes.title.text.startswith("2B-04 Registrerte helt ledige i kommunene, ")
+    assert slide.shapes.title.text == "2B-04 Registrerte helt ledige i kommunene, juni 2022"
     groups = [s for s in slide.shapes if s.shape_type == 6]  # MSO_SHAPE_TYPE.GROUP
     assert len(groups) == 1
     areas = list(groups[0].shapes)
-    assert len(areas) == 21 and all(a.shape_type == 5 for a in areas)  # FREEFORM
-    assert any(a.name.startswith("Bærum: ") and a.name.endswith("\xa0%") for a in areas)
+    # Every one of today's municipalities is drawn; those without a figure say so.
+    assert len(areas) == len(model.municipalities()) and all(a.shape_type == 5 for a in areas)
+    names = {a.name for a in areas}  # FREEFORM shapes named "<municipality>: <value>"
+    assert {"Bærum: 1,5\xa0%", "Lillestrøm: 2,4\xa0%", "Frogn: –"} <= names
     # The map says what it shows to screen readers, and its classes are spelled out beside it.
     summary = groups[0]._element.nvGrpSpPr.cNvPr.get("descr")
-    assert "21 kommuner har tall for" in summary
-    legend = [s.text_frame.text for s in slide.shapes if s.has_text_frame and "–" in s.text_frame.text]
-    assert len(legend) >= 3 and all("%" in text for text in legend)
+    assert "Høyest: Lillestrøm (2,4\xa0%). Lavest: Bærum (1,5\xa0%). 4 kommuner har tall for " \
+           "juni 2022." in summary
+    # Equal-count classes of the four values, then the swatch for "no figure".
+    shown = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    legend = ["1,5\xa0% – 1,6\xa0%", "2,0\xa0%", "2,4\xa0%", "–"]
+    assert [text for text in shown if text in legend] == legend
     assert any("Kilde: NAV" in s.text_frame.text for s in slide.shapes if s.has_text_frame)
 
 
@@ -241,11 +256,11 @@ def test_cli_rejects_an_unknown_goal(db: Path, tmp_path: Path) -> None:
     assert result.returncode == 2 and "9X" in result.stderr
 
 
-def test_a_single_value_is_not_drawn_as_a_chart(deck_2b: Presentation) -> None:
-    slide = deck_2b.slides[7]  # 2B-06: one quarter so far
+def test_a_single_value_is_not_drawn_as_a_chart(fixture_deck_2b: Presentation) -> None:
+    slide = fixture_deck_2b.slides[7]  # 2B-06: one quarter in the test data set
     assert not any(s.has_chart for s in slide.shapes)
     text = texts(slide)
-    assert "Det finnes bare ett tall så langt." in text and "735 302" in text
+    assert "Det finnes bare ett tall så langt." in text and "700 000" in text
     assert "Bare én måling" in text
 
 

@@ -24,8 +24,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
 
 
 @pytest.fixture(scope="module")
-def figure(model: PlanModel, con: duckdb.DuckDBPyConnection) -> object:
-    return export.trend_figure(model, export.load_indicator(model, con, "2B-04"), "nb")
+def figure(model: PlanModel, fixture_con: duckdb.DuckDBPyConnection) -> object:
+    """2B-04 from the test data set: Akershus, Oslo and Norway, January 2021–January 2026."""
+    return export.trend_figure(model, export.load_indicator(model, fixture_con, "2B-04"), "nb")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,7 @@ def test_png_square_preset(browser: None, figure: object) -> None:
 def test_svg_carries_title_unit_period_source_and_county(browser: None, figure: object) -> None:
     svg = export.to_svg(figure).decode("utf-8")
     assert svg.lstrip().startswith("<svg")
-    for text in ("Registrerte helt ledige", "Prosent", "januar 2011–januar 2026", "Kilde: NAV",
+    for text in ("Registrerte helt ledige", "Prosent", "januar 2021–januar 2026", "Kilde: NAV",
                  "Tall for", "hentet", "Akershus fylkeskommune", "Mål 2030"):
         assert text in svg, text
 

@@ -28,6 +28,11 @@ MUNICIPALITIES = [f"32{n:02d}" for n in (1, 3, 5, 7, 9, 12, 14, 16, 18, 20, 22, 
 # ---- the stand-in's tables (test values, chosen so each cell can be told apart) -------------------
 
 
+def regions(sel: dict) -> list[str]:
+    """The region codes asked for, with vs_Landet's "*" answered as SSB does: "0"."""
+    return ["0"] if sel["Region"] == ["*"] else sel["Region"]
+
+
 def neet(request: Seen) -> dict:
     """13556 as SSB sends it, in its own dimension order; municipalities have no 2021 figure."""
     sel = request.selection()
@@ -37,7 +42,7 @@ def neet(request: Seen) -> dict:
             return (None, "..") if Tid == "2021" else 5 + MUNICIPALITIES.index(Region) / 2
         return {"0": 11.0, "32": 9.5, "03": 12.25}[Region] - (Tid == "2021")
 
-    return dataset([("Region", sel["Region"]), ("HovArbStyrkStatus", sel["HovArbStyrkStatus"]),
+    return dataset([("Region", regions(sel)), ("HovArbStyrkStatus", sel["HovArbStyrkStatus"]),
                     ("Alder", sel["Alder"]), ("Kjonn", sel["Kjonn"]),
                     ("ContentsCode", sel["ContentsCode"]), ("Tid", ["2021", "2024"])], cell)
 
@@ -45,7 +50,7 @@ def neet(request: Seen) -> dict:
 def education(request: Seen) -> dict:
     """09429: the short and long higher-education shares, to be summed."""
     sel = request.selection()
-    return dataset([("Tid", ["2024"]), ("Region", sel["Region"]), ("Nivaa", sel["Nivaa"]),
+    return dataset([("Tid", ["2024"]), ("Region", regions(sel)), ("Nivaa", sel["Nivaa"]),
                     ("Kjonn", sel["Kjonn"]), ("ContentsCode", sel["ContentsCode"])],
                    lambda Nivaa, **_: {"03a": 20.1, "04a": 12.2}[Nivaa])  # noqa: N803
 
@@ -53,12 +58,14 @@ def education(request: Seen) -> dict:
 def population(request: Seen) -> dict:
     """01223: K-/F- codes as SSB's aggregation codelists write them."""
     sel = request.selection()
-    return dataset([("ContentsCode", sel["ContentsCode"]), ("Region", sel["Region"]),
+    return dataset([("ContentsCode", sel["ContentsCode"]), ("Region", regions(sel)),
                     ("Tid", ["2024K3", "2024K4"])],
                    lambda Region, Tid, **_: 1000 * len(Region) + int(Tid[-1]))  # noqa: N803
 
 
 TABLES = {"13556": neet, "09429": education, "01223": population}
+# Blocks still awaiting a check (needs_check) are fetched only when named.
+SERVED = ("1D-02", "1D-03", "2B-06")
 
 
 # ---- fixtures --------------------------------------------------------------------------------------
@@ -85,11 +92,12 @@ def fetch(repo: Path, url: str, monkeypatch: pytest.MonkeyPatch, *extra: str) ->
     return cli.main(["fetch", "ssb", *ids, *args(repo, "--no-write-back", *options)])
 
 
-def stored(repo: Path, indicator: str, region: str, period: str) -> float | None:
+def stored(repo: Path, indicator: str, region: str, period: str, series: str = "") -> float | None:
     con = store.connect(repo / "data" / "t.duckdb")
     try:
         rows = con.execute("SELECT value FROM observations WHERE indicator_id = ? AND "
-                           "region_code = ? AND period = ?", [indicator, region, period]).fetchall()
+                           "region_code = ? AND period = ? AND series = ?",
+                           [indicator, region, period, series]).fetchall()
     finally:
         con.close()
     return rows[0][0] if rows else None
@@ -112,14 +120,15 @@ def test_fetch_loads_the_served_indicators_with_an_undoable_record(
     missing_before = stored(repo, "1D-02", "3201", "2021")
     assert missing_before is not None  # the shipped 2021 municipal share
     with serve(StandIn(tables=dict(TABLES))) as ssb:
-        assert fetch(repo, ssb.url, monkeypatch) == 0
+        assert fetch(repo, ssb.url, monkeypatch, *SERVED) == 0
     out = capsys.readouterr().out
     assert "SSB tabell 13556" in out and "SSB tabell 01223" in out
     # The cell itself, a sum of two levels, and K-/F- codes on today's region codes.
     assert stored(repo, "1D-02", "32", "2024") == 9.5
     assert stored(repo, "1D-02", "0", "2021") == 10.0
     assert stored(repo, "1D-02", "3203", "2024") == 5.5
-    assert stored(repo, "1D-03", "32", "2024") == 32.3
+    assert stored(repo, "1D-03", "32", "2024", "16 år og over") == 32.3  # its own series
+    assert stored(repo, "1D-03", "32", "2024") is None
     assert stored(repo, "2B-06", "3201", "2024K4") == 6004
     assert stored(repo, "2B-06", "32", "2024K3") == 4003
     # A cell SSB has no figure for never wipes out a stored one.
@@ -246,7 +255,7 @@ def test_a_refused_table_fails_its_indicator_and_the_others_are_saved(
         repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     tables = {k: v for k, v in TABLES.items() if k != "09429"}
     with serve(StandIn(tables=tables)) as ssb:
-        assert fetch(repo, ssb.url, monkeypatch) == 1
+        assert fetch(repo, ssb.url, monkeypatch, *SERVED) == 1
     err = capsys.readouterr().err
     assert "1D-03 ble ikke hentet" in err and "09429" in err and "HTTP 404" in err
     assert stored(repo, "2B-06", "32", "2024K4") == 4004
@@ -318,7 +327,7 @@ def test_a_selection_with_several_cells_per_region_and_period_is_refused() -> No
 
 def test_requests_put_each_region_group_in_its_own_query(model: PlanModel) -> None:
     queries = requests(model.indicator("2B-06").ssb)
-    assert [q[0]["Region"] for q in queries][0] == ["0"]
+    assert [q[0]["Region"] for q in queries][0] == ["*"]
     assert [q[1]["Region"] for q in queries] == ["vs_Landet", "agg_KommFylker", "agg_KommSummer"]
     assert queries[2][2] == {"Region": "aggregated"}
     assert all(q[0]["ContentsCode"] == ["Folketallet11"] and q[0]["Tid"] == "*" for q in queries)
@@ -348,10 +357,19 @@ def test_the_button_fetches_imports_and_reports(repo: Path,
         at.button(key="ssb_refresh").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Hentet fra SSB" in at.success[0].value
-    assert any("Tabell 01223" in c.value for c in at.caption)
+    assert any("Tabell 13556" in c.value for c in at.caption)
     imports = history(repo)
     assert set(imports.loc[imports["kind"] == "ssb", "user_name"]) == {"Kari Nordmann"}
-    assert stored(repo, "2B-06", "32", "2024K4") == 4004
+    assert stored(repo, "1D-02", "32", "2024") == 9.5
+    assert stored(repo, "2B-06", "32", "2024K4") is None  # awaits a check: not fetched unasked
+    # When each connected indicator was last refreshed, and from which SSB table update.
+    table = at.table[0].value.set_index("Indikator")
+    neet_row = table.loc[next(i for i in table.index if i.startswith("1D-02"))]
+    assert neet_row["Fra tabell (SSBs oppdatering)"] == "tabell 13556, oppdatert 12. juni 2025"
+    assert neet_row["Sist hentet"] != "aldri"
+    population_row = table.loc[next(i for i in table.index if i.startswith("2B-06"))]
+    assert population_row["Sist hentet"] == "aldri"
+    assert population_row["Kobling"] == "venter på sjekk mot SSB"
 
 
 def test_the_button_says_when_ssb_cannot_be_reached(repo: Path,

@@ -18,7 +18,7 @@ from indicators.build import build
 from indicators.health import database_problem
 from indicators.i18n import t
 from indicators.model import load_model
-from tests.conftest import obs_frame
+from tests.conftest import obs_frame, plant
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,8 +90,7 @@ def test_a_context_indicator_stored_twice_stays_context(model) -> None:
 
 
 def test_progress_reports_a_stored_duplicate_year_without_a_traceback(db: Path) -> None:
-    store.import_observations(db, stored_row("1D-04", "02", "2012", 2012, "A", 4.1),
-                              file_name="x.csv", sha256="x")
+    plant(db, stored_row("1D-04", "02", "2012", 2012, "A", 4.1))  # the store refuses it now
     result = cli(db, "progress")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

@@ -25,6 +25,18 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def open_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Open a page of the real app (through dashboard.py) with query parameters."""
+    return page_opener(db, monkeypatch)
+
+
+@pytest.fixture
+def open_fixture_page(fixture_db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Open a page of the real app reading the test data set (tests/fixtures/README.md): for
+    tests that pin a figure, a period or a count of areas."""
+    return page_opener(fixture_db, monkeypatch)
+
+
+def page_opener(db: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Opens pages of the real app (through dashboard.py) reading `db`, with query parameters."""
     monkeypatch.setenv("DASHBOARD_DB", str(db))
 
     def _open(page: str, **params: str) -> AppTest:
@@ -118,10 +130,10 @@ def assert_rollup_shown(at: AppTest, record: dict, lang: str = "nb") -> str:
     return block
 
 
-def planner_site_template(folder: Path, planner: str) -> Path:
-    """data/ with a database built from the shipped files, and an allow-list naming one planner."""
-    shutil.copytree(ROOT / "data", folder / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
+def planner_site_template(folder: Path, planner: str, data: Path = ROOT / "data") -> Path:
+    """data/ with a database built from `data` (the shipped files, or the test data set), and an
+    allow-list naming one planner."""
+    shutil.copytree(data, folder / "data", ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
     assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data",
                  folder / "data" / "dashboard.duckdb").ok
     (folder / "access.yaml").write_text(f"planners:\n  - {planner}\n", "utf-8")

@@ -25,24 +25,26 @@ def test_goal_filter_from_the_url(open_page) -> None:
     assert at.multiselect(key="catalogue_goal").value == ["1D"]
 
 
-def test_coverage_shows_areas_and_first_and_last_period(open_page) -> None:
-    table = open_page("app_pages/katalog.py", goal="2B").dataframe[0].value
+def test_coverage_shows_areas_and_first_and_last_period(open_fixture_page) -> None:
+    # The test data set (tests/fixtures/README.md): 2B-04 for three areas 2021M01–2026M01,
+    # for four municipalities in 2022.
+    table = open_fixture_page("app_pages/katalog.py", goal="2B").dataframe[0].value
     row = table[table["Id"].str.contains("2B-04")].iloc[0]
-    assert row["Første periode"] == "januar 2011" and row["Siste periode"] == "januar 2026"
-    assert row["Områder med data"] == "Akershus, Oslo, Hele landet + 21 kommuner"
+    assert row["Første periode"] == "januar 2021" and row["Siste periode"] == "januar 2026"
+    assert row["Områder med data"] == "Akershus, Oslo, Hele landet + 4 kommuner"
     assert row["Status"] == "▼ Forverring"
     assert row["Datoer"].startswith(f"Tall for {row['Siste periode']} · ")  # headline = latest
     assert row["Kilde"] == "NAV" and row["Hyppighet"] == "Månedlig"
 
 
-def test_search_and_data_toggle_narrow_the_rows_and_go_into_the_url(open_page) -> None:
-    at = open_page("app_pages/katalog.py")
+def test_search_and_data_toggle_narrow_the_rows_and_go_into_the_url(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/katalog.py")
     at.text_input(key="catalogue_q").input("ledige").run()
     assert ids(at) == ["2B-04", "2B-05"]
     assert at.query_params["q"] == "ledige"
     at.text_input(key="catalogue_q").input("").run()
     at.toggle(key="catalogue_data").set_value(True).run()
-    assert len(ids(at)) == 11  # the indicators with any stored figure
+    assert ids(at) == ["2A-05", "2B-03", "2B-04", "2B-05", "2B-06"]  # those the test data set has
     assert at.query_params["data"] == "1"
 
 
@@ -59,9 +61,9 @@ def test_no_match_says_so(open_page) -> None:
     assert "Ingen indikatorer passer til filtrene" in at.info[0].value
 
 
-def test_catalogue_in_english(open_page) -> None:
-    table = open_page("app_pages/katalog.py", goal="2B", lang="en").dataframe[0].value
+def test_catalogue_in_english(open_fixture_page) -> None:
+    table = open_fixture_page("app_pages/katalog.py", goal="2B", lang="en").dataframe[0].value
     row = table[table["Id"].str.contains("2B-04")].iloc[0]
-    assert row["First period"] == "January 2011"
-    assert row["Areas with data"] == "Akershus, Oslo, Norway + 21 municipalities"
+    assert row["First period"] == "January 2021"
+    assert row["Areas with data"] == "Akershus, Oslo, Norway + 4 municipalities"
     assert row["Status"] == "▼ Deterioration"

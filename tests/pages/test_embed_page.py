@@ -50,7 +50,7 @@ def test_unknown_indicator_explains_the_url(open_page) -> None:
 
 
 def test_indicator_without_data(open_page) -> None:
-    at = open_page("app_pages/embed.py", indikator="2A-01")
+    at = open_page("app_pages/embed.py", indikator="2A-03")
     assert not at.get("plotly_chart")
     assert "Det finnes ingen tall" in at.info[0].value
 

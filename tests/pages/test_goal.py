@@ -10,13 +10,13 @@ GOAL_2B = ("I Akershus skal vi ha et internasjonalt konkurransedyktig og bærekr
            "med høy verdiskaping hvor det skapes nye arbeidsplasser.")
 
 
-def test_goal_2b_quotes_the_goal_and_shows_status_values_and_target(open_page) -> None:
-    at = open_page("app_pages/delmal.py", goal="2B")
+def test_goal_2b_quotes_the_goal_and_shows_status_values_and_target(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/delmal.py", goal="2B")  # the test data set
     text = all_text(at)
     assert at.title[0].value == "Delmål 2B: Konkurransedyktig næringsliv"
     assert GOAL_2B in text
     assert "▼</span> Forverring" in text  # 2B-04 unemployment rises
-    # NAV's January 2026 figure, Norwegian format, with its change and source.
+    # 2B-04's January 2026 figure, Norwegian format, with its change and source.
     assert "2,6\xa0%" in text and "Akershus, januar 2026" in text
     # A month is compared with the same month a year earlier, and the page says so.
     assert "+0,1\xa0prosentpoeng fra januar 2025 (samme måned året før)" in text
@@ -53,24 +53,27 @@ def test_goal_page_lists_its_plan_themes_and_links_to_indicators(open_page) -> N
     assert links["Åpne 2B-04"] == "id=2B-04&lang=nb"
 
 
-def test_sparklines_are_static_with_a_text_alternative(open_page) -> None:
-    charts = open_page("app_pages/delmal.py", goal="2B").get("plotly_chart")
-    assert len(charts) == 5  # 2B-06 has a single value: no line to draw
+def test_sparklines_are_static_with_a_text_alternative(open_fixture_page) -> None:
+    charts = open_fixture_page("app_pages/delmal.py", goal="2B").get("plotly_chart")
+    # The test data set has series for 2B-03, 2B-04 and 2B-05; 2B-06 is a single value: no line.
+    assert len(charts) == 3
     assert all('"staticPlot": true' in c.proto.config for c in charts)
     alts = [c.proto.alt for c in charts]
-    assert "Liten linje som viser utviklingen for Akershus, januar 2011–januar 2026." in alts
+    assert "Liten linje som viser utviklingen for Akershus, januar 2021–januar 2026." in alts
+    assert ("Liten linje som viser utviklingen for Akershus (fylkesinndeling før 2020), "
+            "2015–2019.") in alts
 
 
-def test_indicators_without_data_say_what_is_missing_and_draw_no_chart(open_page) -> None:
-    at = open_page("app_pages/delmal.py", goal="2A")
+def test_indicators_without_data_say_what_is_missing_and_draw_no_chart(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/delmal.py", goal="2A")  # the test data set
     infos = [i.value for i in at.info]
     assert len(infos) == 5  # every 2A indicator but 2A-05
     # One no-data sentence, then where the figures will come from (never "Ingen data … Ingen data").
-    assert any(i.startswith("**Ingen tall ennå.** Tallene skal hentes fra SSB, tabell 08316")
+    assert any(i.startswith("**Ingen tall ennå.** Tallene skal hentes fra SSBs og NIFUs statistikk")
                for i in infos)
     assert not any(i.count("Ingen") > 1 for i in infos)
     assert not at.get("plotly_chart")
-    assert "33,4\xa0mill. kr" in all_text(at)  # 2A-05: one known value, shown without a line
+    assert "12,5\xa0mill. kr" in all_text(at)  # 2A-05: one known value, shown without a line
 
 
 def test_choosing_a_goal_puts_it_in_the_url(open_page) -> None:
@@ -81,8 +84,8 @@ def test_choosing_a_goal_puts_it_in_the_url(open_page) -> None:
     assert at.title[0].value == "Delmål 2A: Nyskaping og omstilling"
 
 
-def test_goal_page_in_english(open_page) -> None:
-    text = all_text(open_page("app_pages/delmal.py", goal="2B", lang="en"))
+def test_goal_page_in_english(open_fixture_page) -> None:
+    text = all_text(open_fixture_page("app_pages/delmal.py", goal="2B", lang="en"))
     assert "An internationally competitive, sustainable business sector" in text
     assert "Deterioration" in text and "2.6%" in text and "January 2026" in text
     assert "Target 2030: 2.0% (proposal, not adopted)" in text

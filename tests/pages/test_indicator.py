@@ -12,8 +12,8 @@ from indicators.i18n import format_period, t
 from tests.pages.conftest import all_text
 
 
-def test_nav_unemployment_page_shows_latest_value_and_source(open_page) -> None:
-    at = open_page("app_pages/indikator.py", id="2B-04")
+def test_nav_unemployment_page_shows_latest_value_and_source(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/indikator.py", id="2B-04")  # the test data set
     assert at.title[0].value == "2B-04 Registrerte helt ledige"
     metric = at.metric[0]
     assert metric.value == "2,6\xa0%" and "januar 2026" in metric.label
@@ -35,7 +35,7 @@ def test_old_county_series_says_so_plainly(open_page) -> None:
 
 
 def test_indicator_without_data_says_what_is_missing(open_page) -> None:
-    at = open_page("app_pages/indikator.py", id="2A-01")
+    at = open_page("app_pages/indikator.py", id="2A-03")
     assert not at.get("plotly_chart")
     info = at.info[0].value
     assert "Det finnes ingen tall for denne indikatoren ennå." in info
@@ -44,9 +44,10 @@ def test_indicator_without_data_says_what_is_missing(open_page) -> None:
     assert "Tallene skal hentes fra SSB" in info
 
 
-def test_status_and_how_it_was_calculated(open_page) -> None:
-    at = open_page("app_pages/indikator.py", id="2B-04")
+def test_status_and_how_it_was_calculated(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/indikator.py", id="2B-04")
     text = all_text(at)
+    # The test data set's unemployment rises from 2022 on: the wrong way.
     assert "Forverring" in text and "ønsket retning" not in text
     # The sentence agrees with the table: the same base year, the same change in points per year.
     rows = dict(at.table[0].value.itertuples(index=False))
@@ -59,19 +60,22 @@ def test_status_and_how_it_was_calculated(open_page) -> None:
     assert "Fremgangsverdi (pv)" in rows and "Nødvendig årlig vekst for å nå målet (relativ, CAGR)" in rows
 
 
-def test_municipalities_map_and_ranking_for_a_chosen_period(open_page) -> None:
-    at = open_page("app_pages/indikator.py", id="2B-04", periode="2022M03")
+def test_municipalities_map_and_ranking_for_a_chosen_period(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/indikator.py", id="2B-04", periode="2022M03")
     assert at.selectbox(key="period_choice").value == "2022M03"
     text = all_text(at)
-    assert "21 kommuner har tall for mars 2022" in text
+    # The test data set: four municipalities, Bærum lowest (1.5 %), Lillestrøm highest (2.4 %).
+    assert ("Høyest: Lillestrøm (2,4\xa0%). Lavest: Bærum (1,5\xa0%). 4 kommuner har tall for "
+            "mars 2022") in text
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     titles = [c["layout"]["title"]["text"] for c in charts]
     assert any("mars 2022" in title for title in titles)
 
 
-def test_overdue_update_is_flagged(open_page) -> None:
-    # Population by quarter for today's Akershus: one figure, long since due a newer one.
-    text = all_text(open_page("app_pages/indikator.py", id="2B-06"))
+def test_overdue_update_is_flagged(open_fixture_page) -> None:
+    # Population by quarter for today's Akershus: one figure (the test data set's 2025K2), long
+    # since due a newer one.
+    text = all_text(open_fixture_page("app_pages/indikator.py", id="2B-06"))
     assert "Neste oppdatering ventet: " in text and "Forsinket" in text
     assert "Kilden pleier å publisere tall for " in text
 
@@ -93,14 +97,14 @@ def _figures(at) -> object:
     return tables[-1]
 
 
-def test_figures_are_shown_one_area_at_a_time(open_page) -> None:
-    at = open_page("app_pages/indikator.py", id="2B-04")
+def test_figures_are_shown_one_area_at_a_time(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/indikator.py", id="2B-04")  # the test data set
     assert at.selectbox(key="figures_area").value == "32"
     akershus = _figures(at)
-    assert set(akershus["Område"]) == {"Akershus"} and len(akershus) == 181  # 2011M01–2026M01
-    at = open_page("app_pages/indikator.py", id="2B-04", omrade="3201")
+    assert set(akershus["Område"]) == {"Akershus"} and len(akershus) == 61  # 2021M01–2026M01
+    at = open_fixture_page("app_pages/indikator.py", id="2B-04", omrade="3201")
     baerum = _figures(at)
-    assert set(baerum["Område"]) == {"Bærum"} and len(baerum) == 10  # January–October 2022
+    assert set(baerum["Område"]) == {"Bærum"} and len(baerum) == 6  # January–June 2022
     assert "januar 2022" in set(baerum["Periode"])
 
 
@@ -126,6 +130,21 @@ def test_old_figures_are_said_prominently_at_the_top(open_page, model, con) -> N
     assert "teller ikke med" in warnings
     assert not any("For gamle tall" in w.value
                    for w in open_page("app_pages/indikator.py", id=fresh[0]).warning)
+
+
+def test_a_status_on_old_figures_names_their_years_on_its_badge(open_page, model, con) -> None:
+    loaded = _loaded(model, con)
+    rated = [d for d in loaded.values() if d.assessment.stale and d.assessment.status
+             and d.assessment.base_year]
+    fresh = [d for d in loaded.values() if d.assessment.status and not d.assessment.stale]
+    assert rated and fresh
+    a = rated[0].assessment
+    badges = [m.value for m in open_page("app_pages/indikator.py", id=rated[0].indicator.id)
+              .markdown if "status-badge" in m.value]
+    assert any(f"i {a.base_year}–{a.current_year} (for gamle tall)" in b for b in badges)
+    badges = [m.value for m in open_page("app_pages/indikator.py", id=fresh[0].indicator.id)
+              .markdown if "status-badge" in m.value]
+    assert badges and not any("for gamle tall" in b for b in badges)
 
 
 def test_old_figures_and_another_area_are_both_said(open_page, model, con) -> None:

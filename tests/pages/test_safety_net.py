@@ -14,12 +14,13 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import store, views
 from indicators.i18n import t
+from tests.conftest import plant
 from tests.pages.conftest import all_text, planner_site_template, use_planner_site
 from ui.page_list import EMBED, PAGES
 from ui.widgets import JOINER, md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
-READING = [p for p, url, *_ in PAGES if url not in ("oppdater", "presentasjon")]
+READING = [p for p, url, *_ in PAGES if url not in ("oppdater", "presentasjon", "oppgaver")]
 EVERY_PAGE = [(p, {}) for p, *_ in PAGES] + [("app_pages/indikator.py", {"id": "1D-04"}),
                                              (EMBED[0], {"indikator": "1D-04"})]
 EMAIL = "kari.nordmann@example.no"
@@ -67,10 +68,9 @@ def open_at(page: str, planner: bool = False, **params: str) -> AppTest:
 
 @pytest.fixture
 def duplicate_year(site: Path) -> Path:
-    """1D-04 (school years) with a calendar year 2012 stored beside 2011/12, past the reader."""
-    store.import_observations(site / "data" / "dashboard.duckdb",
-                              row("1D-04", "02", "2012", 2012, "A", 4.1),
-                              file_name="x.csv", sha256="x")
+    """1D-04 (school years) with a calendar year 2012 stored beside 2011/12, past the reader
+    and the store (a database from before they refused it)."""
+    plant(site / "data" / "dashboard.duckdb", row("1D-04", "02", "2012", 2012, "A", 4.1))
     return site
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit
+from streamlit.runtime import Runtime
 from streamlit.testing.v1 import AppTest
+from streamlit.web.server.starlette import starlette_routes
 
-from indicators import store
+from indicators import paths, store, throttle
 from indicators.access import hash_password
-from tests.conftest import exported_csv
+from indicators.ingest.reader import MAX_BYTES
+from tests.conftest import FIXTURE_DATA, exported_csv
 from tests.pages.conftest import all_text, planner_site_template, use_planner_site
+from ui import upload_guard
 from ui.widgets import JOINER
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,14 +34,32 @@ PLANNER_FILE = ("indikator;region;år;verdi;merknad\r\n2B-04;32;2026M02;2,4;Ås 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The allow-list in capitals: addresses are compared case-insensitively.
-    return planner_site_template(tmp_path_factory.mktemp("update"), EMAIL.upper())
+    # The test data set: January 2026 is stored (Akershus 2.6), February is not.
+    return planner_site_template(tmp_path_factory.mktemp("update"), EMAIL.upper(), FIXTURE_DATA)
 
 
 @pytest.fixture
 def site(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A writable copy of data/ with its database, and an allow-list naming one planner."""
-    monkeypatch.setattr("ui.auth.WRONG_PASSWORD_DELAY_S", 0)
     return use_planner_site(template, tmp_path, monkeypatch)
+
+
+class Clock:
+    """The log-in's clock, moved by hand: a test never sleeps through a back-off."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def login_clock(site: Path) -> Clock:
+    """The clock of the wrong-password counts every session of this site's app shares."""
+    clock = Clock()
+    throttle.shared(paths.login_state(site / "data" / "dashboard.duckdb")).clock = clock
+    return clock
 
 
 @pytest.fixture
@@ -81,7 +105,8 @@ def upload(at: AppTest, data: bytes, name: str = "Ledighet februar.csv") -> AppT
 
 
 def test_without_log_in_set_up_the_page_explains_and_offers_no_upload(open_update) -> None:
-    at = open_update({"unrelated": "x"})  # secrets without [auth] or a planner password
+    # Secrets without [auth] or a planner password; an indicator the test data set has figures for.
+    at = open_update({"unrelated": "x"}, id="2B-04")
     assert not at.file_uploader
     assert "Oppdatering er ikke slått på" in at.info[0].value
     assert "python -m indicators hash-password" in all_text(at)
@@ -89,14 +114,23 @@ def test_without_log_in_set_up_the_page_explains_and_offers_no_upload(open_updat
     assert len(at.get("download_button")) == 2  # reading (and downloading) stays open
 
 
-def test_password_gate(open_update) -> None:
+def log_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return run(at)
+
+
+def test_password_gate(open_update, login_clock: Clock) -> None:
     at = open_update({"planner_password_scrypt": HASH})
     assert not at.file_uploader and len(at.text_input) == 2
     at.text_input[0].input("Kari Nordmann")
     at.text_input[1].input("feil passord!")
     at.button[0].click()
     run(at)
-    assert "Feil passord" in at.error[0].value and not at.file_uploader
+    assert at.error[0].value == "Feil passord. Du kan prøve igjen om 1 sekund."
+    assert not at.file_uploader
+    login_clock.now += 1
     at.text_input[1].input(PASSWORD)
     at.button[0].click()
     run(at)
@@ -105,6 +139,32 @@ def test_password_gate(open_update) -> None:
     at.button(key="planner_logout").click()
     run(at)
     assert not at.file_uploader
+
+
+def test_a_wrong_password_holds_back_the_next_try_in_another_session(open_update,
+                                                                    login_clock: Clock) -> None:
+    first = log_in(open_update({"planner_password_scrypt": HASH}), "Kari Nordmann", "feil!")
+    assert "Feil passord" in first.error[0].value
+    # A new session (another tab, another browser) with the right password must still wait.
+    second = log_in(open_update({"planner_password_scrypt": HASH}), "kari  nordmann", PASSWORD)
+    assert second.error[0].value == ("Det er skrevet feil passord for dette navnet nylig. "
+                                     "Vent 1 sekund før du prøver igjen.")
+    assert not second.file_uploader
+    login_clock.now += 1
+    second.button[0].click()
+    assert run(second).file_uploader  # the right password after the wait works
+
+
+def test_wrong_passwords_under_many_names_hold_everyone_back(open_update,
+                                                           login_clock: Clock) -> None:
+    guesser = open_update({"planner_password_scrypt": HASH}, lang="en")
+    for i in range(throttle.EVERYONE.free + 1):
+        log_in(guesser, f"Gjetter {i}", f"gjetning {i}")
+        assert "Wrong password" in guesser.error[0].value
+    planner = log_in(open_update({"planner_password_scrypt": HASH}, lang="en"), "Kari", PASSWORD)
+    assert planner.error[0].value == ("Many wrong passwords have been given lately. "
+                                      "Wait 1 second before you try again.")
+    assert not planner.file_uploader
 
 
 def test_password_needs_a_name_for_the_log(open_update) -> None:
@@ -128,10 +188,81 @@ def test_oidc_logged_in_but_not_on_the_allow_list(open_update) -> None:
     assert "ola@example.no" in shown and "config/access.yaml" in shown
 
 
+def test_oidc_look_alike_of_a_planner_address_gets_no_upload(open_update) -> None:
+    at = open_update(OIDC, {"is_logged_in": True, "email": "\u212A" + EMAIL[1:]})  # Kelvin sign
+    assert not at.file_uploader
+    assert "står ikke på listen over planleggere" in at.error[0].value
+
+
+def test_oidc_address_the_provider_has_not_verified_gets_no_upload(open_update) -> None:
+    at = open_update(OIDC, {"is_logged_in": True, "email": EMAIL, "email_verified": False})
+    assert not at.file_uploader
+    assert "ikke bekreftet e-postadressen din" in at.error[0].value
+    verified = open_update(OIDC, {"is_logged_in": True, "email": EMAIL, "email_verified": True})
+    assert verified.file_uploader
+
+
 def test_oidc_planner_on_the_allow_list_can_upload(open_update) -> None:
     at = logged_in(open_update)
     assert at.file_uploader
     assert f"Logget inn som {EMAIL}" in all_text(at).replace(JOINER, "")
+    # The page offers what the server takes: the reader's limit, the same as server.maxUploadSize.
+    assert at.file_uploader[0].proto.max_upload_size_mb == MAX_BYTES // 2**20 == 50
+
+
+# ---- the upload endpoint: files only from a planner's session (issue 14, item 11) ---------------
+
+
+def test_the_gate_tells_the_upload_endpoint_whether_a_planner_is_logged_in(
+        open_update, monkeypatch: pytest.MonkeyPatch) -> None:
+    marked: list[bool] = []
+    monkeypatch.setattr(upload_guard, "mark_session", lambda _id, allowed: marked.append(allowed))
+    at = open_update(OIDC, {"is_logged_in": False})
+    assert marked[-1] is False and not at.file_uploader
+    at = logged_in(open_update)
+    assert marked[-1] is True and at.file_uploader
+    at.button(key="planner_logout").click()
+    at.user = {"is_logged_in": False}  # what st.logout leaves behind
+    run(at)
+    assert marked[-1] is False
+
+
+class Endpoint:
+    """Streamlit's runtime as the upload endpoint sees it: which sessions are open."""
+
+    def __init__(self, *open_sessions: str) -> None:
+        self.open_sessions, self.asked = set(open_sessions), 0
+
+    def is_active_session(self, session_id: str) -> bool:
+        self.asked += 1
+        return session_id in self.open_sessions
+
+
+def test_the_upload_endpoint_refuses_every_session_without_a_planner(caplog) -> None:
+    endpoint = Endpoint("planner", "anonymous")
+    upload_guard.install(endpoint)
+    upload_guard.install(endpoint)  # every run installs it; it wraps only once
+    upload_guard.mark_session("planner", True)
+    assert endpoint.is_active_session("planner")
+    assert not endpoint.is_active_session("anonymous")
+    assert "no planner is logged in" in caplog.text
+    assert not endpoint.is_active_session("closed")
+    assert endpoint.asked == 3
+    upload_guard.mark_session("planner", False)  # logged out
+    assert not endpoint.is_active_session("planner")
+
+
+def test_streamlit_asks_about_the_session_before_it_reads_an_upload_and_nowhere_else() -> None:
+    """The guard sits in Runtime.is_active_session: true of Streamlit 1.67, checked on upgrade."""
+    package = Path(streamlit.__file__).parent
+    callers = sorted(str(f.relative_to(package)) for f in package.rglob("*.py")
+                     if ".is_active_session(" in f.read_text("utf-8"))
+    assert callers == ["runtime/runtime.py", "web/server/starlette/starlette_routes.py"]
+    route = inspect.getsource(starlette_routes.create_upload_routes)
+    put = route[route.index("async def _upload_put"):]
+    assert put.index("runtime.is_active_session(") < put.index("request.stream()")
+    runtime = inspect.getsource(Runtime)
+    assert runtime.count(".is_active_session(") == 1  # its own, handing over to the session manager
 
 
 def test_no_user_text_is_rendered_as_html() -> None:

@@ -1,0 +1,97 @@
+"""The next data update breaks no test: a copy of the repository gets a new month of NAV figures
+for 2B-04 and 2B-05 through the command line (which writes back into data/), and the tests that
+read the shipped files still pass against that copy. A test that pins today's figures fails here."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# What a clone of the project would not carry, or what would leak today's state into the copy.
+_NOT_COPIED_AT_TOP = {".git", ".venv", "node_modules", ".pytest_cache", ".hypothesis", ".ruff_cache",
+                      "bench", "screenshots", "tmp"}
+_NEVER_COPIED = shutil.ignore_patterns("__pycache__", "*.duckdb", "*.duckdb.wal", "*.lock", "*.tmp")
+
+# The tests that read the shipped config/ and data/: the pages, the views, the exports, the
+# command line and the data's integrity (about three minutes on two cores). Left out: the browser
+# tests (tests/e2e), which read the same pages and take minutes, and the import tests, which
+# work on the test data set (tests/fixtures/README.md), not on data/.
+READ_SHIPPED_DATA = [
+    "tests/pages",
+    "tests/indicators/test_views.py",
+    "tests/indicators/test_deck.py",
+    "tests/indicators/test_export.py",
+    "tests/indicators/test_shipped_data.py",
+    "tests/indicators/test_cli.py",
+]
+
+
+def _copy_repository(dest: Path) -> Path:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        top = _NOT_COPIED_AT_TOP & set(names) if Path(folder) == ROOT else set()
+        return top | _NEVER_COPIED(folder, names)
+
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    return dest
+
+
+def _next_month(period: str) -> str:
+    year, month = int(period[:4]), int(period[5:])
+    return f"{year + month // 12}M{month % 12 + 1:02d}"
+
+
+def _next_month_rows(csv_path: Path) -> list[dict[str, str]]:
+    """One row per area that has the latest month: the month after it, a share 0.3 points higher
+    and a count 6 % higher than that month, so every latest figure and period changes."""
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text("utf-8"))))
+    monthly = [r for r in rows if len(r["period"]) == 7 and r["period"][4] == "M"]
+    latest = max(r["period"] for r in monthly)
+    new = []
+    for row in (r for r in monthly if r["period"] == latest):
+        value = float(row["value"])
+        moved = round(value + 0.3, 1) if row["unit"] == "percent" else round(value * 1.06)
+        new.append({**row, "period": _next_month(latest), "value": f"{moved:g}", "note": ""})
+    assert new, f"no monthly rows in {csv_path}"
+    return new
+
+
+def _cli(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indicators", *args], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_tests_that_read_the_shipped_data_pass_after_a_new_month_is_imported(tmp_path: Path) -> None:
+    repo = _copy_repository(tmp_path / "repo")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASHBOARD_")}
+    observations = repo / "data" / "observations"
+    new = [*_next_month_rows(observations / "2B-04.csv"), *_next_month_rows(observations / "2B-05.csv")]
+    update = tmp_path / "nav-neste-maned.csv"
+    with update.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(new[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(new)
+
+    db = str(repo / "data" / "dashboard.duckdb")
+    for args in (("build", "--db", db), ("import", str(update), "--db", db, "--user", "planlegger"),
+                 ("build", "--db", db)):
+        done = _cli(repo, env, *args)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    # The import wrote the new month back into the copy's files (what a planner's update does),
+    # and the files still build (the second build).
+    for row in new:
+        line = f"{row['indicator_id']},{row['region_code']},{row['period']},{row['value']},"
+        assert line in (observations / f"{row['indicator_id']}.csv").read_text("utf-8"), line
+    (repo / "data" / "dashboard.duckdb").unlink()  # the tests build their own from data/
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *READ_SHIPPED_DATA, "-x", "-q", "-p", "no:cacheprovider",
+         "-m", "not e2e"],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
