@@ -66,7 +66,9 @@ def show_headline() -> None:
 
 def stale_label() -> str | None:
     """On old figures the badge names their years: "På rett spor i 2005–2006 (for gamle tall)"."""
-    if not (assessment.stale and assessment.status and assessment.base_year):
+    rated = assessment.status not in (None, "not_available", "not_assessed")
+    if not (assessment.stale and rated and assessment.base_year
+            and assessment.base_year < (assessment.current_year or 0)):
         return None
     return t("status.stale_badge", lang, status=t(f"status.{assessment.status}", lang),
              start=assessment.base_year, end=assessment.current_year)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,7 +67,8 @@ def read_xlsx_table(raw: bytes, issues: Collector | None = None) -> RawTable | N
             other.reset_dimensions()
             formulas = other.iter_rows(values_only=True)
         read = _Rows(sheet.title, deadline)
-        read.run(sheet.iter_rows(values_only=True), formulas)
+        # Cells, not bare values: a cell formatted as percent holds 0.028 and shows "2,8 %".
+        read.run(sheet.iter_rows(), formulas)
     except FileProblem:
         raise
     except Exception:  # openpyxl raises a zoo of exception types on a broken workbook
@@ -147,14 +149,15 @@ class _Rows:
     uncomputed_total: int = 0
     cells: int = 0
 
-    def run(self, values: Iterator[tuple], formulas: Iterator[tuple] | None) -> None:
-        for number, row in enumerate(values, start=1):
+    def run(self, cells: Iterator[tuple], formulas: Iterator[tuple] | None) -> None:
+        for number, cell_row in enumerate(cells, start=1):
+            row = tuple(getattr(c, "value", None) for c in cell_row)
             shown = next(formulas, ()) if formulas is not None else ()
             self._bound(number, len(row))
             width = len(row) if self.header is None else len(self.header)
             if shown:
                 self._formulas(number, row[:width], shown[:width])
-            texts = [cell_text(c) for c in row[:width]]
+            texts = [_shown_text(c) for c in cell_row[:width]]
             if not any(t.strip() for t in texts):
                 continue
             if self.header is None:
@@ -201,6 +204,17 @@ def _trim_right(texts: list[str]) -> list[str]:
     while texts and not texts[-1].strip():
         texts = texts[:-1]
     return texts
+
+
+def _shown_text(cell: object) -> str:
+    """A cell's text; a number formatted as percent as Excel shows it ("2.8 %" for 0.028), so
+    that a percent indicator gets 2,8 and any other indicator refuses the cell, as for a CSV."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and "%" in str(getattr(cell, "number_format", "") or ""):
+        shown = (Decimal(repr(value)) * 100).normalize()
+        return f"{shown:f} %"
+    return cell_text(value)
 
 
 def cell_text(value: object) -> str:

@@ -165,3 +165,33 @@ def test_a_formula_with_its_stored_result_is_read(model: PlanModel) -> None:
     result = read(raw, model)
     assert result.ok, messages(result)
     assert result.frame["value"].tolist() == [4.0, 4.5, 8.5]
+
+
+def percent_workbook(indicator: str, period: str, value: float) -> bytes:
+    """A workbook whose value cell is formatted as percent, as Excel users format shares."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(HEADER)
+    sheet.append([indicator, "32", period, value])
+    sheet["D2"].number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_percent_formatted_cell_is_read_as_the_percent_it_shows(model: PlanModel) -> None:
+    # The cell holds 0.028 and shows "2,8 %": the planner means 2,8 %, never 0,028 %.
+    percent = next(i for i in model.indicators if i.unit == "percent")
+    period = "2025M01" if percent.frequency == "monthly" else "2025"
+    result = read(percent_workbook(percent.id, period, 0.028), model)
+    assert result.ok, [e.message() for e in result.errors]
+    assert result.frame["value"].tolist() == [2.8]
+
+
+def test_a_percent_formatted_cell_is_refused_for_an_indicator_that_is_not_a_percent(
+        model: PlanModel) -> None:
+    count = next(i for i in model.indicators if i.unit == "count" and i.frequency == "annual")
+    result = read(percent_workbook(count.id, "2025", 0.5), model)
+    assert not result.ok
+    assert result.errors[0].line == "Data!2" and result.errors[0].column == "value"
