@@ -9,6 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 NGINX := /usr/sbin/nginx
+POPPLER := /usr/bin/pdftoppm
 REPLICAS ?= 2
 
 .PHONY: install system run serve sync build test lint validate clean bench
@@ -22,7 +23,7 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 # Debian's Chromium (browser tests, PNG export) and axe-core (accessibility checks).
-system: $(CHROMIUM) $(NGINX) $(AXE)
+system: $(CHROMIUM) $(NGINX) $(POPPLER) $(AXE)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
@@ -32,6 +33,13 @@ $(CHROMIUM):
 $(NGINX):
 	$(SUDO) apt-get update -qq
 	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+
+# The PDF briefing: the Pango and HarfBuzz libraries WeasyPrint prints with, and poppler-utils
+# (pdftotext reads the PDF back in the tests, pdftoppm turns its pages into images to look at).
+$(POPPLER):
+	$(SUDO) apt-get update -qq
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libpango-1.0-0 \
+		libpangoft2-1.0-0 libharfbuzz-subset0
 
 $(AXE): package.json
 	npm install --no-audit --no-fund --no-package-lock --silent
@@ -58,8 +66,11 @@ run: install sync
 serve: install sync
 	$(PY) -m tools.serve --replicas $(REPLICAS) --port $(PORT)
 
-test: install
-	$(PY) -m pytest
+# Lint first: ruff and strict mypy on indicators/ take seconds (mypy keeps .mypy_cache/).
+# Two workers (pytest-xdist): each test module is one unit, all browser tests one unit on one
+# worker, the long units first (tests/conftest.py); --no-loadscope-reorder keeps that order.
+test: install lint
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 # Speed and memory at the shipped scale and at ×100 (bench/README.md); not part of `make test`.
 BENCH := pages concurrent data_speed exports browser memory
@@ -68,6 +79,7 @@ bench: install
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
 
 clean:
 	rm -f $(DB) $(DB).lock

@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.i18n import t
-from ui import a11y, guard, state, upload_guard
+from ui import a11y, guard, phone, state, upload_guard
 from ui.page_list import DEFAULT, EMBED, PAGES, ROOT_ALIAS
 
 # Embedded (?embed=true, or the embed page itself): no navigation and no sidebar at all.
 bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswith("/" + EMBED[1])
+# "auto": open on a wide screen, closed on a phone (Streamlit's breakpoint), where an open
+# navigation covered most of the page on arrival.
 st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
-                   initial_sidebar_state="collapsed" if bare else "expanded")
+                   initial_sidebar_state="collapsed" if bare else "auto")
 state.restore_sticky()
 upload_guard.install()  # at the front door: before any page, the endpoint takes planners' files only
 lang = state.lang()
@@ -37,6 +39,7 @@ st.set_page_config(page_title=f"{current.title} · {t('app.title', lang)}")
 planner_page = current.url_path == "oppdater"
 if bare:
     a11y.apply(lang)
+    phone.apply()
     with guard.net(lang, planner_page, scope="page"):
         current.run()
     st.stop()
@@ -51,6 +54,7 @@ with st.sidebar:
     st.caption(t("app.sidebar_note", lang))
 
 a11y.apply(lang)  # <html lang> and a skip link (WCAG 3.1.1, 2.4.1)
+phone.apply()  # wide tables as cards on a phone
 
 with guard.net(lang, planner_page, scope="page"):
     current.run()

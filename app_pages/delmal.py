@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, explain, views
+from indicators import charts, explain, store, views
 from indicators.assessment import rollups
 from indicators.i18n import format_period, format_value, t
 from indicators.model import Indicator
@@ -125,8 +125,8 @@ def card(indicator: Indicator, summary: views.Summary, assessment: Assessment,
 
 st.header(t("goalpage.indicators", lang))
 pairs = views.headline_pairs(plan)
-by_id = views.summaries(plan, data.query("latest", pairs))
-series = data.query("headline_observations", pairs)
+by_id = views.summaries(plan, data.query(store.latest, pairs))
+series = data.query(store.headline_observations, pairs)
 ids = list(goal.indicators)
 for start in range(0, len(ids), CARDS_PER_ROW):
     for column, indicator_id in zip(st.columns(CARDS_PER_ROW), ids[start:start + CARDS_PER_ROW],

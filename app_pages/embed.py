@@ -12,7 +12,7 @@ import html
 
 import streamlit as st
 
-from indicators import export, views
+from indicators import export, store, views
 from indicators.i18n import t
 from ui import built, data, guard, state
 
@@ -39,8 +39,8 @@ if indicator is None:
 
 known = {r.code for r in plan.regions}
 regions = [c for c in (state.param("region") or "").split(",") if c in known] or None
-frame = data.query("observations", indicator.id, views.page_regions(plan, indicator, regions))
-latest = data.query("latest", [(indicator.id, indicator.headline_region)])
+frame = data.query(store.observations, indicator.id, views.page_regions(plan, indicator, regions))
+latest = data.query(store.latest, [(indicator.id, indicator.headline_region)])
 chosen = export.IndicatorData(indicator, frame, views.summaries(plan, latest)[indicator.id],
                               data.assessments()[indicator.id])
 asked = state.param("hoyde") or ""

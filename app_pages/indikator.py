@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import charts, explain, export, views
+from indicators import charts, county_rank, explain, export, store, views
 from indicators.i18n import format_period, quoted, t
 from ui import built, data, feasibility, guard, state
 from ui import comments as comment_box
@@ -38,9 +38,9 @@ st.page_link("app_pages/delmal.py", label=t("indicator.goal", lang, id=goal.id) 
              icon=":material/flag:")
 st.markdown(quoted(md_escape(goal.text.get(lang)), lang))
 
-frame = data.query("observations", chosen, views.page_regions(plan, indicator))
+frame = data.query(store.observations, chosen, views.page_regions(plan, indicator))
 assessment = data.assessments()[chosen]
-summary = views.summaries(plan, data.query("latest", [(chosen, indicator.headline_region)]))[chosen]
+summary = views.summaries(plan, data.query(store.latest, [(chosen, indicator.headline_region)]))[chosen]
 
 if indicator.headline_region == "02":
     st.warning(t("indicator.headline_02", lang), icon=":material/history:")
@@ -64,14 +64,17 @@ def show_headline() -> None:
             feasibility.show(indicator, lang)  # is the target within what the data has shown?
 
 
+def show_rank() -> None:
+    """Akershus's place among today's counties in the latest period, once all are fetched."""
+    counties = data.query(store.observations, chosen, county_rank.current_counties(plan))
+    place = county_rank.rank(plan, indicator, counties)
+    if place is not None:
+        st.markdown(f":material/leaderboard: **{place.text(lang)}**")
+
+
 def stale_label() -> str | None:
     """On old figures the badge names their years: "På rett spor i 2005–2006 (for gamle tall)"."""
-    rated = assessment.status not in (None, "not_available", "not_assessed")
-    if not (assessment.stale and rated and assessment.base_year
-            and assessment.base_year < (assessment.current_year or 0)):
-        return None
-    return t("status.stale_badge", lang, status=t(f"status.{assessment.status}", lang),
-             start=assessment.base_year, end=assessment.current_year)
+    return explain.stale_badge(assessment, lang)
 
 
 def build_trend() -> tuple:
@@ -181,7 +184,7 @@ def show_figures() -> None:
         plan, frame[frame["region_code"] == area], indicator.unit, lang)))
     # Every stored row, all areas and series: made when asked for, so the page stays fast.
     st.download_button(t("indicator.download_csv", lang),
-                       lambda: views.observations_csv(data.query("all_observations", chosen), indicator),
+                       lambda: views.observations_csv(data.query(store.all_observations, chosen), indicator),
                        file_name=f"{chosen}.csv", mime="text/csv", icon=":material/download:")
 
 
@@ -210,7 +213,7 @@ elif frame.empty:
             icon=":material/info:")
 else:
     # A section that fails says so in one sentence; the sections after it still show.
-    for section in (show_headline, show_comment, show_trend, show_method, show_municipalities,
+    for section in (show_headline, show_rank, show_comment, show_trend, show_method, show_municipalities,
                     show_figures):
         with guard.net(lang):
             section()

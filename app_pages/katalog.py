@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from indicators import views
+from indicators import store, views
 from indicators.catalogue import COLUMNS, Filters, catalogue_table, filter_table, readable, to_csv
 from indicators.i18n import t
 from indicators.progress import STATUSES
 from indicators.style import STATUS_STYLE
 from ui import built, data, guard, state
+from ui.phone import card_table
+from ui.widgets import indicator_link, status_html
 
 lang = state.lang()
 plan = data.model()
@@ -32,7 +36,8 @@ def multi(column: DeltaGenerator, name: str, label_key: str,
           options: list[str], labels: dict[str, str]) -> list[str]:
     chosen = column.multiselect(t(label_key, lang), options, default=url_list(name, options),
                                 format_func=labels.get, key=f"catalogue_{name}",
-                                placeholder=t("catalogue.all", lang), wrap=True)
+                                placeholder=t("catalogue.all", lang), wrap=True,
+                                select_all=False)
     state.set_param(name, ",".join(chosen) or None)
     return chosen
 
@@ -61,8 +66,8 @@ def build_catalogue() -> tuple:
     """The rows the filters keep, as a readable grid (None when none), their status colours,
     and how many indicators there are in all."""
     table = built.shared("catalogue.table", (lang,), lambda: catalogue_table(
-        plan, data.query("coverage"), data.assessments(), lang,
-        summaries=views.summaries(plan, data.query("latest", views.headline_pairs(plan)))))
+        plan, data.query(store.coverage), data.assessments(), lang,
+        summaries=views.summaries(plan, data.query(store.latest, views.headline_pairs(plan)))))
     shown = filter_table(table, chosen)
     if shown.empty:
         return shown, None, [], len(table)
@@ -79,10 +84,19 @@ if grid is None:
     st.info(t("catalogue.none", lang), icon=":material/filter_alt_off:")
     st.stop()
 
+# The columns that matter, readable at any width (a card per indicator on a phone); the grid
+# with every column, which ran off the right edge even at 1400 px, on demand below.
+CARD_COLUMNS = ("goal", "status", "last_period", "source")
+st.markdown(card_table(
+    [t("col.indicator", lang), *(t(COLUMNS[c], lang) for c in CARD_COLUMNS)],
+    [[indicator_link(r.id, r.name, lang), escape(r.goal), status_html(r.status_key, lang),
+      escape(r.last_period), escape(r.source)] for r in shown.itertuples(index=False)]),
+    unsafe_allow_html=True)
+all_columns = st.expander(t("phone.catalogue_all", lang), icon=":material/table_view:")
 # The status keeps its shape and words; the colour is added, as everywhere else. (A styler of
 # its own per visit: Streamlit fills it in as it sends it.)
 styled = grid.style.apply(lambda _: colours, subset=[status_col])
-st.dataframe(
+all_columns.dataframe(
     styled, hide_index=True, width="stretch", height=35 * (len(grid) + 1) + 3,
     column_config={
         id_col: st.column_config.LinkColumn(id_col, display_text=r"id=([^&]+)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +11,7 @@ from indicators import explain, feasibility, progress
 from indicators.i18n import MISSING, format_number, format_percent, format_period, format_value, quoted, t
 from indicators.model import Indicator
 from ui import data, state
+from ui.phone import card_table
 from ui.widgets import md_escape, status_html, text_table
 
 lang = state.lang()
@@ -53,10 +56,9 @@ def status_table() -> str:
              for s in ("not_available", "not_assessed")]
     header = [t("col.status", lang), t("method.col.m1", lang), t("method.col.m2", lang),
               t("method.col.score", lang)]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join([status_html(s, lang), md_escape(a), md_escape(b), c]) + " |"
-              for s, a, b, c in rows]
-    return "\n".join(lines)
+    # A card per status on a phone, where four columns ran off the screen.
+    return card_table(header, [[status_html(s, lang), escape(a), escape(b), escape(c)]
+                               for s, a, b, c in rows])
 
 
 def target_text(indicator: Indicator) -> str:

@@ -12,8 +12,13 @@ from indicators import canonical, config_edit, explain, health, importing, store
 from indicators.i18n import catalogue, format_number, t, t_n
 from indicators.ingest.reader import MAX_BYTES
 from indicators.ingest.tables import SPECS, TableResult
+from indicators.paths import publish_dir
+from indicators.republish import state as bundle_state
+from indicators.republish import status_text as bundle_status
 from ui import auth, data, guard, state, workbench
+from ui import comments as comment_box
 from ui.ssb_button import ssb_refresh_button
+from ui.ssb_connect import connect_section
 from ui.widgets import md_escape, table_view, text_table
 
 PENDING, UNDO, FLASH, UPLOADS = "update_pending", "update_undo", "update_flash", "update_uploads"
@@ -49,6 +54,9 @@ def show_flash() -> None:
         st.caption(t("update.file_written", lang, file=md_escape(name)))
     if flash["no_folder"]:
         st.warning(t("update.no_data_folder", lang), icon=":material/warning:")
+    if flash.get("publish_error"):  # the change is saved; the static bundle is behind it
+        st.warning(t("publish.failed", lang, out=md_escape(flash["publish_error"][0]),
+                     reason=md_escape(flash["publish_error"][1])), icon=":material/public_off:")
     for table in [name for name in flash.get("tables", []) if name in workbench.TABLE_PAGES]:
         st.page_link(workbench.TABLE_PAGES[table], label=t(f"workbench.see_table.{table}", lang),
                      query_params={"lang": lang}, icon=":material/visibility:")
@@ -56,6 +64,9 @@ def show_flash() -> None:
         st.page_link("app_pages/indikator.py", label=t("update.see_indicator", lang,
                                                    name=labels.get(indicator_id, indicator_id)),
                      query_params={"id": indicator_id, "lang": lang}, icon=":material/show_chart:")
+    # A status that turned to Forverring asks for a comment (issue 16): said here, where the
+    # planner who caused it is, not only on the indicator page.
+    comment_box.ask_after_import(plan, flash["indicators"], lang)
 
 
 def set_flash(committed: importing.Committed, text: str) -> None:
@@ -63,7 +74,9 @@ def set_flash(committed: importing.Committed, text: str) -> None:
         "text": text, "indicators": committed.indicators, "tables": committed.tables,
         "files": [str(p.relative_to(committed.data_dir.parent)) if committed.data_dir else str(p)
                   for p in committed.files],
-        "no_folder": committed.data_dir is None and bool(committed.indicators)}
+        "no_folder": committed.data_dir is None and bool(committed.indicators),
+        "publish_error": (str(publish_dir()), committed.publish_error)
+        if committed.publish_error else None}
 
 
 def upload_section(planner: auth.Planner) -> None:
@@ -107,7 +120,7 @@ def plan_downloads() -> None:
     row = st.container(horizontal=True)
     for table in FILE_KINDS[2:]:
         row.download_button(f"{table}.csv", lambda table=table: canonical.table_csv(
-            data.query("read_table", table), store.TABLE_COLUMNS[table]),
+            data.query(store.read_table, table), store.TABLE_COLUMNS[table]),
             file_name=f"{table}.csv", mime="text/csv", icon=":material/download:",
             key=f"download_{table}", help=t(f"workbench.file_kind.{table}", lang))
 
@@ -225,7 +238,7 @@ def clear_upload() -> None:
 
 def history_section(planner: auth.Planner) -> None:
     st.header(t("update.history_heading", lang))
-    history = data.query("history")
+    history = data.query(store.history)
     recent = history[history["kind"] != "build"].head(HISTORY_ROWS)
     if recent.empty:
         st.caption(t("update.no_history", lang))
@@ -293,7 +306,7 @@ def run_undo(import_id: int, planner: auth.Planner, force: bool) -> None:
 def _about(indicator_id: str) -> tuple[str, list[tuple[str, str]]]:
     """The workbook's second sheet: source, Tall for, publisert and hentet of the figures."""
     indicator = plan.indicator(indicator_id)
-    latest = data.query("latest", [(indicator_id, indicator.headline_region)])
+    latest = data.query(store.latest, [(indicator_id, indicator.headline_region)])
     return views.dates_rows(views.summaries(plan, latest)[indicator_id], lang, date.today())
 
 
@@ -303,7 +316,7 @@ def download_section() -> None:
     chosen = st.selectbox(t("indicator.choose", lang), ids, format_func=labels.get,
                           index=ids.index(state.choice("id", ids, ids[0])), key="update_download_id")
     state.set_param("id", chosen)
-    coverage = data.query("coverage")
+    coverage = data.query(store.coverage)
     rows = 0 if coverage is None else int(coverage.loc[coverage["indicator_id"] == chosen, "rows"].sum())
     units = {chosen: plan.indicator(chosen).unit}
     if not rows:
@@ -312,11 +325,11 @@ def download_section() -> None:
     # The files are made when asked for: a page visit never pays for a file of every row.
     left, right = st.columns(2)
     left.download_button(t("update.download_csv", lang, n=number(rows)),
-                         lambda: canonical.to_csv(data.query("all_observations", chosen), units),
+                         lambda: canonical.to_csv(data.query(store.all_observations, chosen), units),
                          file_name=f"{chosen}.csv",
                          mime="text/csv", icon=":material/download:", key="download_csv")
     right.download_button(t("update.download_xlsx", lang),
-                          lambda: xlsx_export.to_xlsx(data.query("all_observations", chosen), units,
+                          lambda: xlsx_export.to_xlsx(data.query(store.all_observations, chosen), units,
                                                       sheet=chosen, about=_about(chosen)),
                           file_name=f"{chosen}.xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -331,7 +344,7 @@ def series_problems() -> None:
     for indicator in plan.indicators:
         a = assessed[indicator.id]
         if a.reason in health.SERIES_REASONS:
-            rows = data.query("observations", indicator.id, [indicator.headline_region])
+            rows = data.query(store.observations, indicator.id, [indicator.headline_region])
             lines.append(health.series_problem_text(indicator, health.series_problem(indicator, a, rows),
                                                     explain.sentence(indicator, a, lang), lang))
     if lines:
@@ -340,11 +353,40 @@ def series_problems() -> None:
                    + f"\n\n{t('health.series.fix', lang)}", icon=":material/warning:")
 
 
+def publish_status() -> None:
+    """How the public edition ($DASHBOARD_PUBLISH) stands. It is remade in the background after
+    each change, so while that runs this line looks again every few seconds, without a reload."""
+    out = publish_dir()
+    if out is None:
+        return
+    busy = bundle_state(out).busy
+
+    @st.fragment(run_every=5 if busy else None)
+    def line() -> None:
+        now = bundle_state(out)
+        if now.busy != busy:
+            st.rerun()  # the whole page: it shows the new figures' outcome and stops looking
+        shown = bundle_status(now, lang)
+        if shown is None:
+            return
+        kind, text = shown
+        if kind == "warning":
+            st.warning(md_escape(text), icon=":material/public_off:")
+        elif kind == "info":
+            st.info(md_escape(text), icon=":material/sync:")
+        else:
+            st.caption(f":material/public: {md_escape(text)}")
+
+    line()
+
+
 series_problems()
 planner = auth.gate(lang)
 if planner is not None:
+    publish_status()
     upload_section(planner)
     workbench.edit_section(planner, lang)
     ssb_refresh_button(lang, planner)
+    connect_section(planner, lang)
     history_section(planner)
 download_section()

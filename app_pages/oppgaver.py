@@ -25,8 +25,8 @@ st.markdown(t("tasks.intro", lang, days=worklist.HORIZON_DAYS))
 
 
 def found_tasks() -> list[worklist.Task]:
-    latest = worklist.latest_periods(data.query("latest", headline_pairs(plan)))
-    return worklist.tasks(plan, latest, data.query("read_table", "actions"), date.today())
+    latest = worklist.latest_periods(data.query(store.latest, headline_pairs(plan)))
+    return worklist.tasks(plan, latest, data.query(store.read_table, "actions"), date.today())
 
 
 def badge(task: worklist.Task) -> None:

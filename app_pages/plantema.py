@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
-from indicators import views
+from indicators import store, views
 from indicators.assessment import rollups
 from indicators.i18n import t, t_n
 from indicators.model import Theme
 from indicators.verdict import rollup_text
 from ui import data, guard, state
+from ui.phone import card_table
 from ui.widgets import (
     indicator_link,
     md_escape,
@@ -31,7 +34,7 @@ if data.version() is None:
 
 assessed = data.assessments()
 theme_status = {g.id: g for g in rollups(plan, assessed)["theme"]}
-by_id = views.summaries(plan, data.query("latest", views.headline_pairs(plan)))
+by_id = views.summaries(plan, data.query(store.latest, views.headline_pairs(plan)))
 
 
 def goal_links(theme: Theme) -> str:
@@ -48,18 +51,18 @@ def nowrap(text: str) -> str:
 
 
 def indicator_table(theme: Theme) -> str:
-    """The theme's indicators as a markdown table: status, name (linked), value, period, area."""
-    header = ["col.status", "col.indicator", "col.value", "dates.col.period", "col.region"]
-    lines = ["| " + " | ".join(t(h, lang) for h in header) + " |", "|" + "---|" * len(header)]
+    """The theme's indicators as a table (a card each on a phone): name (linked), status, value,
+    period, area."""
+    header = ["col.indicator", "col.status", "col.value", "dates.col.period", "col.region"]
+    cells = []
     for indicator_id in theme.indicators:
         row = views.summary_row(plan, by_id[indicator_id], assessed[indicator_id], lang)
-        link = indicator_link(row["id"], row["name"], lang)
-        region = md_escape(row["region"]) if by_id[indicator_id].has_data else ""
+        region = escape(row["region"]) if by_id[indicator_id].has_data else ""
         # Values and periods stay on one line; the name and the area may wrap.
-        cells = [status_html(row["status"], lang) + status_note(row), link, md_escape(nowrap(row["value"])),
-                 md_escape(nowrap(row["period"])), region]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        cells.append([indicator_link(row["id"], row["name"], lang),
+                      status_html(row["status"], lang) + status_note(row),
+                      escape(nowrap(row["value"])), escape(nowrap(row["period"])), region])
+    return card_table([t(h, lang) for h in header], cells)
 
 
 for theme in plan.themes:

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, store
 from indicators import timeline as tl
 from indicators.charts import ChartText
 from indicators.i18n import format_date, t
@@ -25,7 +25,7 @@ if data.version() is None:
     st.stop()
 
 items = built.shared("timeline.items", (today, lang), lambda: tl.timeline_items(
-    plan, data.query("read_table", "milestones"), data.query("read_table", "actions"), today, lang))
+    plan, data.query(store.read_table, "milestones"), data.query(store.read_table, "actions"), today, lang))
 
 span = list(range(tl.FIRST_YEAR, tl.LAST_YEAR + 1))
 first, last = tl.parse_zoom(state.param("zoom"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import charts
+from indicators import charts, store
 from indicators import funding as fund
 from indicators.charts import ChartText
 from indicators.i18n import first_upper, format_number, format_percent, t, t_n
@@ -22,8 +22,8 @@ if data.version() is None:
     guard.no_database(lang)
     st.stop()
 
-funding = data.query("read_table", "funding")
-grants = data.query("read_table", "grants")
+funding = data.query(store.read_table, "funding")
+grants = data.query(store.read_table, "grants")
 # The years to choose and the municipalities to filter by: the same for every reader.
 years, codes = built.shared("funding.choices", (), lambda: (
     fund.years(funding, grants), sorted({c for c in grants["municipality_code"].dropna() if c})))
@@ -166,20 +166,21 @@ filters = st.columns(4)
 scheme_ids = [s.id for s in plan.schemes]
 chosen_schemes = filters[0].multiselect(
     t("funding.filter.scheme", lang), scheme_ids, default=state.choices("ordning", scheme_ids),
-    format_func=scheme_names.get, key="filter_scheme", placeholder=t("funding.filter.all", lang))
+    format_func=scheme_names.get, key="filter_scheme", placeholder=t("funding.filter.all", lang),
+    select_all=False)
 focus_ids = [f.id for f in plan.focus_areas]
 chosen_focus = filters[1].multiselect(
     t("funding.filter.focus_area", lang), focus_ids, default=state.choices("innsats", focus_ids),
     format_func=lambda f: fund.focus_name(plan, f, lang), key="filter_focus",
-    placeholder=t("funding.filter.all", lang))
+    placeholder=t("funding.filter.all", lang), select_all=False)
 chosen_places = filters[2].multiselect(
     t("funding.filter.municipality", lang), codes, default=state.choices("kommune", codes),
     format_func=lambda c: f"{c} {plan.region_name(c, lang)}", key="filter_municipality",
-    placeholder=t("funding.filter.all", lang))
+    placeholder=t("funding.filter.all", lang), select_all=False)
 chosen_years = filters[3].multiselect(
     t("funding.filter.year", lang), years, key="filter_year",
     default=[y for y in years if str(y) in state.choices("periode", year_texts)],
-    placeholder=t("funding.filter.all", lang))
+    placeholder=t("funding.filter.all", lang), select_all=False)
 search = st.text_input(t("funding.search", lang), key="grant_search", value=state.param("q", ""),
                        placeholder=t("funding.search_placeholder", lang))
 # The filters live in the URL, so a copied link opens the same list.

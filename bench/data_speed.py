@@ -9,7 +9,8 @@ history and write, in one transaction (store). It goes into a copy of the shippe
 fresh for every run. The floor is `CREATE TABLE t AS SELECT * FROM read_csv(FILE)` in a new
 in-memory DuckDB, timed in the same runs, taking turns with the import. For reference it also
 times DuckDB writing the same rows, already in a table, into a copy of the database file: what
-any import must at least spend on the write.
+any import must at least spend on the write. The import and the floor are also given in CPU
+time (every thread of the process), which other jobs on a shared machine move far less.
 
 Small files: a 200-row upload from its bytes to the preview the page shows (importing.check and
 the preview tables), against the shipped database; target ≤ 1 s.
@@ -54,6 +55,7 @@ def import_stages(path: Path, base_db: Path, scratch: Path) -> dict[str, float]:
     db = scratch / "import.duckdb"
     shutil.copyfile(base_db, db)
     times: dict[str, float] = {}
+    cpu = time.process_time()
     start = time.perf_counter()
     result = read_observations(path, model)
     times["read and check"] = time.perf_counter() - start
@@ -68,7 +70,13 @@ def import_stages(path: Path, base_db: Path, scratch: Path) -> dict[str, float]:
     importing.add_stored_jumps(result, db, previous=done.previous)
     times["compare (diff and jumps in one pass), history, write"] = time.perf_counter() - start
     times["import in all"] = sum(times.values())
+    times[CPU] = time.process_time() - cpu
     return times
+
+
+# CPU seconds of the process, every thread (DuckDB's too): moved far less than wall time by
+# other jobs on a shared machine, so a ratio of them still says something under load.
+CPU = "CPU time of the import in all (every thread)"
 
 
 def bare_write(path: Path, base_db: Path, scratch: Path) -> float:
@@ -119,11 +127,12 @@ def upload_to_preview(raw: bytes, db: Path) -> float:
     return time.perf_counter() - start
 
 
-def bare_read_csv(path: Path) -> float:
+def bare_read_csv(path: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of DuckDB's bare read_csv of `path` into an in-memory table."""
     con = duckdb.connect(":memory:")
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(path)])
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     con.close()
     return elapsed
 
@@ -150,7 +159,7 @@ def main() -> None:
         bare_read_csv(path)
         bare_write(path, base, scratch)
         stages: list[dict[str, float]] = []
-        floor: list[float] = []
+        floor: list[tuple[float, float]] = []
         writes: list[float] = []
         for _ in range(args.runs):
             stages.append(import_stages(path, base, scratch))
@@ -164,10 +173,14 @@ def main() -> None:
           f"median of {args.runs}")
     for stage in stages[0]:
         print(f"  {stage}: {statistics.median(s[stage] for s in stages):.2f} s")
-    total, bare = statistics.median(s["import in all"] for s in stages), statistics.median(floor)
-    print(f"  DuckDB bare read_csv into a table: {bare:.2f} s")
+    total, bare = (statistics.median(s["import in all"] for s in stages),
+                   statistics.median(f[0] for f in floor))
+    bare_cpu = statistics.median(f[1] for f in floor)
+    print(f"  DuckDB bare read_csv into a table: {bare:.2f} s (CPU time {bare_cpu:.2f} s)")
     print(f"  import / read_csv: {ratio(total, bare)} — target ≤ {TARGET:.0f}×: "
           f"{verdict(total <= TARGET * bare)}")
+    cpu = statistics.median(s[CPU] for s in stages)
+    print(f"  CPU time, import / read_csv: {ratio(cpu, bare_cpu)}")
     write = statistics.median(writes)
     print(f"  for reference, DuckDB writing the same rows from a table into a copy of the database: "
           f"{write:.2f} s ({ratio(write, bare)} read_csv)")

@@ -32,8 +32,8 @@ def verify_password(password: str, stored: str) -> bool:
     """True when `password` matches the stored hash; False for a wrong password or a bad hash."""
     try:
         method, salt_hex, key_hex = stored.strip().split("$")
-        name, n, r, p = method.split(":")
-        n, r, p = int(n), int(r), int(p)
+        name, *costs = method.split(":")
+        n, r, p = (int(c) for c in costs)
         salt, key = bytes.fromhex(salt_hex), bytes.fromhex(key_hex)
     except ValueError:
         return False
@@ -116,4 +116,5 @@ def load_access(path: Path | str) -> Access:
     provider = data.get("provider")
     if provider is not None and not isinstance(provider, str):
         raise AccessError(f"{path}: provider must be the name of an [auth.NAME] section")
-    return Access(frozenset(address_key(p) for p in planners), provider or None)
+    keys = (address_key(p) for p in planners)
+    return Access(frozenset(k for k in keys if k is not None), provider or None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -68,7 +69,7 @@ def group_rollup(model: PlanModel, assessments: dict[str, Assessment],
                  members: list[str]) -> Rollup:
     """The roll-up of the given indicators: each counted only if progress-method.md allows it."""
     return progress.rollup(
-        Member(m, assessments[m], model.indicator(m).headline_region) for m in members)
+        Member(m, assessments[m], model.known_indicator(m).headline_region) for m in members)
 
 
 def rollups(model: PlanModel, assessments: dict[str, Assessment]) -> dict[str, list[GroupStatus]]:
@@ -88,8 +89,9 @@ def rollups(model: PlanModel, assessments: dict[str, Assessment]) -> dict[str, l
     }
 
 
-def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> list[dict]:
-    """One flat record per indicator, as `progress --json` prints them (data-formats.md)."""
+def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> list[dict[str, Any]]:
+    """One flat record per indicator, as `progress --json` prints them (data-formats.md); Any:
+    a JSON value."""
     records = []
     for indicator in model.indicators:
         a = assessments[indicator.id]
@@ -108,7 +110,7 @@ def progress_records(model: PlanModel, assessments: dict[str, Assessment]) -> li
     return records
 
 
-def rollup_records(model: PlanModel, assessments: dict[str, Assessment]) -> list[dict]:
+def rollup_records(model: PlanModel, assessments: dict[str, Assessment]) -> list[dict[str, Any]]:
     """One flat record per roll-up (goal, plan theme, focus area) for `progress --json`."""
     records = []
     for level, groups in rollups(model, assessments).items():

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from indicators import store
-from indicators.ingest.reader import read_observations
-from indicators.ingest.rules import Issue
+from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.tables import READERS
 from indicators.model import PlanModel
 
@@ -31,25 +32,23 @@ def observation_files(data_dir: Path) -> list[Path]:
     return sorted([*folder.glob("*.csv"), *folder.glob("*.xlsx")])
 
 
-def check_data(model: PlanModel, data_dir: Path, lang: str = "nb") -> tuple[list, dict, list[str]]:
+def check_data(model: PlanModel, data_dir: Path,
+               lang: str = "nb") -> tuple[list[ReadResult], dict[str, pd.DataFrame], list[str]]:
     """Read and validate every file under data/; nothing is written."""
-    results, tables, problems = [], {}, []
+    results: list[ReadResult] = []
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[str] = []
     for path in observation_files(data_dir):
         result = read_observations(path, model, lang=lang)
-        problems += [_line(issue, lang) for issue in result.errors]
+        problems += [issue.line_text(lang) for issue in result.errors]
         results.append(result)
     for table, reader in READERS.items():
         path = data_dir / f"{table}.csv"
         if path.exists():
             table_result = reader(path, model, lang=lang)
-            problems += [_line(p, lang) for p in table_result.problems]
+            problems += [p.line_text(lang) for p in table_result.problems]
             tables[table] = table_result.frame
     return results, tables, problems
-
-
-def _line(issue: Issue, lang: str) -> str:
-    """`FILE:LINE:COLUMN: message`, all in one language."""
-    return f"{issue.location()}: {issue.message(lang)}"
 
 
 def build(model: PlanModel, data_dir: Path, db_path: Path, lang: str = "nb") -> BuildReport:
@@ -98,9 +97,9 @@ def sync(model: PlanModel, data_dir: Path, db_path: Path, user: str = "sync",
     db_path = Path(db_path)
     set_aside = _readable_or_set_aside(db_path)
     if not db_path.exists():
-        report = build(model, data_dir, db_path, lang)
-        return SyncReport("built" if report.ok else "kept", problems=report.problems,
-                          set_aside=set_aside, build=report)
+        built = build(model, data_dir, db_path, lang)
+        return SyncReport("built" if built.ok else "kept", problems=built.problems,
+                          set_aside=set_aside, build=built)
     results, tables, problems = check_data(model, data_dir, lang)
     if problems:
         return SyncReport("kept", problems=problems)
@@ -139,14 +138,11 @@ def _readable_or_set_aside(db_path: Path) -> Path | None:
     return None
 
 
-def _orphans(db_path: Path, results: list) -> list[str]:
+def _orphans(db_path: Path, results: list[ReadResult]) -> list[str]:
     """Indicators the database holds rows for that no file under data/ has any more."""
     in_files = {i for r in results for i in r.frame["indicator_id"].unique()}
-    con = store.connect(db_path)
-    try:
+    with store.reading(db_path) as con:
         stored = set(store.coverage(con)["indicator_id"])
-    finally:
-        con.close()
     return sorted(stored - in_files)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -23,17 +25,19 @@ def number_text(value: float | None, status: str | None) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
 
 
-def to_csv(frame: pd.DataFrame, units: dict[str, str]) -> str:
+def to_csv(frame: pd.DataFrame, units: Mapping[str, str]) -> str:
     """Observations (store order) as canonical CSV text; `units` maps indicator id → unit."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for row in frame.itertuples(index=False):
-        status = None if pd.isna(row.status) else row.status
-        writer.writerow([
-            row.indicator_id, row.region_code, row.period, number_text(row.value, status),
-            units.get(row.indicator_id, ""), row.series or "", row.note or "", row.source or "",
-        ])
+    columns = ("indicator_id", "region_code", "period", "value", "status", "series", "note",
+               "source")
+    # tolist(): plain Python values (Any to the type checker: a column holds what the store gave)
+    for ind, region, period, value, status, series, note, source in zip(
+            *(frame[c].tolist() for c in columns), strict=True):
+        status = None if missing(status) else status
+        writer.writerow([ind, region, period, number_text(value, status), units.get(ind, ""),
+                         series or "", note or "", source or ""])
     return out.getvalue()
 
 
@@ -48,8 +52,23 @@ def table_csv(frame: pd.DataFrame, columns: list[str]) -> str:
     return out.getvalue()
 
 
+Cell = Any  # one DataFrame cell as pandas gives it: untyped (a str, a number, a date, NaN …)
+Row = dict[str, Cell]  # one row of a frame, column by column
+
+
+def records(frame: pd.DataFrame) -> list[Row]:
+    """The rows of a frame as plain values, column by column."""
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA: a cell with nothing in it."""
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))
+
+
 def _cell_text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if missing(value):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()

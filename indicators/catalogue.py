@@ -54,18 +54,19 @@ def catalogue_table(model: PlanModel, coverage: pd.DataFrame | None,
     `coverage` is the store's coverage frame (one row per indicator with data); `summaries`
     (views.summaries) date each indicator's latest figure: Tall for, publisert, hentet.
     """
-    rows = {} if coverage is None else {r.indicator_id: r for r in coverage.itertuples(index=False)}
+    rows = {} if coverage is None else {str(r["indicator_id"]): r for _, r in coverage.iterrows()}
     records = [_record(model, i, rows.get(i.id), assessments.get(i.id), lang,
                        (summaries or {}).get(i.id)) for i in model.indicators]
     return pd.DataFrame(records, columns=[*COLUMNS, *KEYS])
 
 
-def _record(model: PlanModel, indicator: Indicator, cover: object | None,
-            assessment: Assessment | None, lang: str, summary: Summary | None) -> dict:
+def _record(model: PlanModel, indicator: Indicator, cover: pd.Series | None,
+            assessment: Assessment | None, lang: str,
+            summary: Summary | None) -> dict[str, str | bool | tuple[str, ...]]:
     goal = model.goal_of(indicator.id)
     themes = model.themes_of(indicator.id)
     status = assessment.status if assessment else "not_available"
-    codes = str(cover.region_codes).split(",") if cover is not None else []
+    codes = str(cover["region_codes"]).split(",") if cover is not None else []
     return {
         "id": indicator.id,
         "name": indicator.name.get(lang),
@@ -75,8 +76,10 @@ def _record(model: PlanModel, indicator: Indicator, cover: object | None,
         "unit": unit_text(indicator, lang),
         "frequency": t(f"frequency.{indicator.frequency}", lang),
         "regions": regions_text(model, codes, lang),
-        "first_period": format_period(cover.first_period, lang) if cover is not None else MISSING,
-        "last_period": format_period(cover.last_period, lang) if cover is not None else MISSING,
+        "first_period": format_period(str(cover["first_period"]), lang) if cover is not None
+        else MISSING,
+        "last_period": format_period(str(cover["last_period"]), lang) if cover is not None
+        else MISSING,
         "status": status_label(status, lang),
         "dates": (dates_text(summary, lang) if summary else "") or MISSING,
         "goal_id": goal.id,

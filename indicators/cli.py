@@ -105,7 +105,8 @@ def _ssb_check(model: PlanModel, ids: list[str], args: argparse.Namespace) -> in
         today = date.today()
         for c in passed:  # each names the table whose metadata vouched for its codes
             ssb_check.record_verified(Path(args.config), [c.indicator], today,
-                                      t("ssb.check.verified_by", "nb", table=c.table))
+                                      t("ssb.check.verified_by", "nb", table=c.table),
+                                      db=Path(args.db), user=getattr(args, "user", None))
         print(t("ssb.check.recorded", args.lang, day=today.isoformat(), file=args.config,
                 ids=", ".join(c.indicator for c in passed)))
     return EXIT_OK if len(passed) == len(checks) else EXIT_INVALID
@@ -217,11 +218,8 @@ def _cell(value: float | None, status: object) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    con = store.connect(args.db)
-    try:
+    with store.reading(args.db) as con:
         frame = store.history(con)
-    finally:
-        con.close()
     columns = ["id", "imported_at", "user_name", "kind", "file_name", "added", "changed", "unchanged",
                "removed", "undone_by"]
     print(frame[columns].to_string(index=False) if len(frame) else t("cli.no_imports", args.lang))
@@ -233,7 +231,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
         done = workflow.undo(Path(args.db), _model(args), args.import_id, user=args.user,
                              force=args.force, back=_back(args), config=Path(args.config))
     except store.StoreError as error:
-        print(str(error), file=sys.stderr)
+        print(error.text(args.lang), file=sys.stderr)
         return EXIT_INVALID
     print(t("cli.undone", args.lang, id=args.import_id, undo_id=done.import_id))
     _print_files(done, args.lang)
@@ -241,13 +239,45 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 def _back(args: argparse.Namespace) -> workflow.WriteBack:
-    """--write-back / --no-write-back; by default data/ is rewritten when --db lives in it."""
-    return workflow.WriteBack(_data_dir(args), args.write_back)
+    """--write-back / --no-write-back; by default data/ is rewritten when --db lives in it.
+    The static bundle ($DASHBOARD_PUBLISH) follows from --config, waited for with --wait-publish."""
+    return workflow.WriteBack(_data_dir(args), args.write_back, Path(args.config),
+                              args.wait_publish)
 
 
 def _print_files(done: workflow.Done, lang: str) -> None:
     for path in done.files:
         print(t("update.wrote_file", lang, file=path))
+    if done.republishing is not None:
+        from indicators import republish
+
+        print(t("publish.started_cli", lang, out=done.republishing,
+                status=republish.beside(done.republishing, "status.json")))
+    if done.published is not None:
+        print(t("publish.republished", lang, out=done.published))
+    if done.publish_error is not None:  # the change is saved; the bundle is behind it
+        print(t("publish.failed", lang, out=paths.publish_dir(), reason=done.publish_error),
+              file=sys.stderr)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """`publish OUT/`: the static bundle (pages, embeds, open data) for any web server."""
+    from indicators import publish, republish  # late: templates and kaleido load only here
+
+    if args.queued:  # the background runner an import started (republish.py)
+        republish.run_queued(Path(args.out))
+        return EXIT_OK
+    model = _model(args)
+    try:
+        done = republish.recorded(Path(args.out), lambda: publish.publish(
+            model, Path(args.db), Path(args.out), base_url=args.base_url or paths.publish_url(),
+            lang=args.lang))
+    except publish.PublishError as error:
+        raise UsageError(str(error)) from None
+    for problem in done.problems:
+        print(problem, file=sys.stderr)
+    print(t("publish.made_cli", args.lang, pages=done.pages, charts=done.charts, out=done.out))
+    return EXIT_OK
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
@@ -270,11 +300,8 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     model = _model(args)
     if args.indicator and model.indicator(args.indicator) is None:
         raise UsageError(t("cli.unknown_indicator", args.lang, id=args.indicator))
-    con = store.connect(args.db)
-    try:
+    with store.reading(args.db) as con:
         frame = store.all_observations(con, args.indicator)
-    finally:
-        con.close()
     units = {i.id: i.unit for i in model.indicators}
     sys.stdout.write(canonical.to_csv(frame, units))
     return EXIT_OK
@@ -285,11 +312,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     from indicators import reminders  # late: mail modules load only for this command
 
     model, today = _model(args), args.as_of or date.today()
-    con = store.connect(args.db)
-    try:
+    with store.reading(args.db) as con:
         found = reminders.due_tasks(model, con, today)
-    finally:
-        con.close()
     messages, nobody = reminders.messages(found, today, args.lang, args.base_url)
     if args.json:
         print(json.dumps(reminders.records(messages, nobody), ensure_ascii=False, indent=2))
@@ -319,11 +343,8 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def cmd_progress(args: argparse.Namespace) -> int:
     model = _model(args)
-    con = store.connect(args.db)
-    try:
+    with store.reading(args.db) as con:
         frame = store.headline_observations(con, headline_pairs(model))
-    finally:
-        con.close()
     assessments = assess_all(model, dict(tuple(frame.groupby("indicator_id"))), args.as_of)
     records = progress_records(model, assessments)
     if args.json:
@@ -399,7 +420,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(t("ssb.unreachable", args.lang, url=error.url.split("?")[0], reason=error.reason),
               file=sys.stderr)
         return EXIT_INVALID
-    for line in [f.message(args.lang) for f in fetched.flags] + [
+    for line in [f.line_text(args.lang) for f in fetched.flags] + [
             issue_line(w, args.lang) for f in fetched.tables for w in f.read.warnings]:
         print(line, file=sys.stderr)
     imported, done = workflow.fetch(Path(args.db), model, fetched, user=args.user,
@@ -441,31 +462,39 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """`export pptx OUT [--goal ID]` (the briefing deck) or `export png|svg|html ID OUT` (one chart)."""
-    from indicators import deck, export  # late: python-pptx and kaleido load only when exporting
+    """`export pptx|pdf OUT [--goal ID]` (the briefing deck or the A4 briefing) or
+    `export png|svg|html ID OUT` (one chart)."""
+    from indicators import briefing_pdf, deck, export  # late: pptx, kaleido, WeasyPrint load here
 
     model = _model(args)
-    for indicator_id in [*(args.indicator or []), *([args.id] if args.kind != "pptx" else [])]:
+    for indicator_id in [*(args.indicator or []),
+                         *([args.id] if args.kind not in ("pptx", "pdf") else [])]:
         if model.indicator(indicator_id) is None:
             raise UsageError(t("cli.unknown_indicator", args.lang, id=indicator_id))
     unknown = [g for g in args.goal or [] if model.goal(g) is None]
     if unknown:
         raise UsageError(t("export.cli.unknown_goal", args.lang, id=unknown[0]))
-    con = store.connect(args.db)
     try:
-        if args.kind == "pptx":
-            content = deck.build_deck(model, con, goals=args.goal, indicators=args.indicator,
-                                      regions=args.region, lang=args.lang, maps=args.maps,
-                                      funding=args.funding,
-                                      progress=lambda done, total, what: print(
-                                          f"[{done}/{total}] {what}", file=sys.stderr))
-        else:
-            content = _export_chart(export, model, con, args)
+        with store.reading(args.db) as con:
+            if args.kind == "pptx":
+                content = deck.build_deck(model, con, goals=args.goal, indicators=args.indicator,
+                                          regions=args.region, lang=args.lang, maps=args.maps,
+                                          funding=args.funding,
+                                          progress=lambda done, total, what: print(
+                                              f"[{done}/{total}] {what}", file=sys.stderr))
+            elif args.kind == "pdf":
+                content = briefing_pdf.build_pdf(
+                    model, con, goals=args.goal, indicators=args.indicator, lang=args.lang,
+                    progress=lambda done, total, what: print(f"[{done}/{total}] {what}",
+                                                             file=sys.stderr))
+            else:
+                content = _export_chart(export, model, con, args)
     except export.ExportUnavailable as error:
         print(f"{t('export.no_browser', args.lang)}\n{error}", file=sys.stderr)
         return EXIT_INVALID
-    finally:
-        con.close()
+    except briefing_pdf.PdfUnavailable as error:
+        print(f"{t('briefing.unavailable', args.lang)}\n{error}", file=sys.stderr)
+        return EXIT_INVALID
     Path(args.out).write_bytes(content)
     print(t("export.cli.wrote", args.lang, file=args.out))
     return EXIT_OK
@@ -496,6 +525,11 @@ def _export_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
     pptx.add_argument("--no-funding", dest="funding", action="store_false",
                       help="leave out the two grant slides (schemes; focus areas)")
     pptx.set_defaults(id=None)
+    pdf = kinds.add_parser("pdf", parents=[common], help="the A4 briefing (tagged PDF/UA)")
+    pdf.add_argument("out", metavar="OUT.pdf")
+    pdf.add_argument("--goal", action="append", metavar="ID", help="a goal (repeatable)")
+    pdf.add_argument("--indicator", action="append", metavar="ID", help="only these indicators")
+    pdf.set_defaults(id=None)
     for kind in ("png", "svg", "html"):
         chart = kinds.add_parser(kind, parents=[common], help=f"one indicator's chart as {kind}")
         chart.add_argument("id", metavar="ID")
@@ -511,7 +545,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate, "build": cmd_build, "sync": cmd_sync, "import": cmd_import,
     "history": cmd_history, "undo": cmd_undo, "export-csv": cmd_export_csv,
     "hash-password": cmd_hash_password, "fetch": cmd_fetch, "export": cmd_export,
-    "due": cmd_due, "ssb": cmd_ssb, "refresh": cmd_refresh,
+    "due": cmd_due, "ssb": cmd_ssb, "refresh": cmd_refresh, "publish": cmd_publish,
 }
 
 
@@ -541,13 +575,22 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--user")
     imp.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None,
                      help="rewrite data/observations/<id>.csv (default: when --db is in data/)")
+    _wait_publish(imp)
     sub.add_parser("history", parents=[common])
     undo = sub.add_parser("undo", parents=[common])
     undo.add_argument("import_id", type=int)
     undo.add_argument("--force", action="store_true")
     undo.add_argument("--user")
     undo.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
+    _wait_publish(undo)
     sub.add_parser("hash-password", parents=[common])
+    pub = sub.add_parser("publish", parents=[common],
+                         help="the static bundle: pages without JavaScript, embeds, open data")
+    pub.add_argument("out", metavar="OUT/", help="the bundle's folder (replaced whole)")
+    pub.add_argument("--base-url", metavar="URL",
+                     help="where the bundle is served, for whole addresses in the embed codes "
+                          "(default: $DASHBOARD_PUBLISH_URL)")
+    pub.add_argument("--queued", action="store_true", help=argparse.SUPPRESS)  # republish.py
     prog = sub.add_parser("progress", parents=[common])
     prog.add_argument("--json", action="store_true")
     prog.add_argument("--as-of", type=_iso_date, default=None, metavar="YYYY-MM-DD",
@@ -571,13 +614,21 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--dry-run", action="store_true")
     fetch.add_argument("--user")
     fetch.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
+    _wait_publish(fetch)
     _export_parser(sub, common)
     _ssb_parser(sub, common)
     refresh = sub.add_parser("refresh", parents=[common],
                              help="refresh every ready SSB indicator (for cron); exit 3: SSB unreachable")
     refresh.add_argument("--user", help="the name in the import history (default: refresh)")
     refresh.add_argument("--write-back", action=argparse.BooleanOptionalAction, default=None)
+    _wait_publish(refresh)
     return main
+
+
+def _wait_publish(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--wait-publish", action="store_true",
+                         help="with $DASHBOARD_PUBLISH: wait for the static bundle to be remade "
+                              "(default: it is remade in the background)")
 
 
 def _ssb_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -588,6 +639,7 @@ def _ssb_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     check.add_argument("ids", nargs="*", metavar="ID", help="indicator ids (default: every block)")
     check.add_argument("--record", action="store_true",
                        help="write verified: <today> into each block that passed")
+    check.add_argument("--user", help="the name in the history of the goals file (default: ssb check)")
     search = actions.add_parser("search", parents=[common], help="find SSB tables by words")
     search.add_argument("words", nargs="+", metavar="WORD")
     describe = actions.add_parser("describe", parents=[common],
@@ -597,7 +649,8 @@ def _ssb_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    needs_db = args.command in ("history", "undo", "export-csv", "progress", "export", "due")
+    needs_db = args.command in ("history", "undo", "export-csv", "progress", "export", "due",
+                                "publish")
     if needs_db and not Path(args.db).exists():
         print(t("cli.no_database", args.lang, db=args.db), file=sys.stderr)
         return EXIT_USAGE
@@ -620,5 +673,5 @@ def main(argv: list[str] | None = None) -> int:
         print(problem.message(args.lang, "cli"), file=sys.stderr)
         return EXIT_USAGE if problem.kind in ("db_missing", "db_unreadable") else EXIT_INVALID
     except store.StoreError as error:
-        print(str(error), file=sys.stderr)
+        print(error.text(args.lang), file=sys.stderr)
         return EXIT_INVALID

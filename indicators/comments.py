@@ -96,7 +96,8 @@ def earlier(frame: pd.DataFrame | None, indicator_id: str, period: str | None) -
         return []
     periods = frame.loc[(frame["indicator_id"] == indicator_id)
                         & (frame["period"] != period), "period"]
-    return [of(frame, indicator_id, p) for p in periods]
+    found = (of(frame, indicator_id, str(p)) for p in periods)
+    return [c for c in found if c is not None]
 
 
 def byline(comment: Comment, lang: str) -> str:

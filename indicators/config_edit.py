@@ -27,6 +27,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from indicators import files, store
-from indicators.i18n import t
+from indicators.issues import Issue, Param
 from indicators.model import Problem, validate_config
 
 Change = Callable[[CommentedMap], None]
@@ -49,13 +50,16 @@ KIND = store.CONFIG_KIND
 class ConfigEditError(store.StoreError):
     """An edit or undo that was refused; `message(lang)` says why in the planner's language."""
 
-    def __init__(self, key: str, problems: list[Problem] | None = None, **params: object) -> None:
+    def __init__(self, key: str, /, problems: list[Problem] | None = None,
+                 **params: Param) -> None:
         self.key, self.params, self.problems = key, params, problems or []
-        super().__init__(self.message("nb"))
+        super().__init__(Issue(None, None, None, key, dict(params)))  # (a param may be "file")
+
+    def text(self, lang: str = "nb") -> str:
+        return "\n".join([self.issue.text(lang), *(f"- {p.line_text(lang)}" for p in self.problems)])
 
     def message(self, lang: str) -> str:
-        text = t(self.key, lang, **self.params)
-        return "\n".join([text, *(f"- {p}" for p in self.problems)])
+        return self.text(lang)
 
 
 # ---- the public entry points ------------------------------------------------------------------
@@ -68,6 +72,20 @@ def edit(config_path: Path | str, db_path: Path | str, change: Change, *, user: 
     Refused (ConfigEditError, the file untouched) without a user, when the change changes
     nothing, when it cannot keep the file's layout, or when the result does not validate.
     """
+    return _edit(config_path, db_path, lambda old: render(old, change), user, summary)
+
+
+def edit_text(config_path: Path | str, db_path: Path | str, rewrite: Callable[[str], str], *,
+              user: str | None, summary: str) -> int:
+    """Like `edit`, for a change that replaces whole lines itself (`rewrite` gets and gives the
+    file's text): a block whose hand layout ruamel cannot reproduce can still be replaced as a
+    whole. Checked, recorded and undone exactly as `edit`."""
+    return _edit(config_path, db_path,
+                 lambda old: rewrite(old.decode("utf-8")).encode("utf-8"), user, summary)
+
+
+def _edit(config_path: Path | str, db_path: Path | str, make: Callable[[bytes], bytes],
+          user: str | None, summary: str) -> int:
     if not (user or "").strip():
         raise ConfigEditError("config_edit.error.no_user")
     path = Path(config_path)
@@ -76,7 +94,7 @@ def edit(config_path: Path | str, db_path: Path | str, change: Change, *, user: 
     try:
         with store.transaction(Path(db_path)) as con:  # the writer lock: one edit at a time
             old = path.read_bytes()
-            new = render(old, change)
+            new = make(old)
             if new == old:
                 raise ConfigEditError("config_edit.error.nothing")
             tmp = _checked_copy(path, new)
@@ -225,10 +243,11 @@ def _best_dumper(original: str, doc: Any) -> tuple[YAML, str]:
             return yaml, base
         if best is None or same > best[0]:
             best = (same, yaml, base)
+    assert best is not None  # INDENTS is not empty
     return best[1], best[2]
 
 
-def _matcher(a: list[str], b: list[str]) -> difflib.SequenceMatcher:
+def _matcher(a: list[str], b: list[str]) -> difflib.SequenceMatcher[str]:
     return difflib.SequenceMatcher(None, a, b, autojunk=False)
 
 
@@ -254,8 +273,8 @@ def _merge(original: str, base: str, after: str) -> str:
 def _span(where: dict[int, int], i1: int, i2: int, n: int) -> tuple[int, int]:
     """The original lines standing for base lines i1..i2 (an insertion when i1 == i2)."""
     if i1 < i2:
-        found = [where.get(k) for k in range(i1, i2)]
-        if None in found or found != list(range(found[0], found[0] + len(found))):
+        found = [where.get(k, -1) for k in range(i1, i2)]  # -1: a line base does not reproduce
+        if -1 in found or found != list(range(found[0], found[0] + len(found))):
             raise ConfigEditError("config_edit.error.layout")
         return found[0], found[-1] + 1
     before = where.get(i1 - 1) if i1 > 0 else -1
@@ -311,7 +330,10 @@ def _take_trailing(mapping: CommentedMap) -> Any:
 
 
 def _give_trailing(mapping: CommentedMap, token: Any) -> None:
-    node, key = _last_slot(mapping)
+    slot = _last_slot(mapping)
+    if slot is None:  # an empty mapping has no line to carry the comment
+        return
+    node, key = slot
     at = 2 if isinstance(node, CommentedMap) else 0
     entry = node.ca.items.setdefault(key, [None, None, None, None])
     entry[at] = token
@@ -331,8 +353,8 @@ def _checked_copy(path: Path, new: bytes) -> Path:
         raise
     if problems:
         tmp.unlink(missing_ok=True)
-        shown = [Problem(path.name if p.file == str(tmp) else Path(p.file).name, p.line, p.field,
-                         p.message) for p in problems]
+        shown = [replace(p, file=path.name if p.file == str(tmp) else Path(p.file or "").name)
+                 for p in problems]
         raise ConfigEditError("config_edit.error.invalid", problems=shown, n=len(shown))
     return tmp
 

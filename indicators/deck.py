@@ -30,9 +30,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from indicators import comments, explain, export, store, style, views
+from indicators import briefing, comments, county_rank, explain, export, store, style, views
 from indicators import funding as fund
-from indicators.assessment import rollups
 from indicators.charts import BreakMark, ValueCard, regional
 from indicators.charts.common import with_x
 from indicators.charts.funding import ASSESSED_COLOUR
@@ -46,9 +45,8 @@ from indicators.i18n import (
     t,
 )
 from indicators.model import Goal, Indicator, PlanModel
-from indicators.periods import parse_period
 from indicators.progress import Assessment
-from indicators.verdict import RollupText, rollup_text
+from indicators.verdict import RollupText
 
 Progress = Callable[[int, int, str], None]
 
@@ -167,36 +165,19 @@ def title_slide(deck: Deck, model: PlanModel, goals: list[Goal],
     # The deck's title is a real title placeholder nowhere; name it for the outline view.
     title.name = "Title"
     _text(title.text_frame, t("app.title", lang), 44, bold=True, colour=BLUE)
-    scope = t("deck.scope_all", lang) if len(goals) == len(model.goals) else \
-        t("deck.scope_goals", lang, goals=", ".join(g.id for g in goals))
-    _add_paragraph(title.text_frame, scope, 24, colour=TEXT, space_before=8)
+    _add_paragraph(title.text_frame, briefing.scope(model, goals, lang), 24, colour=TEXT,
+                   space_before=8)
     vision = _box(slide, MARGIN, Inches(3.3), Inches(10.5), Inches(1.6))
     _text(vision, t("vision.label", lang), 14, bold=True, colour=MUTED)
     _add_paragraph(vision, quoted(model.vision.get(lang), lang), 26, italic=True, space_before=4)
     when = _box(slide, MARGIN, Inches(5.3), Inches(10.5), Inches(0.9))
     # What the figures are for, not the day the deck was made (that comes second, and says so).
-    figures = _figures_for(latest or [], lang)
+    figures = briefing.figures_for(latest or [], lang)
     _text(when, figures or t("deck.made", lang, date=format_date(deck.today, lang)), 16)
     if figures:
         _add_paragraph(when, t("deck.made", lang, date=format_date(deck.today, lang)), 14,
                        colour=MUTED, space_before=2)
     _add_paragraph(when, t("deck.organisation", lang), 16, bold=True, colour=BLUE, space_before=2)
-
-
-def _figures_for(latest: list[views.Summary], lang: str) -> str:
-    """`Tall for januar 2026`, or the oldest and newest latest period when they differ."""
-    found = {}
-    for s in latest:
-        if s.period and (p := parse_period(s.period)) is not None:
-            # Ordered by the month each period ends in (a school year at its end year ends in June).
-            found[s.period] = (p.year, {"M": p.sub, "Q": 3 * (p.sub or 4), "SY": 6}.get(p.freq, 12))
-    if not found:
-        return ""
-    ordered = sorted(found, key=found.get)
-    if len(ordered) == 1:
-        return t("dates.period", lang, period=views.period_words(ordered[0], lang))
-    return t("dates.deck.range", lang, first=views.period_words(ordered[0], lang),
-             last=views.period_words(ordered[-1], lang))
 
 
 def goal_slide(deck: Deck, goal: Goal, verdict: RollupText, rows: list[dict],
@@ -260,7 +241,8 @@ PANEL_LEFT, PANEL_WIDTH = Inches(9.2), Inches(3.65)
 
 
 def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
-                    regions: list[str] | None, comment: comments.Comment | None = None) -> None:
+                    regions: list[str] | None, comment: comments.Comment | None = None,
+                    rank: county_rank.CountyRank | None = None) -> None:
     lang = deck.lang
     indicator = data.indicator
     slide = deck.slide(f"{indicator.id} {indicator.name.get(lang)}")
@@ -278,7 +260,7 @@ def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
             native_chart(slide, trend, data, lang, CHART_BOX)
         else:  # one number is not a trend: the value in words instead of a lone dot
             _value_card(slide, card, indicator, lang)
-        _panel(slide, model, data, lang)
+        _panel(slide, model, data, lang, rank)
     _source_line(slide, data, lang)
     _notes(slide, data, lang, comment)
 
@@ -325,8 +307,10 @@ def _span(trend: views.TrendData, lang: str) -> str:
     return first if first == last else span
 
 
-def _panel(slide: object, model: PlanModel, data: export.IndicatorData, lang: str) -> None:
-    """Status, latest value, change and target beside the chart."""
+def _panel(slide: object, model: PlanModel, data: export.IndicatorData, lang: str,
+           rank: county_rank.CountyRank | None = None) -> None:
+    """Status, latest value, change, Akershus's place among the counties and target beside
+    the chart."""
     s, a, indicator = data.summary, data.assessment, data.indicator
     frame = _box(slide, PANEL_LEFT, Inches(1.3), PANEL_WIDTH, Inches(5.2))
     frame.paragraphs[0].text = ""
@@ -341,6 +325,8 @@ def _panel(slide: object, model: PlanModel, data: export.IndicatorData, lang: st
         change = views.change_text(s, lang)
         if change:
             _add_paragraph(frame, change, 13, space_before=2)
+    if rank is not None:
+        _add_paragraph(frame, rank.text(lang), 13, bold=True, space_before=6)
     if indicator.target:
         _add_paragraph(frame, explain.target_label(indicator, lang), 14, bold=True,
                        space_before=12)
@@ -797,41 +783,62 @@ def _funding_source(slide: object, text: str) -> None:
 # ---- sources --------------------------------------------------------------------------------------
 
 
+# The sources' type sizes (the source, the rest of its line), largest first: the largest whose
+# text fits above the footer is used. Fourteen sources at 16/14 pt ran into the footer.
+SOURCE_SIZES = ((16, 14), (14, 12), (12, 11), (11, 10), (10, 9))
+CHAR_EM = 0.55  # an average Arial character's width in em, erring wide so the text surely fits
+LINE_EM = 1.2  # a line's height in em (PowerPoint's single spacing)
+
+
+def _text_height(entries: list[tuple[str, str]], note: str, sizes: tuple[float, float],
+                 width: int) -> float:
+    """The estimated height in points of the sources (bold part, rest) and the note below them,
+    wrapped to `width` (EMU), at `sizes`."""
+    big, small = sizes
+    room = width / 12700  # EMU per point
+
+    def lines(points: float) -> int:
+        return max(1, math.ceil(points / room))
+
+    height = 0.0
+    for index, (bold, rest) in enumerate(entries):
+        wide = (len(bold) * big + len(rest) * small) * CHAR_EM
+        height += lines(wide) * LINE_EM * big + (0 if index == 0 else 0.6 * small)
+    return height + 1.6 * small + lines(len(note) * small * CHAR_EM) * LINE_EM * small
+
+
 def sources_slide(deck: Deck, model: PlanModel, shown: list[export.IndicatorData]) -> None:
-    """Every source behind the deck's numbers, with its table, address (a link), licence, date."""
+    """Every source behind the deck's numbers, with its table, address (a link), licence, date;
+    in the largest type that keeps them all above the footer."""
     lang = deck.lang
     slide = deck.slide(t("deck.sources_title", lang))
-    frame = _box(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(5.2))
+    top, bottom = Inches(1.3), HEIGHT - Inches(0.6)  # the footer's line starts at 0.5 in
+    frame = _box(slide, MARGIN, top, WIDTH - 2 * MARGIN, bottom - top)
+    frame.margin_top = frame.margin_bottom = 0
     frame.paragraphs[0].text = ""
-    for index, ((text, url), ids) in enumerate(_sources(shown, lang).items()):
+    entries = [(text, f" – {url}" if url else "", url,
+                f" — {t('deck.used_by', lang, ids=', '.join(ids))}")
+               for (text, url), ids in briefing.sources(shown, lang).items()]
+    note = t("deck.method_note", lang)
+    widths = [(text, link + used) for text, link, _, used in entries]
+    big, small = next((sizes for sizes in SOURCE_SIZES
+                       if _text_height(widths, note, sizes, WIDTH - 2 * MARGIN)
+                       <= (bottom - top) / 12700), SOURCE_SIZES[-1])
+    for index, (text, link, url, used) in enumerate(entries):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.space_before = Pt(0 if index == 0 else 10)
+        paragraph.space_before = Pt(0 if index == 0 else 0.6 * small)
         run = paragraph.add_run()
         run.text = text
-        _font(run.font, 16, bold=True)
+        _font(run.font, big, bold=True)
         if url:
             run = paragraph.add_run()
-            run.text = f" – {url}"
-            _font(run.font, 14, colour=BLUE)
+            run.text = link
+            _font(run.font, small, colour=BLUE)
             run.hyperlink.address = url
         run = paragraph.add_run()
-        run.text = f" — {t('deck.used_by', lang, ids=', '.join(ids))}"
-        _font(run.font, 14, colour=MUTED)
-    _add_paragraph(frame, t("deck.method_note", lang), 14, colour=MUTED, space_before=24)
-
-
-def _sources(shown: list[export.IndicatorData], lang: str) -> dict[tuple[str, str], list[str]]:
-    """(`Kilde: SSB, tabell 11713 (CC BY 4.0, hentet 26. november 2026)`, its address) → ids."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for data in shown:
-        source = data.indicator.source
-        text = views.source_text(data.indicator, lang)
-        dates = views.date_parts(data.summary, lang, unknown=False, parts=("published", "fetched"))
-        details = [d for d in (source.licence, *dates) if d]
-        if details:
-            text += f" ({', '.join(details)})"
-        found.setdefault((text, source.url or ""), []).append(data.indicator.id)
-    return found
+        run.text = used
+        _font(run.font, small, colour=MUTED)
+    _add_paragraph(frame, note, small, colour=MUTED, space_before=1.6 * small)
 
 
 # ---- the whole deck -------------------------------------------------------------------------------
@@ -849,36 +856,28 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     funding: add the two grant slides (schemes; focus areas with each link's basis) when there
     are grants; progress(done, total, what).
     """
-    chosen_goals = [g for g in model.goals if goals is None or g.id in goals]
-    wanted = {i for g in chosen_goals for i in g.indicators}
-    if indicators is not None:
-        wanted &= set(indicators)
-    # A goal none of whose indicators were chosen gets no slide.
-    chosen_goals = [g for g in chosen_goals if wanted & set(g.indicators)]
-    loaded = {i: export.load_indicator(model, con, i, regions) for i in sorted(wanted)}
+    shown_here = briefing.gather(model, con, goals, indicators, regions, lang)
+    chosen_goals, loaded, verdicts = shown_here.goals, shown_here.loaded, shown_here.verdicts
     assessments = {i: d.assessment for i, d in loaded.items()}
-    all_assessed = {i.id: assessments.get(i.id) or export.load_indicator(model, con, i.id).assessment
-                    for i in model.indicators}
-    verdicts = {g.id: rollup_text(model, g.rollup, all_assessed, lang)
-                for g in rollups(model, all_assessed)["goal"]}
     maps_by_id = _maps(model, list(loaded.values()), lang) if maps else {}
-    said = store.comments(con)  # planners' comments, for the speaker notes
     deck = Deck(_presentation(), lang, today or date.today())
     grants = funding_data(con) if funding else None
     total = 2 + len(chosen_goals) + len(loaded) + (FUNDING_SLIDES if grants else 0)
     step = _counter(progress, total)
-    title_slide(deck, model, chosen_goals, [d.summary for d in loaded.values()])
+    title_slide(deck, model, chosen_goals, shown_here.latest())
     step(t("deck.step_title", lang))
     shown: list[export.IndicatorData] = []
     for goal in chosen_goals:
-        ids = [i for i in goal.indicators if i in loaded]
+        ids = shown_here.ids(goal)
         rows = [views.summary_row(model, loaded[i].summary, assessments[i], lang) for i in ids]
         goal_slide(deck, goal, verdicts[goal.id], rows, assessments)
         step(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
         for indicator_id in ids:
             data = loaded[indicator_id]
-            indicator_slide(deck, model, data, regions,
-                            comments.of(said, indicator_id, data.summary.period))
+            # The planner's comment goes into the speaker notes.
+            place = county_rank.rank(model, data.indicator, store.observations(
+                con, indicator_id, county_rank.current_counties(model)))
+            indicator_slide(deck, model, data, regions, shown_here.comment(indicator_id), place)
             if indicator_id in maps_by_id:
                 map_slide(deck, maps_by_id[indicator_id])
             shown.append(data)

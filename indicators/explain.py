@@ -37,12 +37,13 @@ def target_state(target: Target, lang: str) -> str:
     return t(f"target.{target.status}", lang)
 
 
-def target_label(indicator: Indicator, lang: str) -> str:
-    """`Mål 2030: 2,0 % (forslag, ikke vedtatt)` — a proposal is always marked as one."""
+def target_label(indicator: Indicator, lang: str, decision: bool = True) -> str:
+    """`Mål 2030: 2,0 % (forslag, ikke vedtatt)` — a proposal is always marked as one; with
+    `decision` False an adopted target says only `vedtatt`, not the date and case number."""
     target = indicator.target
     if target is None:
         return ""
-    state = target_state(target, lang)
+    state = target_state(target, lang) if decision else t(f"target.{target.status}", lang)
     value = format_value(target.value, indicator.unit, lang)
     return f"{t('target.label', lang, year=target.year, value=value)} ({state})"
 
@@ -51,6 +52,9 @@ def overlay(indicator: Indicator, frame: pd.DataFrame, a: Assessment, lang: str)
     """The base point, target, required path and projection for the headline series."""
     labels = {"base": t("explain.base_point", lang, year=a.base_year or ""),
               "target": target_label(indicator, lang),
+              # Beside the star: the state alone ("vedtatt"); the decision's date and case number
+              # are in the legend and the hover (wrapped in the plot, "sak PS 12/2026" broke).
+              "target_short": target_label(indicator, lang, decision=False),
               "required": t("explain.required_path", lang),
               "projection": t("explain.projection", lang),
               "band": t("explain.band", lang)}
@@ -178,6 +182,16 @@ def sentence(indicator: Indicator, a: Assessment, lang: str) -> str:
                  _verdict(indicator, a, lang), _pace_note(indicator, a, lang),
                  _break_text(indicator, a, lang)]
     return " ".join(p for p in parts if p)
+
+
+def stale_badge(a: Assessment, lang: str) -> str | None:
+    """On old figures a status names their years: "På rett spor i 2005–2006 (for gamle tall)";
+    None when the status needs no such label (the Indikator page and the static pages)."""
+    rated = a.status not in (None, "not_available", "not_assessed")
+    if not (a.stale and rated and a.base_year and a.base_year < (a.current_year or 0)):
+        return None
+    return t("status.stale_badge", lang, status=t(f"status.{a.status}", lang),
+             start=a.base_year, end=a.current_year)
 
 
 def change_per_year(a: Assessment) -> float | None:

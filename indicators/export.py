@@ -21,9 +21,11 @@ import re
 import shutil
 import threading
 import unicodedata
+from collections.abc import Coroutine
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -34,7 +36,10 @@ from indicators.assessment import assess_indicator
 from indicators.model import Indicator, PlanModel
 from indicators.progress import Assessment
 
-PRESETS: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "square": (800, 800)}
+# "a4": the PDF briefing's chart across an A4 page's text column (174 mm), drawn at about
+# 0.87 of its CSS size, so its 13 px text prints at about 8 pt (indicators/briefing_pdf.py).
+PRESETS: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "square": (800, 800),
+                                       "a4": (760, 560)}
 SCALE = 2
 RENDER_TIMEOUT_S = 60
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -61,6 +66,9 @@ def images_available() -> bool:
     return browser_path() is not None
 
 
+T = TypeVar("T")
+
+
 class _Renderer:
     """One kaleido browser on its own event loop, shared by all threads of the process."""
 
@@ -71,7 +79,7 @@ class _Renderer:
         self.thread.start()
         self.kaleido = self._run(self._open(path), RENDER_TIMEOUT_S)
 
-    async def _open(self, path: str) -> object:
+    async def _open(self, path: str) -> Any:  # a kaleido.Kaleido (kaleido has no type hints)
         import kaleido  # imported late: the core must load where kaleido is not installed
 
         # mathjax=False: no formulas here, and the default fetches MathJax from a CDN.
@@ -79,11 +87,13 @@ class _Renderer:
         await browser.open()
         return browser
 
-    def _run(self, coroutine: object, timeout: float) -> object:
+    def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    def render(self, figure: dict, opts: dict) -> bytes:
-        return self._run(self.kaleido.calc_fig(figure, opts=opts), RENDER_TIMEOUT_S)
+    def render(self, figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
+        """PNG or SVG bytes of a plotly figure dict (Any: plotly's JSON)."""
+        image: bytes = self._run(self.kaleido.calc_fig(figure, opts=opts), RENDER_TIMEOUT_S)
+        return image
 
     def close(self) -> None:
         # Closing a browser that already died may fail; the loop must stop all the same.
@@ -160,13 +170,19 @@ def to_svg(fig: go.Figure, preset: str = "16:9") -> bytes:
     return _render(fig, "svg", width, height, 1)
 
 
+def to_svg_at(fig: go.Figure, width: int, height: int | None = None) -> bytes:
+    """The figure as SVG at `width` CSS pixels and its own height (or `height`): a static page
+    shows it at the width the app would, so its text stays as large as on the page."""
+    return _render(fig, "svg", width, height or int(fig.layout.height or charts.common.HEIGHT), 1)
+
+
 def to_html(fig: go.Figure, title: str = "", lang: str = "nb") -> str:
     """A self-contained interactive page: plotly.js inlined, so it opens offline and by e-mail."""
     page = fig.to_html(full_html=True, include_plotlyjs=True,
                        config={"displaylogo": False, "responsive": True})
     head = f'<meta charset="utf-8" /><title>{html.escape(title)}</title>'
     page = page.replace('<meta charset="utf-8" />', head, 1)
-    return page.replace("<html>", f'<html lang="{html.escape(lang)}">', 1)
+    return str(page).replace("<html>", f'<html lang="{html.escape(lang)}">', 1)
 
 
 def sized(fig: go.Figure, width: int | None, height: int) -> go.Figure:
@@ -263,8 +279,11 @@ def title_text(fig: go.Figure) -> str:
     return re.sub(r"<[^>]+>", "", text.split("<br>")[0]).strip()
 
 
+_ASCII: dict[str, str | int | None] = {"æ": "ae", "ø": "o", "å": "a"}
+
+
 def slug(fig: go.Figure) -> str:
     """A file name stem from the figure's title: `registrerte-helt-ledige`."""
-    text = title_text(fig).lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    text = title_text(fig).lower().translate(str.maketrans(_ASCII))
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "diagram"

@@ -12,7 +12,7 @@ page states it (`rule_text`).
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -151,18 +151,19 @@ def label(f: Feasibility, d: int) -> Feasibility:
     MIN_WINDOWS windows → for lite data; the required change per year, in the wanted direction,
     no more than the median window's → realistisk; no more than the best window's → ambisiøst;
     beyond the best → urealistisk."""
+    if f.required is None:  # no target to rate
+        return f
     need = d * f.required
     if need <= 0:
         return _with(f, label="realistic", reason="met")
-    if f.windows < MIN_WINDOWS:
+    if f.windows < MIN_WINDOWS or f.median is None or f.best is None:
         return _with(f, label="too_little_data")
     if need <= d * f.median:
         return _with(f, label="realistic")
     return _with(f, label="ambitious" if need <= d * f.best else "unrealistic")
 
 
-def _with(f: Feasibility, **changes: object) -> Feasibility:
-    return Feasibility(**{**f.__dict__, **changes})
+_with = replace  # a Feasibility with some fields changed
 
 
 # ---- words ---------------------------------------------------------------------------------------

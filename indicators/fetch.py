@@ -16,6 +16,7 @@ import pandas as pd
 from indicators import canonical, store
 from indicators.i18n import t
 from indicators.ingest.reader import ReadResult, read_observations
+from indicators.issues import Issue, Param
 from indicators.model import Indicator, PlanModel, Region, SsbSource
 from indicators.periods import parse_period
 from indicators.sources.ssb import JsonStatError, SsbClient, SsbRequestError, parse_jsonstat2
@@ -34,16 +35,13 @@ class FetchError(Exception):
     """An indicator could not be made from what SSB sent (a message for the planner)."""
 
 
-@dataclass
-class Flag:
-    """Something about the fetched rows a planner should know (not an error)."""
+Flag = Issue  # something about the fetched rows a planner should know (not an error)
 
-    indicator: str
-    key: str  # locale key under ssb.flag.
-    params: dict = field(default_factory=dict)
 
-    def message(self, lang: str = "nb") -> str:
-        return f"{self.indicator}: {t(self.key, lang, **self.params)}"
+def flag(indicator_id: str, key: str, **params: Param) -> Issue:
+    """A note (locale key under ssb.flag.) about one indicator's fetched rows, placed at the
+    indicator: its line_text(lang) reads `2B-04: …`."""
+    return Issue(indicator_id, None, None, key, dict(params), "warning")
 
 
 @dataclass
@@ -337,9 +335,9 @@ def _place(model: PlanModel, indicator: Indicator, cells: pd.DataFrame, flags: l
                     change is None))
     flags += _region_flags(model, indicator.id, seen, lang)
     if missing:
-        flags.append(Flag(indicator.id, "ssb.flag.missing_skipped", {"count": missing}))
+        flags.append(flag(indicator.id, "ssb.flag.missing_skipped", count=missing))
     if out_of_time:
-        flags.append(Flag(indicator.id, "ssb.flag.out_of_time", {"count": out_of_time}))
+        flags.append(flag(indicator.id, "ssb.flag.out_of_time", count=out_of_time))
     frame = pd.DataFrame(out, columns=["indicator_id", "region_code", "period", "value",
                                        "status", "as_sent"])
     frame.insert(3, "series", indicator.ssb.series)  # never the headline unless the block says so
@@ -366,13 +364,13 @@ def _region_flags(model: PlanModel, indicator_id: str, seen: dict[str, dict], la
 
     flags = []
     if seen["renumbered"]:
-        flags.append(Flag(indicator_id, "ssb.flag.renumbered", {"codes": names(seen["renumbered"])}))
+        flags.append(flag(indicator_id, "ssb.flag.renumbered", codes=names(seen["renumbered"])))
     if seen["merged"]:
-        flags.append(Flag(indicator_id, "ssb.flag.merged", {"codes": names(seen["merged"])}))
+        flags.append(flag(indicator_id, "ssb.flag.merged", codes=names(seen["merged"])))
     if seen["unknown"]:
         codes = sorted(seen["unknown"])
-        flags.append(Flag(indicator_id, "ssb.flag.unknown_regions",
-                          {"count": len(codes), "codes": ", ".join(codes[:8])}))
+        flags.append(flag(indicator_id, "ssb.flag.unknown_regions", count=len(codes),
+                          codes=", ".join(codes[:8])))
     return flags
 
 
@@ -411,8 +409,8 @@ def _one_per_key(frame: pd.DataFrame, indicator_id: str, flags: list[Flag]) -> p
     twins = frame[frame.duplicated(key, keep=False)]
     for (region, period), group in twins.groupby(key, sort=False):
         if group["value"].nunique(dropna=False) > 1 or group["status"].nunique(dropna=False) > 1:
-            flags.append(Flag(indicator_id, "ssb.flag.conflict",
-                              {"region": region, "period": period}))
+            flags.append(flag(indicator_id, "ssb.flag.conflict", region=str(region),
+                              period=str(period)))
     return frame.drop_duplicates(key).drop(columns="as_sent")
 
 

@@ -40,7 +40,8 @@ def from_error(error: BaseException) -> Problem | None:
     """The Problem an exception stands for; None when it is none of ours (a bug: let it show)."""
     if isinstance(error, ModelError):
         first = error.problems[0] if error.problems else None
-        return Problem("config_broken", first.file if first else "", str(first) if first else "")
+        return Problem("config_broken", (first.file or "") if first else "",
+                       str(first) if first else "")
     if isinstance(error, FileNotFoundError) and str(error.filename or "").endswith(".duckdb"):
         return Problem("db_missing", str(error.filename))
     if isinstance(error, store.StorageError):

@@ -49,7 +49,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     """The text for `key` in `lang`, with `{placeholders}` filled from params.
 
     A counted text (`key.one` and `key.other`, see `t_n`) reached here by its bare key, e.g. a
@@ -58,6 +58,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
     texts = catalogue().get(key)
     if texts is None and f"{key}.{PLURAL_OTHER}" in catalogue():
         count = params.pop("n") if "n" in params else params.pop("count")
+        if not isinstance(count, int | float):
+            raise TypeError(f"{key!r} counts a number, not {count!r}")
         return t_n(key, count, lang, **params)
     if texts is None:
         raise KeyError(f"no text for key {key!r}")
@@ -73,7 +75,7 @@ def plural_form(n: float) -> str:
     return PLURAL_ONE if n == 1 else PLURAL_OTHER
 
 
-def t_n(key: str, n: float, lang: str = DEFAULT_LANG, **params: object) -> str:
+def t_n(key: str, n: float, lang: str = DEFAULT_LANG, /, **params: object) -> str:
     """A text that counts something, in the form that agrees with `n`: `key.one` for one
     (`1 indikator`, `Lagre 1 endring`), `key.other` otherwise (`4 indikatorer`), never
     `indikator(er)`. `{n}` in the text is `n` as a number in the reader's format (`10 299`)."""
@@ -92,7 +94,7 @@ def is_missing(x: object) -> bool:
 
 def format_number(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     """`1 234,5` in bokmål, `1,234.5` in English; a missing value as a dash."""
-    if is_missing(x):
+    if x is None or is_missing(x):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Round first so that a value that rounds to zero is not shown as "-0,0".
@@ -111,7 +113,7 @@ def _decimal(value: float, pattern: str, locale: str) -> str:
 
 def format_percent(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     """`12,5 %` in bokmål (no-break space before the sign), `12.5%` in English."""
-    if is_missing(x):
+    if x is None or is_missing(x):
         return MISSING
     number = format_number(x, lang, decimals)
     return f"{number}\xa0%" if lang_or_default(lang) == "nb" else f"{number}%"
@@ -145,7 +147,7 @@ def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
 def format_value(x: float | None, unit: str, lang: str = DEFAULT_LANG, word: str = "") -> str:
     """A value with its unit, e.g. `2,6 %`, `20 mill. kr`, `735 302`; with `word` (what a count
     counts, `Indicator.word`) `735 302 innbyggere`."""
-    if is_missing(x):
+    if x is None or is_missing(x):
         return MISSING
     if word:
         return f"{format_value(x, unit, lang)}\xa0{word}"
@@ -167,7 +169,7 @@ def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG,
 
     `decimals` overrides the unit's own (a change per year is often smaller than a value).
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return MISSING
     if word:
         return f"{format_change(x, unit, lang, decimals)}\xa0{word}"
@@ -179,7 +181,7 @@ def format_change(x: float | None, unit: str, lang: str = DEFAULT_LANG,
     return f"{sign}{number}" + (f"\xa0{suffix}" if suffix else "")
 
 
-def format_date(d: date | datetime | str | None, lang: str = DEFAULT_LANG,
+def format_date(d: date | datetime | str | float | None, lang: str = DEFAULT_LANG,
                 length: str = "long") -> str:
     """`17. mai 2024` in bokmål, `17 May 2024` in English; `length="medium"`: `17. mai 2024`,
     `26. nov. 2026` / `26 Nov 2026` (months abbreviated, for a chart's source line)."""
@@ -189,6 +191,8 @@ def format_date(d: date | datetime | str | None, lang: str = DEFAULT_LANG,
         d = date.fromisoformat(d[:10])
     if isinstance(d, datetime):
         d = d.date()
+    if isinstance(d, float):
+        raise TypeError(f"not a date: {d!r}")
     return _babel_date(d, format=length, locale=_locale(lang))
 
 

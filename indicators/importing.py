@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,13 +12,15 @@ import numpy as np
 import pandas as pd
 
 from indicators import canonical, plan_edit, store, workflow
+from indicators.canonical import Cell, records
 from indicators.i18n import t
 from indicators.ingest.reader import ReadResult, read_observations
-from indicators.ingest.rules import JUMP, MAX_LISTED, Issue, change_text, number_text
+from indicators.ingest.rules import JUMP, MAX_LISTED, change_text, number_text, plain_line
 from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
+from indicators.issues import Issue
 from indicators.model import PlanModel
 
-Step = Callable[[float, str], None]  # progress: fraction done, locale key of the step
+Step = workflow.Step
 PREVIEW_ROWS = 1000  # rows of each preview table sent to the browser; the counts are exact
 SYMBOLS = ("..", ".", ":", "-")
 # Reader messages that name a command-line option get an app wording of the fix.
@@ -34,11 +36,11 @@ class Pending:
     """A checked upload waiting for the planner's confirmation."""
 
     name: str
-    read: ReadResult
+    read: ReadResult | TableResult  # figures, or a plan file
     preview: store.ImportResult | None  # None when the file has errors
     replace: bool
     version: tuple[int, int] | None  # the database the preview was made against
-    token: tuple = field(default=())  # what the page checked: file digest and options
+    token: tuple[Hashable, ...] = field(default=())  # what the page checked: digest and options
 
     @property
     def changes(self) -> int:
@@ -80,13 +82,10 @@ def add_stored_clashes(read: ReadResult, db_path: Path, replace: bool = False) -
     if not read.ok or replace or read.frame.empty or not Path(db_path).exists():
         return
     frame = read.frame.reset_index(drop=True)
-    con = store.connect(db_path)
-    try:
+    with store.reading(db_path) as con:
         clashes = store.period_clashes(con, frame, replace)
-    finally:
-        con.close()
-    issues = [Issue(read.file, _line(row.line), "period", store.PERIOD_CLASH,
-                    store.period_clash_params(row)) for _, row in clashes.iterrows()]
+    issues = [Issue(read.file, plain_line(row["line"]), "period", store.PERIOD_CLASH,
+                    dict(store.period_clash_params(row))) for _, row in clashes.iterrows()]
     if issues:
         read.errors = (read.errors + issues)[:MAX_LISTED]
         read.total_errors += len(issues)
@@ -108,18 +107,19 @@ def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb",
     if stored.empty:
         return
     own = _previous_in_file(frame, stored["pos"].to_numpy())
+    values, lines = frame["value"].tolist(), frame["line"].tolist()
     jumps = []
-    for row in stored.itertuples(index=False):
-        i = int(row.pos)
-        value, before = float(frame.at[i, "value"]), float(row.prev_value)
-        if own[i] >= row.prev_t or before == 0 or math.isnan(value):
+    for row in records(stored):
+        i = int(row["pos"])
+        value, before = float(values[i]), float(row["prev_value"])
+        if own[i] >= row["prev_t"] or before == 0 or math.isnan(value):
             continue  # the file's own previous period is nearer: the reader compared those
         change = abs(value - before) / abs(before)
         if change > JUMP:
-            jumps.append(Issue(read.file, _line(frame.at[i, "line"]), None, "ingest.warning.jump",
+            jumps.append(Issue(read.file, plain_line(lines[i]), None, "ingest.warning.jump",
                                {"value": number_text(value, lang),
                                 "previous": number_text(before, lang),
-                                "previous_period": row.prev_period,
+                                "previous_period": str(row["prev_period"]),
                                 "change": change_text(change, lang)},
                                "warning"))
     read.warnings = (read.warnings + jumps)[:MAX_LISTED]
@@ -127,11 +127,8 @@ def add_stored_jumps(read: ReadResult, db_path: Path, lang: str = "nb",
 
 
 def _previous_stored(db_path: Path, frame: pd.DataFrame) -> pd.DataFrame:
-    con = store.connect(db_path)
-    try:
+    with store.reading(db_path) as con:
         return store.previous_stored(con, frame)
-    finally:
-        con.close()
 
 
 SERIES = ["indicator_id", "region_code", "series", "freq"]
@@ -147,11 +144,7 @@ def _previous_in_file(frame: pd.DataFrame, rows: np.ndarray) -> dict[int, float]
     t = keyed["year"].astype(int) * 100 + keyed["sub"].fillna(0).astype(int)
     ordered = keyed.assign(t=t).sort_values("t", kind="stable")
     previous = ordered.groupby(SERIES, sort=False)["t"].shift(1).fillna(-1)
-    return previous.to_dict()
-
-
-def _line(value: object) -> int | str:
-    return value.item() if hasattr(value, "item") else value  # numpy scalar → plain Python
+    return {int(str(k)): float(v) for k, v in previous.items()}
 
 
 def commit(pending: Pending, db_path: Path, model: PlanModel, user: str,
@@ -159,7 +152,7 @@ def commit(pending: Pending, db_path: Path, model: PlanModel, user: str,
     """Import the checked file as `user`, then write the touched indicators back to data/."""
     step(0.1, "update.step.writing")
     done = workflow.import_read(db_path, pending.read, model, user=user,
-                                replace=pending.replace, kind="app")
+                                replace=pending.replace, kind="app", step=step)
     step(1.0, "update.step.done")
     return done
 
@@ -173,11 +166,8 @@ def undo(db_path: Path, model: PlanModel, import_id: int, user: str, force: bool
 def conflicts(db_path: Path, import_id: int) -> list[int]:
     """Later imports that changed the same rows, plan table or plan file (undo would wipe their
     work too)."""
-    con = store.connect(db_path)
-    try:
+    with store.reading(db_path) as con:
         return store.import_conflicts(con, import_id, store.import_kind(con, import_id) or "")
-    finally:
-        con.close()
 
 
 # ---- tables the page shows --------------------------------------------------------------------
@@ -205,7 +195,7 @@ def issue_table(issues: list[Issue], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def value_text(value: object, status: object, lang: str) -> str:
+def value_text(value: Cell, status: Cell, lang: str) -> str:
     """A value as the planner wrote it: 12,5 in bokmål, or its SSB symbol."""
     if isinstance(status, str) and status in SYMBOLS:
         return status
@@ -263,9 +253,8 @@ def history_table(history: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
-# Kinds with a name in the log (update.kind.*); the plan tables and the plan model file too.
-KINDS = ("app", "file", "build", "undo", "ssb", "funding", "grants", "milestones", "actions",
-         store.CONFIG_KIND)
+# Kinds with a name in the log (update.kind.*); every plan table and the plan model file too.
+KINDS = ("app", "file", "build", "undo", "ssb", *SPECS, store.CONFIG_KIND)
 
 
 # ---- plan files (funding, grants, milestones, actions): a file replaces its table -------------

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
+from indicators.issues import Issue
 from indicators.periods import break_year
 
 Unit = Literal["percent", "count", "nok_million", "nok_thousand", "thousand_persons"]
@@ -29,19 +31,16 @@ Loc = tuple[str | int, ...]  # a field path, e.g. ("indicators", 3, "target", "y
 
 # --- Problems ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a config file, attached to the line and field that caused it."""
+Problem = Issue  # one thing wrong in a config file, at the line and field (its column) causing it
 
-    file: str
-    line: int | None
-    field: str
-    message: str
 
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+def problem(file: str, line: int | None, field: str, message: str) -> Issue:
+    """A problem in a config file; `field` is its path (indicators[3].target.year) or "". The
+    checks word `message` in English for now: it is the parameter of the key config.problem."""
+    return Issue.of(CONFIG_PROBLEM, file=file, line=line, column=field or None, message=message)
+
+
+CONFIG_PROBLEM = "config.problem"
 
 
 class ModelError(Exception):
@@ -325,6 +324,9 @@ class RegionsFile(_Strict):
     regions: list[Region]
 
 
+_File = TypeVar("_File", GoalsFile, RegionsFile)
+
+
 class PlanModel(_Strict):
     """Everything the dashboard tracks, with lookups by id and region code."""
 
@@ -335,47 +337,51 @@ class PlanModel(_Strict):
     schemes: list[Scheme]
     indicators: list[Indicator]
     regions: list[Region]
-    _index: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
+    _index: _Index = PrivateAttr()
 
     def model_post_init(self, _context: Any) -> None:
-        self._index = {
-            "indicator": {i.id: i for i in self.indicators},
-            "goal": {g.id: g for g in self.goals},
-            "theme": {t.id: t for t in self.themes},
-            "focus_area": {f.id: f for f in self.focus_areas},
-            "scheme": {s.id: s for s in self.schemes},
-            "region": {r.code: r for r in self.regions},
-            "goal_of": {i: g for g in reversed(self.goals) for i in g.indicators},
-        }
+        self._index = _Index(
+            indicator={i.id: i for i in self.indicators},
+            goal={g.id: g for g in self.goals},
+            theme={t.id: t for t in self.themes},
+            focus_area={f.id: f for f in self.focus_areas},
+            scheme={s.id: s for s in self.schemes},
+            region={r.code: r for r in self.regions},
+            goal_of={i: g for g in reversed(self.goals) for i in g.indicators},
+        )
 
     def indicator(self, indicator_id: str) -> Indicator | None:
-        return self._index["indicator"].get(indicator_id)
+        return self._index.indicator.get(indicator_id)
+
+    def known_indicator(self, indicator_id: str) -> Indicator:
+        """The indicator of an id already checked against the model; KeyError for another."""
+        return self._index.indicator[indicator_id]
 
     def goal(self, goal_id: str) -> Goal | None:
-        return self._index["goal"].get(goal_id)
+        return self._index.goal.get(goal_id)
 
     def theme(self, theme_id: str) -> Theme | None:
-        return self._index["theme"].get(theme_id)
+        return self._index.theme.get(theme_id)
 
     def focus_area(self, focus_area_id: str) -> FocusArea | None:
-        return self._index["focus_area"].get(focus_area_id)
+        return self._index.focus_area.get(focus_area_id)
 
     def scheme(self, scheme_id: str) -> Scheme | None:
-        return self._index["scheme"].get(scheme_id)
+        return self._index.scheme.get(scheme_id)
 
     def region(self, code: str) -> Region | None:
-        return self._index["region"].get(code)
+        return self._index.region.get(code)
 
     def goal_of(self, indicator_id: str) -> Goal:
         """The goal an indicator measures; KeyError for an unknown id."""
-        return self._index["goal_of"][indicator_id]
+        return self._index.goal_of[indicator_id]
 
     def indicator_ids(self) -> list[str]:
         return [i.id for i in self.indicators]
 
     def indicators_of(self, goal_id: str) -> list[Indicator]:
         goal = self.goal(goal_id)
-        return [self._index["indicator"][i] for i in goal.indicators] if goal else []
+        return [self._index.indicator[i] for i in goal.indicators] if goal else []
 
     def themes_of(self, indicator_id: str) -> list[Theme]:
         return [t for t in self.themes if indicator_id in t.indicators]
@@ -399,6 +405,19 @@ class PlanModel(_Strict):
         return region.name.get(lang) if region else code
 
 
+@dataclass(frozen=True)
+class _Index:
+    """The plan model's look-ups by id, built once."""
+
+    indicator: dict[str, Indicator]
+    goal: dict[str, Goal]
+    theme: dict[str, Theme]
+    focus_area: dict[str, FocusArea]
+    scheme: dict[str, Scheme]
+    region: dict[str, Region]
+    goal_of: dict[str, Goal]
+
+
 # --- Reading YAML with line numbers ------------------------------------------------------------
 
 @dataclass
@@ -418,7 +437,7 @@ class _Doc:
         return None
 
     def problem(self, path: Loc, message: str) -> Problem:
-        return Problem(self.file, self.line(path), format_path(path), message)
+        return problem(self.file, self.line(path), format_path(path), message)
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -436,17 +455,17 @@ def _read_yaml(path: Path) -> _Doc:
         try:
             node = loader.get_single_node()
             if node is None:
-                doc.problems.append(Problem(doc.file, 1, "", "the file is empty"))
+                doc.problems.append(problem(doc.file, 1, "", "the file is empty"))
             else:
                 doc.data = _to_python(node, (), doc, loader)
         finally:
             loader.dispose()
     except FileNotFoundError:
-        doc.problems.append(Problem(doc.file, None, "", "file not found"))
+        doc.problems.append(problem(doc.file, None, "", "file not found"))
     except OSError as err:
-        doc.problems.append(Problem(doc.file, None, "", f"cannot read the file: {err.strerror}"))
+        doc.problems.append(problem(doc.file, None, "", f"cannot read the file: {err.strerror}"))
     except UnicodeDecodeError:
-        doc.problems.append(Problem(doc.file, None, "", "not UTF-8 text — save the file as UTF-8"))
+        doc.problems.append(problem(doc.file, None, "", "not UTF-8 text — save the file as UTF-8"))
     except yaml.YAMLError as err:
         doc.problems.append(_syntax_problem(doc.file, err))
     return doc
@@ -458,7 +477,7 @@ def _syntax_problem(file: str, err: yaml.YAMLError) -> Problem:
     what = getattr(err, "problem", None) or str(err)
     if context and start is not None:
         what += f" ({context} that starts on line {start.line + 1})"
-    return Problem(file, mark.line + 1 if mark else None, "", f"YAML syntax error: {what}")
+    return problem(file, mark.line + 1 if mark else None, "", f"YAML syntax error: {what}")
 
 
 def _to_python(node: yaml.Node, path: Loc, doc: _Doc, loader: yaml.SafeLoader) -> Any:
@@ -470,15 +489,17 @@ def _to_python(node: yaml.Node, path: Loc, doc: _Doc, loader: yaml.SafeLoader) -
     return loader.construct_object(node, deep=True)
 
 
-def _mapping(node: yaml.MappingNode, path: Loc, doc: _Doc, loader: yaml.SafeLoader) -> dict:
-    out: dict = {}
+def _mapping(node: yaml.MappingNode, path: Loc, doc: _Doc,
+             loader: yaml.SafeLoader) -> dict[str | int, Any]:
+    # Any: YAML values are whatever the planner wrote; pydantic checks them in stage 1.
+    out: dict[str | int, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         key = key if isinstance(key, str | int) else str(key)
         line = key_node.start_mark.line + 1
         if key in out:
             # PyYAML would silently keep the last one; a planner's edit may be lost that way.
-            doc.problems.append(Problem(doc.file, line, format_path((*path, key)),
+            doc.problems.append(problem(doc.file, line, format_path((*path, key)),
                                         f"key '{key}' appears twice (lines "
                                         f"{doc.lines[(*path, key)]} and {line})"))
             continue
@@ -489,7 +510,7 @@ def _mapping(node: yaml.MappingNode, path: Loc, doc: _Doc, loader: yaml.SafeLoad
 
 # --- Stage 1: the file itself (types, unknown keys, duplicates, ranges) ------------------------
 
-def _parse(doc: _Doc, shape: type[BaseModel]) -> BaseModel | None:
+def _parse(doc: _Doc, shape: type[_File]) -> _File | None:
     if doc.data is None:
         return None
     try:
@@ -514,7 +535,7 @@ _TYPE_MESSAGES = {
 }
 
 
-def _message(error: dict, shape: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, shape: type[BaseModel]) -> str:
     kind, loc = error["type"], error["loc"]
     shown = _short(error.get("input"))
     if kind == "extra_forbidden":
@@ -577,7 +598,7 @@ def _check_file(doc: _Doc, parsed: GoalsFile | RegionsFile) -> None:
                                                 f"valid_from {region.valid_from}"))
 
 
-def _check_unique(doc: _Doc, name: str, key: str, items: list[BaseModel]) -> None:
+def _check_unique(doc: _Doc, name: str, key: str, items: Sequence[BaseModel]) -> None:
     first: dict[str, int] = {}
     for i, item in enumerate(items):
         value = getattr(item, key)
@@ -691,7 +712,7 @@ def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
 
 
 def _goal_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
-    owner: dict[str, tuple[str, int]] = {}
+    owner: dict[str, tuple[str, int | None]] = {}
     for g, goal in enumerate(model.goals):
         for j, ind in enumerate(goal.indicators):
             path = ("goals", g, "indicators", j)
@@ -703,15 +724,16 @@ def _goal_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
                                         f"{other} (line {line}); an indicator belongs to one goal")
             else:
                 owner[ind] = (goal.id, doc.line(path))
-    for i, ind in enumerate(model.indicators):
-        if ind.id not in owner:
+    for i, indicator in enumerate(model.indicators):
+        if indicator.id not in owner:
             yield doc.problem(("indicators", i, "id"),
-                              f"indicator '{ind.id}' is not listed under any goal")
+                              f"indicator '{indicator.id}' is not listed under any goal")
 
 
 def _section_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
     goal_ids = [g.id for g in model.goals]
-    checks = [("themes", model.themes, "goals", "goal", goal_ids),
+    checks: list[tuple[str, Sequence[BaseModel], str, str, list[str]]] = [
+              ("themes", model.themes, "goals", "goal", goal_ids),
               ("themes", model.themes, "indicators", "indicator", model.indicator_ids()),
               ("focus_areas", model.focus_areas, "goals", "goal", goal_ids),
               ("schemes", model.schemes, "focus_areas", "focus area",
@@ -755,16 +777,16 @@ def _load(goals_path: str | Path, regions_path: str | Path | None) -> tuple[Plan
                                                                                list[Problem]]:
     goals_path = Path(goals_path)
     regions_path = Path(regions_path) if regions_path else goals_path.with_name("regions.yaml")
-    docs = {GoalsFile: _read_yaml(goals_path), RegionsFile: _read_yaml(regions_path)}
-    parsed = {shape: _parse(doc, shape) for shape, doc in docs.items()}
-    for shape, doc in docs.items():
-        if parsed[shape] is not None:
-            _check_file(doc, parsed[shape])
-    problems = [p for doc in docs.values() for p in doc.problems]
-    if problems:
+    goals_doc, regions_doc = _read_yaml(goals_path), _read_yaml(regions_path)
+    goals, regions = _parse(goals_doc, GoalsFile), _parse(regions_doc, RegionsFile)
+    for doc, parsed in ((goals_doc, goals), (regions_doc, regions)):
+        if parsed is not None:
+            _check_file(doc, parsed)
+    problems = goals_doc.problems + regions_doc.problems
+    if problems or goals is None or regions is None:
         return None, problems
-    model = PlanModel(**dict(parsed[GoalsFile]), regions=parsed[RegionsFile].regions)
-    problems = _check_references(model, docs[GoalsFile], docs[RegionsFile])
+    model = PlanModel(**dict(goals), regions=regions.regions)
+    problems = _check_references(model, goals_doc, regions_doc)
     return (None if problems else model), problems
 
 

@@ -3,7 +3,9 @@
 The app resolves them from the repository it runs from; the command line from the folder it is
 run in (so `python -m indicators build` in a copy of the repository builds that copy). Either way
 the environment wins: `$DASHBOARD_CONFIG`, `$DASHBOARD_DATA`, `$DASHBOARD_DB` (bench/, tests, a
-server that keeps its data outside the checkout).
+server that keeps its data outside the checkout). `$DASHBOARD_PUBLISH` names the folder of the
+static bundle (indicators/publish.py), remade after every import, undo and fetch; unset, none is;
+`$DASHBOARD_PUBLISH_URL` the address it is served at.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG_ENV = "DASHBOARD_CONFIG"
 DATA_ENV = "DASHBOARD_DATA"
 DB_ENV = "DASHBOARD_DB"
+PUBLISH_ENV = "DASHBOARD_PUBLISH"
+PUBLISH_URL_ENV = "DASHBOARD_PUBLISH_URL"
 CONFIG = Path("config") / "goals.yaml"
 DATA = Path("data")
 DB_NAME = "dashboard.duckdb"
@@ -33,6 +37,18 @@ def data_dir(root: Path = ROOT) -> Path:
 def database(root: Path = ROOT) -> Path:
     """The database: `$DASHBOARD_DB`, else data/dashboard.duckdb under `root`."""
     return Path(os.environ.get(DB_ENV) or root / DATA / DB_NAME)
+
+
+def publish_dir() -> Path | None:
+    """The static bundle's folder, remade after every change: `$DASHBOARD_PUBLISH`, else none."""
+    folder = os.environ.get(PUBLISH_ENV)
+    return Path(folder) if folder else None
+
+
+def publish_url() -> str:
+    """Where the static bundle is served (`$DASHBOARD_PUBLISH_URL`), for whole addresses in its
+    embed codes; "" when unknown (the codes then show a placeholder to replace)."""
+    return os.environ.get(PUBLISH_URL_ENV, "")
 
 
 def login_state(db: Path | None = None) -> Path:

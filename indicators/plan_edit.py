@@ -21,8 +21,8 @@ import pandas as pd
 from ruamel.yaml.comments import CommentedMap
 
 from indicators import canonical, config_edit, store, workflow
-from indicators.i18n import t
 from indicators.ingest.tables import TableResult, read_table_file
+from indicators.issues import Issue, Param
 from indicators.model import PlanModel
 
 Key = Mapping[str, object]  # the columns that name one row: {"id": "planprogram"}
@@ -33,12 +33,15 @@ KEEP_FILES = workflow.WriteBack()  # data/ rewritten as writeback.target decides
 class PlanEditError(store.StoreError):
     """An edit that was refused; `message(lang)` says why (and each problem the reader found)."""
 
-    def __init__(self, key: str, problems: list[str] | None = None, **params: object) -> None:
+    def __init__(self, key: str, /, problems: list[Issue] | None = None, **params: Param) -> None:
         self.key, self.params, self.problems = key, params, problems or []
-        super().__init__(self.message("nb"))
+        super().__init__(Issue(None, None, None, key, dict(params)))  # (a param may be "file")
+
+    def text(self, lang: str = "nb") -> str:
+        return "\n".join([self.issue.text(lang), *(f"- {p.text(lang)}" for p in self.problems)])
 
     def message(self, lang: str) -> str:
-        return "\n".join([t(self.key, lang, **self.params), *(f"- {p}" for p in self.problems)])
+        return self.text(lang)
 
 
 # ---- plan tables --------------------------------------------------------------------------------
@@ -46,11 +49,8 @@ class PlanEditError(store.StoreError):
 
 def stored_texts(db_path: Path | str, table: str) -> pd.DataFrame:
     """A plan table as stored, every cell as the text its CSV file holds (dates ISO, 40 not 40.0)."""
-    con = store.connect(db_path)
-    try:
+    with store.reading(db_path) as con:
         return texts(store.read_table(con, table), table)
-    finally:
-        con.close()
 
 
 def texts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -99,7 +99,7 @@ def checked(table: str, rows: pd.DataFrame, model: PlanModel, lang: str = "nb") 
                            lang=lang)
     if not read.ok:
         raise PlanEditError("workbench.error.rejected",
-                            [issue.message(lang) for issue in read.errors])
+                            read.errors)
     return read
 
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +78,7 @@ class Assessment:
     stale: bool = False  # the latest figure is older than the indicator's stale_after years
     problem_year: int | None = None  # the year a SeriesError is about (duplicate_year/_period)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -115,7 +116,7 @@ class Rollup:
         """Members that are not context: the M in "bygger på N av M indikatorer"."""
         return len(self.counted) + sum(r != "context" for r in self.excluded.values())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -130,7 +131,7 @@ class Projection:
     slope: float
     n: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -144,7 +145,7 @@ class SeriesError(ValueError):
 
 def cagr(v1: float, v0: float, t1: int, t0: int) -> float:
     """Compound annual growth rate from (t0, v0) to (t1, v1)."""
-    return (v1 / v0) ** (1 / (t1 - t0)) - 1
+    return float((v1 / v0) ** (1 / (t1 - t0)) - 1)
 
 
 def clean_points(points: Iterable[Point]) -> list[tuple[int, float]]:
@@ -235,7 +236,7 @@ def _rate(
     moved = break_after(base[0], t_cur, breaks)
     if moved is not None:
         # Values before the break measure something else: compare only what came after it.
-        base = _base_point(series, moved)
+        base = _base_point(series, moved) or base  # t_cur >= moved: a point is always found
     t_base, y_base = base
     a = replace(start, base_year=t_base, base_value=y_base, break_year=moved)
     if t_cur - t_base < 1:
@@ -246,9 +247,9 @@ def _rate(
     growth = cagr(y_cur, yb, t_cur, t_base)
     a = replace(a, cagr=growth)
     sign = -1 if yb < 0 else 1
-    if target is None:
+    if target is None or target_year is None:  # assess() refuses a target without a year
         return _method1(a, sign * d * growth, _coefficient(yb, limit))
-    return _method2(a, sign * d * growth, yb, target, target_year)
+    return _method2(a, sign * d * growth, (t_base, yb), target, target_year)
 
 
 def break_after(t_base: int, t_cur: int, breaks: Iterable[int]) -> int | None:
@@ -264,13 +265,13 @@ def _coefficient(y_base: float, limit: float | None) -> float:
     if b >= 2 * lim:
         return 1.0
     if b <= lim:
-        return 1 - (b / lim) ** LIMIT_EXPONENT
-    return 1 - ((2 * lim - b) / lim) ** LIMIT_EXPONENT
+        return float(1 - (b / lim) ** LIMIT_EXPONENT)
+    return float(1 - ((2 * lim - b) / lim) ** LIMIT_EXPONENT)
 
 
 def _method1(a: Assessment, pv: float, c: float) -> Assessment:
-    thresholds = tuple(x * c for x in METHOD1_THRESHOLDS)
-    high, med, low = thresholds
+    high, med, low = (x * c for x in METHOD1_THRESHOLDS)
+    thresholds = (high, med, low)
     if pv < low:
         score = max(125 * pv - 2.5, -5.0)
     elif c == 0:
@@ -292,14 +293,15 @@ def _method1(a: Assessment, pv: float, c: float) -> Assessment:
 
 
 def _method2(
-    a: Assessment, signed_growth: float, yb: float, target: float, target_year: int
+    a: Assessment, signed_growth: float, base: tuple[int, float], target: float, target_year: int
 ) -> Assessment:
     tv = target or ZERO_STANDIN
-    if target_year <= a.base_year:
+    base_year, yb = base
+    if target_year <= base_year:
         return replace(a, reason="target_year")
     if tv * yb < 0:
         return replace(a, reason="target_sign")
-    req = cagr(tv, yb, target_year, a.base_year)
+    req = cagr(tv, yb, target_year, base_year)
     a = replace(a, required_growth=req)
     if req == 0:
         # Target equals the base value and is not met: any non-improvement is a failure.
@@ -330,7 +332,8 @@ def annual_points(frame: pd.DataFrame) -> list[Point]:
     """One value per year for ONE series; sub-annual data as the mean of complete years."""
     annual: dict[int, float | None] = {}
     means: dict[int, float] = {}
-    for freq, rows in frame.groupby("freq", sort=False):
+    for key, rows in frame.groupby("freq", sort=False):
+        freq = str(key)
         if freq in ANNUAL_FREQS:
             _add_annual(annual, rows)
         elif freq in PERIODS_PER_YEAR:
@@ -357,10 +360,10 @@ def _complete_year_means(rows: pd.DataFrame, per_year: int) -> dict[int, float]:
                           year)
     valued = rows[rows["value"].notna()]
     out: dict[int, float] = {}
-    for year, group in valued.groupby("year"):
+    for _, group in valued.groupby("year"):
         subs = set(int(s) for s in group["sub"])
         if subs == set(range(1, per_year + 1)):
-            out[int(year)] = float(group["value"].mean())
+            out[int(group["year"].iloc[0])] = float(group["value"].mean())
     return out
 
 
@@ -400,7 +403,8 @@ def rollup(members: Iterable[Member | Assessment]) -> Rollup:
     if not counted:
         return Rollup("not_available", None, counts, ids, excluded, False)
     scored = [m.assessment for m in counted]
-    mean = sum(a.score for a in scored) / len(scored)
+    # exclusion() counts only members with a score
+    mean = sum(a.score for a in scored if a.score is not None) / len(scored)
     n_assessed = len(counted) + sum(r != "context" for r in excluded.values())
     provisional = len(counted) < 2 or len(counted) < n_assessed / 2
     return Rollup(_rollup_status(scored, mean), mean, counts, ids, excluded, provisional)

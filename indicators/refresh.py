@@ -59,7 +59,7 @@ def run(db: Path, model: PlanModel, *, client: SsbClient | None = None, user: st
     imported, done = workflow.fetch(db, model, fetched, user=user or "refresh",
                                     back=back or workflow.WriteBack())
     out.failed = dict(fetched.failed)
-    out.notes = [f.message(lang) for f in fetched.flags]
+    out.notes = [f.line_text(lang) for f in fetched.flags]
     out.files = done.files
     for item in imported:
         at, published = before.get(item.table.file_name, (None, None))
@@ -71,11 +71,8 @@ def _last_refreshes(db: Path) -> dict[str, tuple[pd.Timestamp, str | None]]:
     """file name (ssb-<table>.csv) -> (when, SSB's update time) of its latest import in force."""
     if not db.exists():
         return {}
-    con = store.connect(db)
-    try:
+    with store.reading(db) as con:
         history, meta = store.history(con), store.meta(con)
-    finally:
-        con.close()
     rows = history[(history["kind"] == fetcher.KIND) & history["undone_by"].isna()]
     out: dict[str, tuple[pd.Timestamp, str | None]] = {}
     for row in rows.itertuples():  # newest first: keep the first seen per file

@@ -15,6 +15,7 @@ from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -83,9 +84,9 @@ class SmtpMissing(Exception):
     """--send without an [smtp] section (host, from) in secrets.toml."""
 
 
-def smtp_settings(secrets: Path) -> dict:
+def smtp_settings(secrets: Path) -> dict[str, Any]:
     """The [smtp] section of secrets.toml: host, port (587), from, username, password,
-    starttls (true)."""
+    starttls (true) — Any: as the TOML file has them."""
     try:
         found = tomllib.loads(secrets.read_text("utf-8")).get("smtp")
     except (OSError, tomllib.TOMLDecodeError):
@@ -95,7 +96,8 @@ def smtp_settings(secrets: Path) -> dict:
     return found
 
 
-def send(found: list[Message], settings: dict, smtp: type = smtplib.SMTP) -> int:
+def send(found: list[Message], settings: dict[str, Any],
+         smtp: type[smtplib.SMTP] = smtplib.SMTP) -> int:
     """Hand every message to the SMTP server in `settings`; the number sent."""
     with smtp(settings["host"], int(settings.get("port", 587)), timeout=30) as server:
         if settings.get("starttls", True):
@@ -107,15 +109,15 @@ def send(found: list[Message], settings: dict, smtp: type = smtplib.SMTP) -> int
     return len(found)
 
 
-def records(found: list[Message], nobody: list[worklist.Task]) -> list[dict]:
-    """The messages and the tasks without an owner, for `due --json`."""
-    def task(item: worklist.Task) -> dict:
+def records(found: list[Message], nobody: list[worklist.Task]) -> list[dict[str, Any]]:
+    """The messages and the tasks without an owner, for `due --json` (Any: a JSON value)."""
+    def task(item: worklist.Task) -> dict[str, Any]:
         return {"kind": item.kind, "id": item.id, "titles": item.titles, "state": item.state,
                 "due": item.due.isoformat() if item.due else None, "latest_period": item.latest,
                 "percent_complete": item.percent,
                 "owner": item.owner.model_dump() if item.owner else None}
 
-    out = [{"owner": m.owner.model_dump(), "subject": m.subject, "body": m.body,
+    out: list[dict[str, Any]] = [{"owner": m.owner.model_dump(), "subject": m.subject, "body": m.body,
             "tasks": [task(item) for item in m.tasks]} for m in found]
     if nobody:
         out.append({"owner": None, "subject": None, "body": None,

@@ -12,7 +12,7 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,8 +20,10 @@ from typing import Any
 
 import yaml
 
+from indicators import config_edit
 from indicators.fetch import CONTENTS
 from indicators.i18n import t, t_n
+from indicators.issues import Issue
 from indicators.model import Indicator, ModelError, SsbSource, validate_config
 from indicators.sources.ssb import SsbClient, SsbRequestError
 
@@ -70,7 +72,8 @@ def parse_metadata(table: str, doc: Mapping[str, Any]) -> TableMeta:
         category, extension = raw.get("category") or {}, raw.get("extension") or {}
         labels = category.get("label") or {}
         index = category.get("index") or list(labels)
-        order = (sorted(index, key=index.get) if isinstance(index, Mapping) else list(index))
+        order = (sorted(index, key=lambda code: index[code]) if isinstance(index, Mapping)
+                 else list(index))
         lists = extension.get("codelists") or extension.get("codeLists") or []
         dims[dim_id] = Dimension(
             dim_id, str(raw.get("label") or dim_id),
@@ -211,7 +214,7 @@ def _unselected(spec: SsbSource, meta: TableMeta) -> list[Finding]:
             for d in meta.dimensions.values() if d.id not in given and not d.elimination]
 
 
-def _near(value: str, valid: Mapping[str, str] | Sequence[str]) -> tuple[str, ...]:
+def _near(value: str, valid: Iterable[str]) -> tuple[str, ...]:
     """The valid codes closest to `value` (difflib); a few valid ones when nothing is close."""
     codes = list(valid)
     close = difflib.get_close_matches(value, codes, n=NEAREST, cutoff=0.5)
@@ -267,6 +270,8 @@ def check(indicators: Sequence[Indicator], client: SsbClient | None = None) -> l
     out = []
     for indicator in indicators:
         spec = indicator.ssb
+        if spec is None:  # an indicator without an ssb: block has nothing to check
+            continue
         if spec.table not in metas:
             try:
                 metas[spec.table] = parse_metadata(spec.table, client.metadata(spec.table))
@@ -296,7 +301,7 @@ def report(checks: Sequence[BlockCheck], indicators: Mapping[str, Indicator], la
             lines.append(f"{head}: {t_n('ssb.check.problems', len(c.findings), lang)}")
             lines += [f"  {f.message(lang)}" for f in c.findings]
         spec = indicators[c.indicator].ssb
-        if spec.needs_check:
+        if spec is not None and spec.needs_check:
             lines.append(f"  {t('ssb.check.needs_check', lang, what=spec.needs_check)}")
     good = sum(c.ok for c in checks)
     lines.append(t("ssb.check.summary", lang, ok=good, bad=len(checks) - good))
@@ -341,11 +346,17 @@ def _sample(codes: Mapping[str, str], head: int = 6, tail: int = 2) -> list[tupl
     return [*items[:head], ("…", ""), *items[-tail:]]
 
 
+def find(words: Sequence[str], client: SsbClient | None = None,
+         limit: int = 20) -> list[dict[str, Any]]:
+    """Tables whose text matches the words, as /tables?query= lists them (id, label, periods …)."""
+    client = client or SsbClient()
+    return (client.search(" ".join(words), page_size=limit).get("tables") or [])[:limit]
+
+
 def search(words: Sequence[str], client: SsbClient | None = None, lang: str = "nb",
            limit: int = 20) -> str:
     """Tables whose text matches the words, one line each: id, title, periods, last update."""
-    client = client or SsbClient()
-    tables = (client.search(" ".join(words), page_size=limit).get("tables") or [])[:limit]
+    tables = find(words, client, limit)
     if not tables:
         return t("ssb.search.none", lang, query=" ".join(words))
     return "\n".join(
@@ -357,23 +368,44 @@ def search(words: Sequence[str], client: SsbClient | None = None, lang: str = "n
 # ---- recording a pass in config/goals.yaml ---------------------------------------------------------
 
 
-def record_verified(config: Path, ids: Sequence[str], day: date, by: str) -> list[str]:
+def record_verified(config: Path, ids: Sequence[str], day: date, by: str, *,
+                    db: Path | None = None, user: str | None = None) -> list[str]:
     """Write `verified: DAY` and `verified_by: BY` into the ssb: blocks of `ids` in the goals file,
     as small line edits that keep every comment; the result is validated before it is saved.
 
-    Returns the ids written. Raises ModelError (nothing saved) if the edited file would not load.
+    With a built database `db`, the edit goes through config_edit (in the history as `user`,
+    undone with `undo` or Angre); without one there is no history to keep it in, so the file is
+    written directly. Returns the ids written. Raises ModelError (nothing saved) if the edited
+    file would not load.
     """
     text = config.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)
-    edits = sorted((e for i in ids for e in _verified_edits(text, i, day, by)), reverse=True)
-    for line, replaces, new in edits:  # bottom up, so earlier line numbers stay right
-        lines[line:line + replaces] = [new]
-    edited = "".join(lines)
+    written = [i for i in ids if _verified_edits(text, i, day, by)]
+    if db is not None and db.exists():
+        try:
+            config_edit.edit_text(config, db, lambda now: _with_verified(now, ids, day, by),
+                                  user=user or "ssb check",
+                                  summary=t("ssb.check.record_summary", "nb", ids=", ".join(ids)))
+        except config_edit.ConfigEditError as error:
+            if error.key == "config_edit.error.nothing":  # recorded the same day already
+                return written
+            if error.problems:
+                raise ModelError(error.problems) from None
+            raise
+        return written
+    edited = _with_verified(text, ids, day, by)
     problems = _problems_of(config, edited)
     if problems:
         raise ModelError(problems)
     config.write_text(edited, encoding="utf-8")
-    return [i for i in ids if _verified_edits(text, i, day, by)]
+    return written
+
+
+def _with_verified(text: str, ids: Sequence[str], day: date, by: str) -> str:
+    lines = text.splitlines(keepends=True)
+    edits = sorted((e for i in ids for e in _verified_edits(text, i, day, by)), reverse=True)
+    for line, replaces, new in edits:  # bottom up, so earlier line numbers stay right
+        lines[line:line + replaces] = [new]
+    return "".join(lines)
 
 
 def _verified_edits(text: str, indicator_id: str, day: date, by: str
@@ -409,7 +441,7 @@ def _ssb_node(root: yaml.Node | None, indicator_id: str) -> yaml.MappingNode | N
     return None
 
 
-def _problems_of(config: Path, text: str) -> list:
+def _problems_of(config: Path, text: str) -> list[Issue]:
     with tempfile.TemporaryDirectory() as folder:
         goals = Path(folder) / config.name
         goals.write_text(text, encoding="utf-8")

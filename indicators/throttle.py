@@ -140,7 +140,7 @@ class Throttle:
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[bool]:
         handle = None
-        if not self._in_memory:
+        if not self._in_memory and self.path is not None:
             try:
                 handle = self.path.with_name(f"{self.path.name}.lock").open("a")
             except OSError as error:
@@ -160,7 +160,8 @@ class Throttle:
 
     def _held_back(self, key: str, now: float) -> HeldBack | None:
         waits = []
-        for scope, k in (("name", key), ("everyone", _EVERYONE_KEY)):
+        scopes: tuple[tuple[Scope, str], ...] = (("name", key), ("everyone", _EVERYONE_KEY))
+        for scope, k in scopes:
             count, policy = self._current(k, now), self._policies[scope]
             # At most the cap, even when the wall clock has been set back since the last try.
             wait = min(count.last + policy.delay(count.failures) - now, policy.cap_s)
@@ -169,7 +170,7 @@ class Throttle:
         return max(waits, key=lambda h: h.wait_s, default=None)
 
     def _load(self) -> dict[str, _Count]:
-        if not self.path.exists():
+        if self.path is None or not self.path.exists():
             return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -185,7 +186,7 @@ class Throttle:
         if len(names) > self._max_names:
             for k in sorted(names, key=lambda k: self._counts[k].last)[:len(names) - self._max_names]:
                 del self._counts[k]
-        if self._in_memory:
+        if self._in_memory or self.path is None:
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:

@@ -15,9 +15,10 @@ from datetime import date
 import pandas as pd
 from babel.dates import format_date as babel_date
 
+from indicators.canonical import Cell, Row, missing, records
 from indicators.charts.common import plain
 from indicators.i18n import LOCALES, format_date, format_number, lang_or_default, t, t_n
-from indicators.model import PlanModel
+from indicators.model import Indicator, PlanModel
 
 FIRST_YEAR, LAST_YEAR = 2024, 2040  # the span the page shows: 2024 decisions to the plan's end
 CYCLE_FIRST_YEAR = 2025  # the first økonomiplan the goals come from (Økonomiplan 2025)
@@ -92,16 +93,16 @@ def rate_action(start: date, end: date, percent_complete: float | None, today: d
 # ---- items ------------------------------------------------------------------------------------
 
 
-def _text(row: object, column: str, lang: str) -> str:
+def _text(row: Row, column: str, lang: str) -> str:
     """A `_nb`/`_en` column in the reader's language, falling back to bokmål."""
-    value = getattr(row, f"{column}_{lang_or_default(lang)}", "") or ""
+    value = row.get(f"{column}_{lang_or_default(lang)}", "") or ""
     if isinstance(value, float) or not str(value).strip():
-        value = getattr(row, f"{column}_nb", "") or ""
+        value = row.get(f"{column}_nb", "") or ""
     return "" if isinstance(value, float) else str(value)
 
 
-def _date(value: object) -> date | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+def _date(value: Cell) -> date | None:
+    if missing(value):
         return None
     return pd.Timestamp(value).date()
 
@@ -113,18 +114,20 @@ def milestone_items(milestones: pd.DataFrame, lang: str) -> list[Item]:
     is a step of that phase, so it sits with the milestones rather than counting as a phase.
     """
     items = []
-    spans = [(_date(s), _date(e) or _date(s)) for s, e, k in
-             zip(milestones["start"], milestones["end"], milestones["kind"], strict=True)
-             if k == "phase" and _date(s) is not None]
-    for row in milestones.itertuples(index=False):
-        start, end = _date(row.start), _date(row.end)
+    spans: list[tuple[date, date]] = []
+    for s, e, k in zip(milestones["start"], milestones["end"], milestones["kind"], strict=True):
+        first = _date(s)
+        if k == "phase" and first is not None:
+            spans.append((first, _date(e) or first))
+    for row in records(milestones):
+        start, end = _date(row["start"]), _date(row["end"])
         if start is None:
             continue
-        lane = LANE_OF_KIND.get(row.kind, "milestone")
+        lane = LANE_OF_KIND.get(row["kind"], "milestone")
         if lane == "phase" and _inside_another(start, end or start, spans):
             lane = "milestone"
-        items.append(Item(str(row.id), lane, row.kind, _text(row, "title", lang), start,
-                          None if end == start else end, row.status, str(row.owner or ""),
+        items.append(Item(str(row["id"]), lane, row["kind"], _text(row, "title", lang), start,
+                          None if end == start else end, row["status"], str(row["owner"] or ""),
                           _text(row, "description", lang)))
     return items
 
@@ -136,8 +139,8 @@ def _inside_another(start: date, end: date, spans: list[tuple[date, date]]) -> b
 def implementation_years(milestones: pd.DataFrame) -> tuple[int, int]:
     """The years of the phase that ends last (Gjennomføre plan 2027–2040); the plan span if none."""
     phases = milestones[milestones["kind"] == "phase"]
-    ends = [(_date(e) or _date(s), _date(s)) for s, e in zip(phases["start"], phases["end"],
-                                                             strict=True)]
+    dated = ((_date(s), _date(e)) for s, e in zip(phases["start"], phases["end"], strict=True))
+    ends = [(end or start, start) for start, end in dated if start is not None]
     if not ends:
         return CYCLE_FIRST_YEAR, LAST_YEAR
     end, start = max(ends)
@@ -161,14 +164,22 @@ def cycle_items(milestones: pd.DataFrame, lang: str) -> list[Item]:
 
 def target_items(model: PlanModel, lang: str) -> list[Item]:
     """One item per target year: which indicators have a target then, proposed or adopted."""
-    by_year: dict[int, list] = {}
+    by_year: dict[int, list[Indicator]] = {}
+    proposed_in: set[int] = set()
     for indicator in model.indicators:
         if indicator.target is not None:
             by_year.setdefault(indicator.target.year, []).append(indicator)
+            if indicator.target.status == "proposed":
+                proposed_in.add(indicator.target.year)
     items = []
     for year, indicators in sorted(by_year.items()):
-        proposed = any(i.target.status == "proposed" for i in indicators)
-        names = "; ".join(f"{i.id} {i.name.get(lang)}" for i in indicators)
+        proposed = year in proposed_in
+        # Some adopted, some not: the year stays "proposed", and each target says which it is.
+        mixed = len({i.target.status for i in indicators if i.target}) > 1
+        names = "; ".join(f"{i.id} {i.name.get(lang)}"
+                          + (f" ({t(f'target.{i.target.status}', lang)})"
+                             if mixed and i.target else "")
+                          for i in indicators)
         items.append(Item(f"target-{year}", "target", "target",
                           t_n("timeline.target_title", len(indicators), lang, year=year),
                           date(year, 1, 1), date(year, 12, 31),
@@ -179,14 +190,14 @@ def target_items(model: PlanModel, lang: str) -> list[Item]:
 def action_items(actions: pd.DataFrame, today: date, lang: str) -> list[Item]:
     """Action items with their rating against the linear expected path."""
     items = []
-    for row in actions.itertuples(index=False):
-        start, end = _date(row.start), _date(row.end)
+    for row in records(actions):
+        start, end = _date(row["start"]), _date(row["end"])
         if start is None or end is None:
             continue
-        percent = None if pd.isna(row.percent_complete) else float(row.percent_complete)
-        items.append(Item(str(row.id), "action", "action", _text(row, "title", lang), start, end,
-                          rate_action(start, end, percent, today), str(row.owner or ""),
-                          str(row.note or "") if not pd.isna(row.note) else "",
+        percent = None if missing(row["percent_complete"]) else float(row["percent_complete"])
+        items.append(Item(str(row["id"]), "action", "action", _text(row, "title", lang), start, end,
+                          rate_action(start, end, percent, today), str(row["owner"] or ""),
+                          "" if missing(row["note"]) else str(row["note"] or ""),
                           percent=percent, expected=expected_percent(start, end, today)))
     return items
 

@@ -82,7 +82,7 @@ def why_left_out(model: PlanModel, indicator_id: str, reason: str, assessment: A
                  lang: str) -> str:
     """Why a member does not count, in words a politician understands."""
     if reason == "other_area":
-        region = model.region_name(model.indicator(indicator_id).headline_region, lang)
+        region = model.region_name(model.known_indicator(indicator_id).headline_region, lang)
         return t("rollup.why.other_area", lang, region=region)
     if reason == "stale":
         return t("rollup.why.stale", lang, year=assessment.current_year)
@@ -97,7 +97,7 @@ def why_left_out(model: PlanModel, indicator_id: str, reason: str, assessment: A
 
 def _break_when(model: PlanModel, indicator_id: str, assessment: Assessment, lang: str) -> str:
     """The break as the source names it (`2018/19`, `januar 2022`), not only its year."""
-    for item in model.indicator(indicator_id).breaks:
+    for item in model.known_indicator(indicator_id).breaks:
         if item.year == assessment.break_year:
             return format_period(item.period, lang)
     return str(assessment.break_year)

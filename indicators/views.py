@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from indicators import canonical
+from indicators.canonical import Row, missing, records
 from indicators.charts import ChartText, ValueCard
 from indicators.charts.common import LINE_CHARS
 from indicators.i18n import (
@@ -59,7 +60,7 @@ def headline_pairs(model: PlanModel) -> list[tuple[str, str]]:
 
 def summaries(model: PlanModel, latest: pd.DataFrame | None) -> dict[str, Summary]:
     """Each indicator's summary from the store's `latest` frame (absent rows mean no data)."""
-    rows = {} if latest is None else {r.indicator_id: r for r in latest.itertuples(index=False)}
+    rows = {} if latest is None else {str(r["indicator_id"]): r for r in records(latest)}
     out = {}
     for indicator in model.indicators:
         row = rows.get(indicator.id)
@@ -67,33 +68,33 @@ def summaries(model: PlanModel, latest: pd.DataFrame | None) -> dict[str, Summar
     return out
 
 
-def _summary(indicator: Indicator, row: object | None) -> Summary:
+def _summary(indicator: Indicator, row: Row | None) -> Summary:
     if row is None:
         return Summary(indicator, indicator.headline_region, None, None, None, None,
                        indicator.source.updated, "", "")
-    previous = None if pd.isna(row.previous_value) else float(row.previous_value)
-    previous_period = None if pd.isna(row.previous_period) else row.previous_period
+    previous = None if missing(row["previous_value"]) else float(row["previous_value"])
+    previous_period = None if missing(row["previous_period"]) else str(row["previous_period"])
     # "Hentet": when the figures were fetched from the source (the model says so for the
     # shipped files), or when a planner last imported new figures, whichever is later.
-    imported = None if pd.isna(row.imported_at) else pd.Timestamp(row.imported_at).date()
+    imported = None if missing(row["imported_at"]) else pd.Timestamp(row["imported_at"]).date()
     known = [d for d in (imported, indicator.source.updated) if d is not None]
     updated = max(known) if known else None
-    return Summary(indicator, row.region_code, row.period, float(row.value), previous_period,
-                   previous, updated, row.note or "", row.source or "",
+    return Summary(indicator, row["region_code"], row["period"], float(row["value"]),
+                   previous_period, previous, updated, row["note"] or "", row["source"] or "",
                    _published(indicator, row))
 
 
-def _published(indicator: Indicator, row: object) -> date | None:
+def _published(indicator: Indicator, row: Row) -> date | None:
     """When the source published the latest figure: SSB's `updated` for a figure fetched from
     SSB, the model's date for a shipped file, else unknown (a planner's file does not say)."""
-    stamp = getattr(row, "published", None)
+    stamp = row.get("published")
     if isinstance(stamp, str) and stamp:
         try:
             return datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
         except ValueError:
             return None
-    kind = getattr(row, "import_kind", None)
-    return indicator.source.published if kind is None or pd.isna(kind) or kind == "build" else None
+    kind = row.get("import_kind")
+    return indicator.source.published if missing(kind) or kind == "build" else None
 
 
 def source_text(indicator: Indicator, lang: str) -> str:
@@ -106,7 +107,7 @@ def source_text(indicator: Indicator, lang: str) -> str:
     return f"{credit}, {t('source.table', lang)} {table}" if table else credit
 
 
-def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -> dict:
+def summary_row(model: PlanModel, s: Summary, a: Assessment | None, lang: str) -> dict[str, str | None]:
     """One readable row of the Oversikt table."""
     return {
         "id": s.indicator.id,
@@ -129,7 +130,7 @@ def change_text(s: Summary, lang: str) -> str:
     """`+0,1 prosentpoeng fra januar 2025 (samme måned året før)`, `+46 tusen kr fra 2018`, or ''
     when there is nothing to compare with. Months and quarters are compared with the same month
     or quarter a year earlier (store.latest), so a season never passes for a change."""
-    if s.change is None:
+    if s.change is None or s.previous_period is None:  # (change is None without a previous)
         return ""
     return since_text(s.indicator, s.change, s.previous_period, lang, s.period)
 
@@ -153,9 +154,9 @@ def _months(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     p = parse_period(period)
     if p is None:
         return None
-    if p.freq == "M":
+    if p.freq == "M" and p.sub is not None:
         return (p.year, p.sub), (p.year, p.sub)
-    if p.freq == "Q":
+    if p.freq == "Q" and p.sub is not None:
         return (p.year, 3 * p.sub - 2), (p.year, 3 * p.sub)
     if p.freq == "SY":  # placed at its end year
         return (p.year - 1, 8), (p.year, 6)

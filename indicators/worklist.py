@@ -19,6 +19,7 @@ import pandas as pd
 from ruamel.yaml.comments import CommentedMap
 
 from indicators import config_edit, explain
+from indicators.canonical import Cell, missing
 from indicators.i18n import format_date, format_number, format_percent, format_period, t, t_n
 from indicators.model import Owner, PlanModel, is_email
 from indicators.periods import parse_period
@@ -175,7 +176,7 @@ def due_text(task: Task, lang: str) -> str:
         percent = format_percent(task.percent or 0, lang, 0)
         return t(f"worklist.action.{task.state}", lang, due=format_date(task.due, lang),
                  percent=percent)
-    if task.state == "no_data":
+    if task.state == "no_data" or task.due is None or task.latest is None:  # (no_data: both None)
         return t("worklist.indicator.no_data", lang)
     text = t(f"worklist.indicator.{task.state}", lang,
              due=format_period(f"{task.due.year}M{task.due.month:02d}", lang),
@@ -230,8 +231,8 @@ def _state(due: date | None, today: date, horizon: int,
     return "due_soon" if due <= today + timedelta(days=horizon) else None
 
 
-def _date(value: object) -> date | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+def _date(value: Cell) -> date | None:
+    if missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -243,7 +244,7 @@ def _date(value: object) -> date | None:
         return None
 
 
-def _number(value: object) -> float | None:
+def _number(value: Cell) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -251,7 +252,7 @@ def _number(value: object) -> float | None:
     return None if pd.isna(number) else number
 
 
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+def _text(value: Cell) -> str:
+    if missing(value):
         return ""
     return str(value).strip()

@@ -56,32 +56,33 @@ def table_file(data_dir: Path, table: str) -> Path:
 
 
 def write_back(db_path: Path | str, data_dir: Path, model: PlanModel,
-               indicator_ids: Iterable[str], tables: Iterable[str] = ()) -> list[Path]:
+               indicator_ids: Iterable[str], tables: Iterable[str] = (),
+               unmade: Iterable[str] = ()) -> list[Path]:
     """Write each indicator's stored observations, and each plan table, to its canonical file;
     returns the files that changed.
 
     Holds the writer lock while reading, so the files show the database as of the last write
     even when two imports finish at once. An indicator left without rows loses its file (an
-    empty file would not build).
+    empty file would not build); so does a table in `unmade` left without rows (its file was
+    made by the import now undone), while any other empty table keeps its header line.
     """
+    unmade = set(unmade)
     units = {i.id: i.unit for i in model.indicators}
     changed: list[Path] = []
-    with store.writer_lock(Path(db_path)):
-        con = store.connect(db_path)
-        try:
-            for indicator_id in sorted(set(indicator_ids)):
-                frame = store.all_observations(con, indicator_id)
-                text = canonical.to_csv(frame, units) if len(frame) else None
-                if _replace_file(observation_file(data_dir, indicator_id), text):
-                    changed.append(observation_file(data_dir, indicator_id))
-            for table in sorted(set(tables)):
-                columns = store.TABLE_COLUMNS[table]
-                text = in_file_order(canonical.table_csv(store.read_table(con, table), columns),
-                                     table_file(data_dir, table), list(SPECS[table].key))
-                if _replace_file(table_file(data_dir, table), text):
-                    changed.append(table_file(data_dir, table))
-        finally:
-            con.close()
+    with store.writer_lock(Path(db_path)), store.reading(db_path) as con:
+        for indicator_id in sorted(set(indicator_ids)):
+            frame = store.all_observations(con, indicator_id)
+            text = canonical.to_csv(frame, units) if len(frame) else None
+            if _replace_file(observation_file(data_dir, indicator_id), text):
+                changed.append(observation_file(data_dir, indicator_id))
+        for table in sorted(set(tables)):
+            columns = store.TABLE_COLUMNS[table]
+            rows = store.read_table(con, table)
+            text = None if table in unmade and rows.empty else in_file_order(
+                canonical.table_csv(rows, columns), table_file(data_dir, table),
+                list(SPECS[table].key))
+            if _replace_file(table_file(data_dir, table), text):
+                changed.append(table_file(data_dir, table))
     return changed
 
 
@@ -97,7 +98,7 @@ def in_file_order(text: str, path: Path, key: list[str]) -> str:
         return text
     if not old or any(k not in old[0] for k in key):
         return text
-    where: dict[tuple, int] = {}
+    where: dict[tuple[str, ...], int] = {}
     for i, row in enumerate(old):
         where.setdefault(tuple(row[k] or "" for k in key), i)
     header, *rows = list(csv.reader(io.StringIO(text)))
@@ -135,16 +136,8 @@ def _replace_file(path: Path, text: str | None) -> bool:
 def touched(db_path: Path | str, import_id: int) -> tuple[list[str], list[str]]:
     """The indicators and the plan table an import touched: what to write back after importing
     or undoing it."""
-    con = store.connect(db_path)
-    try:
+    with store.reading(db_path) as con:
         kind = store.import_kind(con, import_id)
         if kind in store.TABLE_COLUMNS:
             return [], [kind]
         return store.touched_indicators(con, import_id), []
-    finally:
-        con.close()
-
-
-def indicators_of_import(db_path: Path | str, import_id: int) -> list[str]:
-    """The indicators an import touched."""
-    return touched(db_path, import_id)[0]

@@ -39,17 +39,20 @@ def to_xlsx(frame: pd.DataFrame, units: dict[str, str], sheet: str = "data",
     are: source, Tall for, publisert, hentet (views.dates_rows). Imports read the first only.
     """
     book = Workbook()
-    ws = book.active
+    ws = book.worksheets[0]  # a new workbook has one sheet
     ws.title = sheet[:31]
     ws.append(HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        status = None if pd.isna(row.status) else row.status
-        texts = [row.indicator_id, row.region_code, row.period]
-        rest = [units.get(row.indicator_id, ""), row.series or "", row.note or "",
-                row.source or ""]
-        ws.append([*(neutralise(str(t)) for t in texts), _value_cell(row.value, status),
+    columns = ("indicator_id", "region_code", "period", "value", "status", "series", "note",
+               "source")
+    # tolist(): plain Python values (Any to the type checker: a column holds what the store gave)
+    for ind, region, period, value, status, series, note, source in zip(
+            *(frame[c].tolist() for c in columns), strict=True):
+        status = None if pd.isna(status) else status
+        texts = [ind, region, period]
+        rest = [units.get(ind, ""), series or "", note or "", source or ""]
+        ws.append([*(neutralise(str(t)) for t in texts), _value_cell(value, status),
                    *(neutralise(str(t)) for t in rest)])
     ws.freeze_panes = "A2"
     for letter, name in zip("ABCDEFGH", HEADER, strict=True):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+import sys
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from indicators import canonical, store
+from indicators import canonical, cli, store
 from indicators.build import build
 from indicators.model import PlanModel, load_model
 
@@ -18,6 +23,41 @@ ROOT = Path(__file__).resolve().parents[1]
 # A small data set made for the tests (tests/fixtures/README.md): figures a test may pin,
 # because no data update ever changes them.
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
+DB_NAME = "dashboard.duckdb"
+
+
+E2E = "tests/e2e/"
+# Started first under xdist, so that neither is the last one running: the browser tests (one
+# worker, about a third of the suite) and the one test that runs a part of the suite again.
+STARTED_FIRST = ("browser", "tests/test_data_update.py")
+
+
+def unit_of_work(nodeid: str) -> str:
+    """Under `make test` (-n 2) a test module is one unit of work for one worker, so its module
+    fixtures are built once; all browser tests are one unit: one app and one Chromium, as without
+    xdist."""
+    return "browser" if nodeid.startswith(E2E) else nodeid.split("::")[0]
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown without it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """xdist's loadgroup would do this with marks, but it renames node ids that pytest 9 no
+    longer reads (item._nodeid), so the units are given here instead."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of_work(nodeid)
+
+    return UnitScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker, the long units first (`make test` keeps this order with
+    --no-loadscope-reorder); a run without xdist keeps the usual order."""
+    if hasattr(config, "workerinput"):
+        first = {unit: n for n, unit in enumerate(STARTED_FIRST)}
+        items.sort(key=lambda item: first.get(unit_of_work(item.nodeid), len(first)))  # stable
 
 
 @pytest.fixture(scope="session")
@@ -71,27 +111,102 @@ def exported_csv(db: Path) -> str:
     return canonical.to_csv(frame, units)
 
 
+@dataclass(frozen=True)
+class CliResult:
+    """What `python -m indicators …` gave: the same fields as subprocess.CompletedProcess."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, env: dict[str, str | None] | None = None, cwd: Path = ROOT,
+            input: str = "") -> CliResult:
+    """`python -m indicators ARGS` in this process, as a subprocess would run it (click's
+    CliRunner): `env` set for the call (None removes a variable), the working folder `cwd`,
+    `input` on standard input, stdout and stderr captured, and the exit code — 2 for argparse's
+    usage errors, 1 and the traceback on stderr for an uncaught error. About a second faster per
+    call than a new interpreter; tests that need a real process (killed, locked, `make`) keep one."""
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        for name, value in (env or {}).items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        patch.chdir(cwd)
+        patch.setattr(sys, "stdin", io.StringIO(input))
+        try:
+            code = cli.main(list(args))
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        except Exception:  # what the interpreter does with an uncaught error
+            traceback.print_exc()
+            code = 1
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of config/ and data/ (without any built database) to build and change freely."""
     return copy_repo(tmp_path)
 
 
+class BuiltRepos:
+    """config/ and a data set with its database data/dashboard.duckdb, built once a session per
+    data set; each test that writes gets a copy (small files and one database file), not a build."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.templates: dict[Path, Path] = {}
+
+    def template(self, data: Path) -> Path:
+        """The built folder for `data` (never written to: copy it)."""
+        if data not in self.templates:
+            folder = copy_repo(self.base / f"built-{len(self.templates)}", data)
+            report = build(load_model(folder / "config" / "goals.yaml"), folder / "data",
+                           folder / "data" / DB_NAME)
+            assert report.ok, report.problems
+            self.templates[data] = folder
+        return self.templates[data]
+
+    def copy(self, dest: Path, data: Path = FIXTURE_DATA) -> Path:
+        """config/, `data` as data/ and its built data/dashboard.duckdb in `dest`; returns `dest`."""
+        shutil.copytree(self.template(data), dest, dirs_exist_ok=True)
+        return dest
+
+
 @pytest.fixture(scope="session")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_repos(tmp_path_factory: pytest.TempPathFactory) -> BuiltRepos:
+    return BuiltRepos(tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture
+def built_repo(built_repos: BuiltRepos, tmp_path: Path) -> Path:
+    """A writable copy of config/ and the shipped data/ with its database, data/dashboard.duckdb."""
+    return built_repos.copy(tmp_path / "repo", ROOT / "data")
+
+
+@pytest.fixture
+def built_fixture_repo(built_repos: BuiltRepos, tmp_path: Path) -> Path:
+    """A writable copy of config/ and the test data set as data/, with data/dashboard.duckdb."""
+    return built_repos.copy(tmp_path / "repo", FIXTURE_DATA)
+
+
+@pytest.fixture(scope="session")
+def db(built_repos: BuiltRepos, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database built from the shipped config/ and data/, shared by the whole session (read-only)."""
-    path = tmp_path_factory.mktemp("db") / "dashboard.duckdb"
-    report = build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", path)
-    assert report.ok, report.problems
+    path = tmp_path_factory.mktemp("db") / DB_NAME
+    shutil.copyfile(built_repos.template(ROOT / "data") / "data" / DB_NAME, path)
     return path
 
 
 @pytest.fixture(scope="session")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fixture_db(built_repos: BuiltRepos, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database built from the shipped config/ and the test data set FIXTURE_DATA (read-only)."""
-    path = tmp_path_factory.mktemp("fixture_db") / "dashboard.duckdb"
-    report = build(load_model(ROOT / "config" / "goals.yaml"), FIXTURE_DATA, path)
-    assert report.ok, report.problems
+    path = tmp_path_factory.mktemp("fixture_db") / DB_NAME
+    shutil.copyfile(built_repos.template(FIXTURE_DATA) / "data" / DB_NAME, path)
     return path
 
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # What a clone of the project would not carry, or what would leak today's state into the copy.
@@ -62,9 +64,6 @@ def _next_month_rows(csv_path: Path) -> list[dict[str, str]]:
     return new
 
 
-def _cli(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indicators", *args], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_tests_that_read_the_shipped_data_pass_after_a_new_month_is_imported(tmp_path: Path) -> None:
@@ -81,7 +80,7 @@ def test_tests_that_read_the_shipped_data_pass_after_a_new_month_is_imported(tmp
     db = str(repo / "data" / "dashboard.duckdb")
     for args in (("build", "--db", db), ("import", str(update), "--db", db, "--user", "planlegger"),
                  ("build", "--db", db)):
-        done = _cli(repo, env, *args)
+        done = run_cli(*args, cwd=repo, env={k: None for k in os.environ if k.startswith("DASHBOARD_")})
         assert done.returncode == 0, (args, done.stdout, done.stderr)
     # The import wrote the new month back into the copy's files (what a planner's update does),
     # and the files still build (the second build).

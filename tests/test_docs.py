@@ -154,7 +154,7 @@ def test_architecture_names_every_module(folder: str) -> None:
 
 def test_architecture_names_every_module_of_each_core_package() -> None:
     doc = section((DOCS / "architecture.md").read_text(encoding="utf-8"), "### `indicators/`")
-    for package in ("charts", "ingest", "sources"):
+    for package in ("charts", "ingest", "sources", "store"):
         row = next(line for line in doc.splitlines() if line.startswith(f"| `{package}/`"))
         named = set(re.findall(r"`(\w+\.py)`", row))
         modules = {p.name for p in (REPO / "indicators" / package).glob("*.py")} - {"__init__.py"}

@@ -21,7 +21,7 @@ def show(plan: PlanModel, indicator: Indicator, assessment: Assessment, period: 
     planners write or replace it below; comments on earlier periods in an expander."""
     if period is None:
         return
-    frame = data.query("comments", indicator.id)
+    frame = data.query(store.comments, indicator.id)
     current = comments.of(frame, indicator.id, period)
     shown_period = format_period(period, lang)
     st.subheader(t("comments.heading", lang))
@@ -46,6 +46,27 @@ def show(plan: PlanModel, indicator: Indicator, assessment: Assessment, period: 
         with st.expander(t("comments.earlier", lang)):
             for comment in older:
                 _comment(comment, lang)
+
+
+def ask_after_import(plan: PlanModel, indicator_ids: list[str], lang: str) -> None:
+    """After an import: each touched indicator now at Forverring with no comment on its latest
+    period asks for one, with a link to where it is written (its page)."""
+    assessments = data.assessments()
+    for indicator_id in indicator_ids:
+        indicator, assessment = plan.indicator(indicator_id), assessments.get(indicator_id)
+        if indicator is None or assessment is None or assessment.status != "deterioration":
+            continue
+        latest = data.query(store.latest, [(indicator_id, indicator.headline_region)])
+        period = str(latest["period"].iat[0]) if not latest.empty else None
+        frame = data.query(store.comments, indicator_id)
+        if period is None or not comments.wanted(assessment, comments.of(frame, indicator_id,
+                                                                         period)):
+            continue
+        st.warning(t("comments.ask_after_import", lang, name=indicator.name.get(lang),
+                     period=format_period(period, lang)), icon=":material/edit_note:")
+        st.page_link("app_pages/indikator.py", label=t("comments.write_for", lang,
+                                                       name=indicator.name.get(lang)),
+                     query_params={"id": indicator_id, "lang": lang}, icon=":material/edit:")
 
 
 def _comment(comment: comments.Comment, lang: str) -> None:

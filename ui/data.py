@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Concatenate, ParamSpec
 
 import duckdb
 import pandas as pd
@@ -14,6 +16,8 @@ from indicators.health import Problem
 from indicators.model import PlanModel, load_model
 from indicators.progress import Assessment
 from indicators.views import headline_pairs
+
+P = ParamSpec("P")
 
 
 def config_path() -> Path:
@@ -86,28 +90,36 @@ def connection() -> duckdb.DuckDBPyConnection | None:
     return None if current is None else _connection(str(db_path()), current)
 
 
+# The function is not hashed (`_fn`); its qualified name is, beside the version and the arguments.
 @st.cache_data(show_spinner=False, max_entries=256)
-def _query(name: str, version: tuple[int, int], args: tuple, kwargs: tuple) -> pd.DataFrame:
-    fn = getattr(store, name)
+def _query(_fn: Callable[..., pd.DataFrame], name: str, version: tuple[int, int],
+           args: tuple[object, ...], kwargs: tuple[tuple[str, object], ...]) -> pd.DataFrame:
     con = _connection(str(db_path()), version)
     # DuckDB connections are not thread-safe; each Streamlit session runs in its own thread.
-    return fn(con.cursor(), *args, **dict(kwargs))
+    return _fn(con.cursor(), *args, **dict(kwargs))
 
 
-def query(name: str, *args: object, **kwargs: object) -> pd.DataFrame | None:
-    """Run the store function `name` (cached per database version); None when not built yet."""
+def _cached(fn: Callable[..., pd.DataFrame], version: tuple[int, int], args: tuple[object, ...],
+            kwargs: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    return _query(fn, f"{fn.__module__}.{fn.__qualname__}", version, args, kwargs)
+
+
+def query(fn: Callable[Concatenate[duckdb.DuckDBPyConnection, P], pd.DataFrame],
+          *args: P.args, **kwargs: P.kwargs) -> pd.DataFrame | None:
+    """Run the store query `fn` (`store.latest`, …) with these arguments, cached per database
+    version; None when not built yet."""
     current = version()
     if current is None:
         return None
     frozen = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(kwargs.items()))
     thawed_args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _query(name, current, thawed_args, frozen)
+    return _cached(fn, current, thawed_args, frozen)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _assessments(version: tuple[int, int], config_mtime: float) -> dict[str, Assessment]:
     plan = model()
-    frame = _query("headline_observations", version, (tuple(headline_pairs(plan)),), ())
+    frame = _cached(store.headline_observations, version, (tuple(headline_pairs(plan)),), ())
     frames = {key: rows for key, rows in frame.groupby("indicator_id")}
     return assess_all(plan, frames)
 

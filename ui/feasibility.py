@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators import feasibility
+from indicators import feasibility, store
 from indicators.i18n import t
 from indicators.model import Indicator
 from ui import built, data
@@ -31,7 +31,7 @@ def judged(indicator: Indicator, value: float | None = None,
 
 def _judge(indicator: Indicator, value: float | None,
            year: int | None) -> feasibility.Feasibility | None:
-    everywhere = data.query("observations", indicator.id, None)
+    everywhere = data.query(store.observations, indicator.id, None)
     if everywhere is None:
         return None
     return feasibility.assess_target(indicator, everywhere, value, year)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from indicators import health
+from indicators import health, store
 from indicators.health import Problem
 from indicators.i18n import t
 from ui import data
@@ -59,9 +59,11 @@ def net(lang: str, planner: bool = False, scope: str = "section") -> Iterator[No
 
 def store_error_text(error: Exception, lang: str) -> str:
     """A refused write for the planner: a read-only folder or a full disk in words, with the way
-    out; any other refusal (a lock, a conflicting undo) as the store words it."""
+    out; any other refusal (a lock, a conflicting undo) as the store words it, in `lang`."""
     problem = health.from_error(error)
-    return problem_text(problem, lang, planner=True) if problem else md_escape(str(error))
+    if problem:
+        return problem_text(problem, lang, planner=True)
+    return md_escape(error.text(lang) if isinstance(error, store.StoreError) else str(error))
 
 
 def no_database(lang: str, planner: bool = False) -> None:

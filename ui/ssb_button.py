@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators import fetch as fetcher
-from indicators import health, refresh, store, workflow
+from indicators import health, paths, refresh, store, workflow
 from indicators.i18n import format_number, t
 from indicators.sources.ssb import SsbUnavailable
 from ui import data
@@ -38,7 +38,7 @@ def ssb_refresh_button(lang: str, user: object) -> None:
 def _last_refreshed(plan: object, lang: str) -> None:
     """When each connected indicator was last refreshed, and from which SSB table update."""
     st.markdown(f"**{t('ssb.ui.last_heading', lang)}**")
-    text_table(refresh.refreshed_table(plan, data.query("source_refreshes"), lang))
+    text_table(refresh.refreshed_table(plan, data.query(store.source_refreshes), lang))
     if fetcher.awaiting_check(plan):
         st.caption(t("ssb.ui.awaiting", lang))
 
@@ -57,16 +57,18 @@ def _refresh(plan: object, chosen: list, lang: str, user: str) -> dict:
                            reason=error.reason)}
     except store.StoreError as error:  # incl. a read-only folder or a full disk, said plainly
         problem = health.from_error(error)
-        return {"error": problem.message(lang, "planner") if problem else str(error)}
+        return {"error": problem.message(lang, "planner") if problem else error.text(lang)}
     finally:
         bar.empty()
     return {"tables": [_table_line(item, lang) for item in imported],
             "added": sum(i.result.added for i in imported),
             "changed": sum(i.result.changed for i in imported),
             "failed": [t("ssb.failed", lang, id=k, reason=v) for k, v in fetched.failed.items()],
-            "notes": [f.message(lang) for f in fetched.flags]
+            "notes": [f.line_text(lang) for f in fetched.flags]
             + [w.message(lang) for f in fetched.tables for w in f.read.warnings],
-            "files": [p.name for p in done.files]}
+            "files": [p.name for p in done.files],
+            "publish_error": t("publish.failed", lang, out=paths.publish_dir(),
+                               reason=done.publish_error) if done.publish_error else None}
 
 
 def _table_line(item: fetcher.Imported, lang: str) -> str:
@@ -96,6 +98,8 @@ def _show_result(lang: str) -> None:
         st.caption(t("update.file_written", lang, file=md_escape(name)))
     for line in result["failed"]:
         st.error(md_escape(line), icon=":material/error:")
+    if result.get("publish_error"):  # the figures are saved; the static bundle is behind them
+        st.warning(md_escape(result["publish_error"]), icon=":material/public_off:")
     if result["notes"]:
         with st.expander(t("ssb.ui.notes", lang)):
             st.markdown("\n".join(f"- {md_escape(n)}" for n in result["notes"]))

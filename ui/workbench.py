@@ -147,7 +147,7 @@ def _unit(indicator: Indicator, lang: str) -> str:
 
 
 def _rows(table: str) -> pd.DataFrame:
-    frame = data.query("read_table", table)
+    frame = data.query(store.read_table, table)
     return plan_edit.texts(frame, table)
 
 
@@ -226,7 +226,8 @@ def _action_progress(rows: pd.DataFrame, planner: auth.Planner, lang: str) -> No
 
 
 NEW_ACTION_KEYS = tuple(f"wb_new_{name}" for name in ("id", "title_nb", "title_en", "start", "end",
-                                                       "owner", "goal", "percent", "note"))
+                                                       "owner", "owner_email", "goal", "percent",
+                                                       "note"))
 
 
 def _new_action(planner: auth.Planner, lang: str) -> None:
@@ -249,8 +250,11 @@ def _new_action(planner: auth.Planner, lang: str) -> None:
         left, right = st.columns(2)
         owner = left.text_input(t("workbench.action.owner", lang), max_chars=120,
                                 key="wb_new_owner")
-        goal = right.selectbox(t("workbench.action.goal", lang), list(goals),
-                               format_func=goals.get, key="wb_new_goal")
+        # The worklist's reminders go to this address (`python -m indicators due`).
+        owner_email = right.text_input(t("workbench.action.owner_email", lang), max_chars=200,
+                                       placeholder="navn@akershusfk.no", key="wb_new_owner_email")
+        goal = st.selectbox(t("workbench.action.goal", lang), list(goals),
+                            format_func=goals.get, key="wb_new_goal")
         percent = st.number_input(t("workbench.action.percent", lang), min_value=0.0,
                                   max_value=100.0, step=5.0, value=0.0, format="%g",
                                   key="wb_new_percent")
@@ -259,8 +263,8 @@ def _new_action(planner: auth.Planner, lang: str) -> None:
                                       icon=":material/add:")
     if saved:
         row = {"id": action_id, "title_nb": title_nb, "title_en": title_en, "start": start,
-               "end": end, "owner": owner, "percent_complete": percent, "goal_id": goal,
-               "note": note}
+               "end": end, "owner": owner, "owner_email": owner_email,
+               "percent_complete": percent, "goal_id": goal, "note": note}
         summary = t("workbench.summary.new_action", lang, id=action_id.strip())
         _save(lambda: plan_edit.add_row(data.db_path(), data.model(), "actions", row,
                                         user=planner.name, summary=summary, lang=lang),

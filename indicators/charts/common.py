@@ -6,6 +6,7 @@ import html
 import textwrap
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -158,15 +159,22 @@ def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT
     fig.update_xaxes(showgrid=False, linecolor=style.MUTED_TEXT, ticks="outside",
                      automargin=True)
     fig.update_yaxes(gridcolor=style.GRID, zeroline=False, automargin=True)
+    # Whole numbers written out in the reader's format (`300 000`), never plotly's `300k`,
+    # an English abbreviation a Norwegian reader does not use.
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
     return place_bottom(fig, height, bottom + SOURCE_LINE_PX * (len(source) - 1))
 
 
-def lines(note: object) -> int:
+Annotation = Any  # a plotly layout annotation (plotly has no type hints)
+
+
+def lines(note: Annotation) -> int:
     """How many lines an annotation's text has."""
     return (note.text or "").count("<br>") + 1
 
 
-def bottom_notes(fig: go.Figure) -> list[tuple[object, int]]:
+def bottom_notes(fig: go.Figure) -> list[tuple[Annotation, int]]:
     """The notes under the plot (the source line first) with how far from the figure's bottom
     edge each one's bottom sits, in pixels."""
     placed, at = [], PAD
@@ -198,7 +206,8 @@ def place_bottom(fig: go.Figure, height: int | None = None, bottom: int = 0) -> 
     under = band(fig)
     fig.update_layout(height=height, margin={"b": max(bottom, under + AXIS_ROOM)},
                       legend={"y": (under + LEGEND_GAP) / height}, title={"y": 1 - TITLE_Y / height})
-    labelled = any(trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
+    labelled = fig.layout.yaxis.showticklabels is not False and any(
+        trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
     x = ({"x": 1, "xanchor": "right", "xshift": margin.r - EDGE} if labelled else
          {"x": 0, "xanchor": "left", "xshift": EDGE - margin.l})
     for note, at in bottom_notes(fig):
@@ -210,6 +219,50 @@ def place_bottom(fig: go.Figure, height: int | None = None, bottom: int = 0) -> 
     return fig
 
 
-def from_bottom(fig: go.Figure, note: object) -> float:
+def from_bottom(fig: go.Figure, note: Annotation) -> float:
     """Where an annotation under the plot has its bottom edge, in pixels from the figure's."""
-    return fig.layout.height - fig.layout.margin.t + note.yshift
+    return float(fig.layout.height - fig.layout.margin.t + note.yshift)
+
+
+# Horizontal bars with each category's label on its own line above its bar (labels_above_bars).
+BAR_LABEL_CHARS = 44  # a label line (12 px) across a 328 px wide phone figure
+BAR_LABEL_LINE = 16  # px per label line
+BAR_PX = 20  # one bar's thickness, so the value written after it keeps its size
+BAR_GAP = 10  # px between a label and the bars under the label before it
+
+
+def _bar_row(labels: list[str], bars: int) -> tuple[int, int]:
+    """Pixels per category (its bars, its label above them, a gap) and of its label."""
+    label = BAR_LABEL_LINE * max((len(wrap(text, BAR_LABEL_CHARS)) for text in labels), default=1)
+    return bars * BAR_PX + label + BAR_GAP, label
+
+
+def bar_rows_height(labels: list[str], bars: int = 1) -> int:
+    """Pixels of plot for horizontal bars, `bars` to a category, with labels above them."""
+    row, label = _bar_row(labels, bars)
+    return int((len(labels) - 0.5) * row + bars * BAR_PX / 2 + label + PAD)
+
+
+def labels_above_bars(fig: go.Figure, labels: list[str], bars: int = 1) -> go.Figure:
+    """Each category's label on its own line above its bars, from the plot's left edge.
+
+    Beside the bars, long labels took half a phone's width and still lost their first words at
+    the figure's edge; above them, a label has the plot's whole width at any screen size.
+    `labels` are bottom-up, as plotly draws categories; each label sits on its bars' top edge,
+    in axis units, so it stays there whatever height the plot gets. Size the figure with
+    bar_rows_height, and call this after base_layout (the source line stays the first note).
+    """
+    row, label = _bar_row(labels, bars)
+    share = bars * BAR_PX / row  # of a category's row: its bars
+    fig.update_layout(bargap=1 - share)
+    fig.update_yaxes(showticklabels=False, ticks="", showgrid=False,
+                     range=[-0.5, len(labels) - 1 + share / 2 + (label + PAD) / row])
+    # A value written after its bar keeps the figure's text size, however thin the bar.
+    fig.update_traces(constraintext="none", selector={"type": "bar"})
+    for index, text in enumerate(labels):
+        fig.add_annotation(text="<br>".join(wrap(text, BAR_LABEL_CHARS)), name="bar_label",
+                           xref="paper", x=0, xanchor="left", yref="y", y=index + share / 2,
+                           yanchor="bottom", align="left", showarrow=False,
+                           font={"size": 12, "color": style.TEXT})
+    fig.update_layout(margin={"l": EDGE})
+    return place_bottom(fig)

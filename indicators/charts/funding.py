@@ -9,7 +9,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import style
-from indicators.charts.common import SOURCE_LINE_PX, TOP, ChartText, base_layout, plain_text
+from indicators.charts.common import (
+    LINE_CHARS,
+    SOURCE_LINE_PX,
+    TOP,
+    ChartText,
+    bar_rows_height,
+    base_layout,
+    labels_above_bars,
+    plain_text,
+    wrap,
+)
 from indicators.i18n import format_number, format_value, t
 
 APPLIED_COLOUR = "#9DB9DC"  # light blue: the larger, fainter bar behind what was granted
@@ -20,6 +30,12 @@ NODE_COLOURS = {"scheme": style.PRIMARY, "focus": "#007A5A", "goal": "#6A4C93",
 ASSESSED_COLOUR = "#B45F06"
 FOCUS_COLOUR = NODE_COLOURS["focus"]
 NOTE_WRAP = 56  # characters per line of the notes under a figure (fits a 390 px phone)
+# A node's name in lines short enough that the middle column's names (right of their nodes) end
+# before a 390 px phone figure's edge; on one line they were cut there.
+NODE_CHARS = 18
+NODE_LINE_PX = 16  # one line of a node's 12 px name (plotly spaces lines 1.3 em apart)
+NODE_VALUE_PX = 280  # px of the fullest column given to its nodes; names' room comes on top
+BARS_BOTTOM = 110  # px under horizontal bars: the axis, its title, one legend row, the source
 
 
 def _money(x: float | None, lang: str) -> str:
@@ -43,20 +59,20 @@ def scheme_bars(table: pd.DataFrame, names: dict[str, str], text: ChartText,
             hovertext=[f"{n}: {t(key, lang)} {_money(v, lang)}" for n, v in zip(labels, values,
                                                                                 strict=True)],
             hoverinfo="text"))
-    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "reversed"})
+    fig.update_layout(barmode="group", legend={"traceorder": "reversed"})
     top = pd.concat([rows["applied_nok_million"], rows["granted_nok_million"]]).max()
-    # Room on the right for the value written after the longest bar.
-    fig.update_xaxes(title=t("unit.nok_million", lang), range=[0, (top or 1) * 1.22])
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, plain_text(text), lang, height=max(320, 170 + 80 * len(rows)))
+    # Room on the right for the value written after the longest bar, on a phone too (~70 px).
+    fig.update_xaxes(title=t("unit.nok_million", lang), range=[0, (top or 1) * 1.45])
+    base_layout(fig, plain_text(text), lang, height=TOP + bar_rows_height(labels, 2) + BARS_BOTTOM)
+    return labels_above_bars(fig, labels, 2)
 
 
 def granted_by_year(table: pd.DataFrame, names: dict[str, str], text: ChartText,
                     lang: str) -> go.Figure:
     """Granted per year, stacked by scheme: how the money moves as years are added."""
     fig = go.Figure()
-    for index, (scheme, rows) in enumerate(table.groupby("scheme_id", sort=False)):
-        rows = rows.sort_values("year")
+    for index, (key, rows) in enumerate(table.groupby("scheme_id", sort=False)):
+        scheme, rows = str(key), rows.sort_values("year")
         fig.add_trace(go.Bar(
             x=[str(y) for y in rows["year"]], y=rows["granted_nok_million"],
             name=names.get(scheme, scheme),
@@ -95,22 +111,21 @@ def focus_bars(rollup: pd.DataFrame, names: dict[str, str], text: ChartText,
                        f"{t(key, lang).lower()} · {a}"
                        for n, c, a in zip(labels, count, amounts, strict=True)],
             hoverinfo="text", showlegend=bool((count > 0).any())))
-    # The count and amount after each bar, whatever it is made of.
-    fig.add_trace(go.Scatter(
-        y=labels, x=rows["projects"], mode="text", textposition="middle right",
-        text=[f" {format_number(n, lang, 0)} · {a}" if n else "" for n, a in
-              zip(rows["projects"], amounts, strict=True)],
-        hoverinfo="skip", showlegend=False, cliponaxis=False))
     fig.update_layout(barmode="stack")
     most = max(int(rows["projects"].max() or 0), 1)
-    fig.update_xaxes(title=t("funding.col.projects", lang), range=[0, most * 1.3],
+    fig.update_xaxes(title=t("funding.col.projects", lang), range=[0, most * 1.05],
                      dtick=None if most > 10 else 1)
-    fig.update_yaxes(automargin=True)
     text = plain_text(text)  # the source line names the sources in funding.csv
     source = _wrap(text.source_line)
+    # The count and amount with each focus area's name above its bar: beside the bar they ran
+    # past a phone's edge.
+    named = [f"{name}: {format_number(n, lang, 0)} · {a}" if n else f"{name}: {a}"
+             for name, n, a in zip(labels, rows["projects"], amounts, strict=True)]
     # base_layout makes room below for every line of the source; the figure grows by as much.
-    height = max(360, 150 + 34 * len(rows)) + SOURCE_LINE_PX * source.count("<br>")
-    return base_layout(fig, replace(text, source_line=source), lang, height=height)
+    height = (TOP + bar_rows_height(named) + BARS_BOTTOM + 20
+              + SOURCE_LINE_PX * source.count("<br>"))
+    base_layout(fig, replace(text, source_line=source), lang, height=height)
+    return labels_above_bars(fig, named)
 
 
 def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measure: str,
@@ -134,15 +149,26 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
     basis = [f" ({t('funding.basis.assessed', lang)})" if a else "" for a in assessed]
     # The notes sit in the source line's own annotation, above it, so they can never overlap.
     notes = [f"<span style='color:{style.TEXT}'>{line}</span>"
-             for line in _notes(note, assessed.any(), lang)]
+             for line in _notes(note, bool(assessed.any()), lang)]
     text = plain_text(text)  # the source line names the sources in funding.csv
     source = "<br>".join([*notes, _wrap(text.source_line)])
-    extra = SOURCE_LINE_PX * source.count("<br>")  # base_layout adds this much room below
-    height = max(460, 200 + 30 * len(nodes)) + extra
-    x, y = _positions(nodes, links, height - TOP - SANKEY_BOTTOM - extra, 3)
+    # base_layout adds this much room below (it wraps the source line to its own width).
+    extra = SOURCE_LINE_PX * (len(wrap(source, LINE_CHARS)) - 1)
+    names = ["<br>".join(textwrap.wrap(labels.get(n, n), NODE_CHARS)) for n in nodes]
+    # Each node's name is centred on it, so neighbours at least a name's height apart never
+    # overlap, however small their nodes (a phone showed eight names on top of each other). Plotly
+    # keeps `pad` between the nodes of every column and scales their heights to what is left, so
+    # the figure grows with the fullest column instead of the names shrinking into each other.
+    pad = NODE_LINE_PX * max(name.count("<br>") + 1 for name in names) + 2
+    plot_px = max(460 - TOP - SANKEY_BOTTOM, NODE_VALUE_PX + pad * (_column_size(nodes) - 1))
+    height = plot_px + TOP + SANKEY_BOTTOM + extra
+    x, y = _positions(nodes, links, plot_px, pad)
     fig = go.Figure(go.Sankey(
         arrangement="snap", textfont={"color": style.TEXT, "size": 12},
-        node={"label": [labels.get(n, n) for n in nodes], "color": colours, "pad": 3,
+        # align left: plotly scales the nodes per column, and by default it puts a node without
+        # outgoing links ("not on a focus area") in the last column when it does, which left the
+        # middle column too tall for the plot once the pads grew.
+        node={"label": names, "color": colours, "pad": pad, "align": "left",
               "thickness": 16, "line": {"width": 0}, "hoverinfo": "skip", "x": x, "y": y},
         link={"source": [index[s] for s in links["source"]],
               "target": [index[x] for x in links["target"]], "value": links["value"],
@@ -175,6 +201,14 @@ SANKEY_BOTTOM = 50  # only the source line below a Sankey: it has no axis or leg
 COLUMN_X = {"scheme": 0.001, "focus": 0.5, "unknown": 0.5, "unlisted": 0.5, "goal": 0.999}
 
 
+def _column_size(nodes: list[str]) -> int:
+    """How many nodes the fullest column of a Sankey has."""
+    sizes: dict[float, int] = {}
+    for n in nodes:
+        sizes[COLUMN_X[n.split(":")[0]]] = sizes.get(COLUMN_X[n.split(":")[0]], 0) + 1
+    return max(sizes.values())
+
+
 def _positions(nodes: list[str], links: pd.DataFrame, plot_px: float,
                pad_px: float) -> tuple[list[float], list[float]]:
     """Schemes left, focus areas (and what is not allocated) in the middle, goals right; each
@@ -193,8 +227,9 @@ def _positions(nodes: list[str], links: pd.DataFrame, plot_px: float,
     for members in columns.values():
         heights = [size[nodes[i]] * scale / plot_px for i in members]
         gaps = len(members) - 1
-        # Columns with room to spare are centred with modest gaps rather than spread apart.
-        gap = min((1 - sum(heights)) / gaps, 0.06) if gaps else 0.0
+        # Columns with room to spare are centred with modest gaps rather than spread apart, but
+        # never closer than plotly's pad (a name's height), which it would enforce by moving them.
+        gap = min((1 - sum(heights)) / gaps, max(0.06, pad_px / plot_px)) if gaps else 0.0
         top = (1 - sum(heights) - gap * gaps) / 2
         for i, height in zip(members, heights, strict=True):
             y[i] = min(max(top + height / 2, 0.001), 0.999)

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,9 +21,10 @@ GEOJSON = Path(__file__).resolve().parents[2] / "data" / "geo" / "akershus_kommu
 
 
 @lru_cache(maxsize=1)
-def municipalities_geojson() -> dict:
-    """The 21 municipalities (2024 borders, © Kartverket, CC BY 4.0)."""
-    return json.loads(GEOJSON.read_text(encoding="utf-8"))
+def municipalities_geojson() -> dict[str, Any]:
+    """The 21 municipalities (2024 borders, © Kartverket, CC BY 4.0); Any: GeoJSON as read."""
+    geojson: dict[str, Any] = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    return geojson
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def class_labels(values: list[float | None], bins: list[float], unit: str, lang:
     members: dict[int, list[float]] = {}
     for value in values:
         rank = _class_of(value, bins)
-        if rank >= 0:
+        if rank >= 0 and value is not None:  # (a missing value has no class: rank -1)
             members.setdefault(rank, []).append(value)
     labels = []
     for rank in range(max(1, len(bins) - 1) if bins else 0):
@@ -124,7 +126,7 @@ def bounds() -> tuple[tuple[float, float], tuple[float, float]]:
             (max(p[0] for p in points), max(p[1] for p in points)))
 
 
-def _classes(values: list[float]) -> list[float]:
+def _classes(values: list[float | None]) -> list[float]:
     """Edges of five equal-count classes (fewer when there are few distinct values)."""
     data = sorted(v for v in values if v is not None and not math.isnan(v))
     if not data:
@@ -142,7 +144,7 @@ def _class_of(value: float | None, bins: list[float]) -> int:
     return max(0, len(bins) - 2)
 
 
-def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
+def _rings(geometry: dict[str, Any]) -> list[list[tuple[float, float]]]:
     """Every outline ring of a polygon or multipolygon."""
     polygons = geometry["coordinates"]
     if geometry["type"] == "Polygon":

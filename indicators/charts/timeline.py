@@ -40,8 +40,9 @@ def gantt(frame: pd.DataFrame, today: date, text: ChartText, lang: str,
     order = list(dict.fromkeys(frame["row"]))
     fig = go.Figure()
     spans = frame[~frame["point"]]
-    for (lane_group, status), rows in spans.groupby(
+    for (lane_group, key), rows in spans.groupby(
             [spans["lane"] == "action", "status"], sort=False):
+        status = str(key)
         colour, pattern = STATUS_LOOK.get(status, (style.PRIMARY, ""))
         ends = [e + timedelta(days=1) for e in rows["end"]]
         fig.add_trace(go.Bar(
@@ -53,7 +54,8 @@ def gantt(frame: pd.DataFrame, today: date, text: ChartText, lang: str,
                     "line": {"color": "white", "width": 1}},
             hovertext=rows["hover"], hoverinfo="text", legendgroup=status))
     points = frame[frame["point"]]
-    for status, rows in points.groupby("status", sort=False):
+    for key, rows in points.groupby("status", sort=False):
+        status = str(key)
         colour, _ = STATUS_LOOK.get(status, (style.PRIMARY, ""))
         fig.add_trace(go.Scatter(
             y=rows["row"], x=[s.isoformat() for s in rows["start"]], mode="markers",

@@ -128,17 +128,18 @@ def with_overlay(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> go.F
             hoverinfo="text"))
     if overlay.target is not None:
         year, value = overlay.target
-        x = _year_x(year, overlay.mid_year)
+        star = _year_x(year, overlay.mid_year)
         fig.add_trace(go.Scatter(
-            x=[x], y=[value], name=overlay.labels["target"], mode="markers",
+            x=[star], y=[value], name=overlay.labels["target"], mode="markers",
             marker={"symbol": "star", "size": 16, "color": style.TARGET_COLOUR},
             hoverinfo="text", hovertext=[overlay.labels["target"]]))
         # The label ends at the star, on short lines that fit inside the plot of a phone, on
         # the side of the star away from most of the values, on white over the lines it crosses.
         side = _free_side(fig, value)
-        fig.add_annotation(x=x, y=value, xref="x", yref="y", xanchor="right", xshift=-8,
+        label = overlay.labels.get("target_short", overlay.labels["target"])
+        fig.add_annotation(x=star, y=value, xref="x", yref="y", xanchor="right", xshift=-8,
                            yanchor="bottom" if side == "top" else "top", align="right",
-                           text="<br>".join(textwrap.wrap(overlay.labels["target"], TARGET_CHARS)),
+                           text="<br>".join(textwrap.wrap(label, TARGET_CHARS)),
                            showarrow=False, font={"size": 12, "color": style.TARGET_COLOUR},
                            bgcolor="rgba(255,255,255,0.8)")
     # Room for the legend's rows: up to seven on a phone.
@@ -158,6 +159,8 @@ def _free_side(fig: go.Figure, value: float) -> str:
 
 def _add_projection(fig: go.Figure, overlay: Overlay, unit: str, lang: str) -> None:
     p = overlay.projection
+    if p is None:
+        return
     x = [_year_x(y, overlay.mid_year) for y in p.years]
     fig.add_trace(go.Scatter(
         x=x + x[::-1], y=list(p.upper) + list(p.lower)[::-1], fill="toself", mode="lines",
@@ -227,7 +230,7 @@ def _fits_on_right(fig: go.Figure, mark: BreakMark, last: bool) -> bool:
         return last
     start, end = (pd.Timestamp(v) for v in shown)
     room = (end - pd.Timestamp(mark.x)) / (end - start) * PHONE_PLOT_PX + fig.layout.margin.r
-    return len(mark.label) * LABEL_CHAR_PX + 8 <= room
+    return bool(len(mark.label) * LABEL_CHAR_PX + 8 <= room)
 
 
 # ---- a series of one value ----------------------------------------------------------------------

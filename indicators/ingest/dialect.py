@@ -112,7 +112,11 @@ class Records:
 
     def count(self, mask: np.ndarray) -> np.ndarray:
         """How many True in `mask` fall in each record."""
-        return np.add.reduceat(mask.view(np.uint8), self.starts, dtype=np.int64)
+        # From where the Trues are: np.add.reduceat widened the whole buffer to int64 first
+        # (8 bytes a byte, about 0.5 s of page faults for a 28 MB file).
+        at = np.flatnonzero(mask)
+        counts: np.ndarray = np.diff(np.searchsorted(at, self.starts), append=len(at))
+        return counts
 
     def blank(self, delimiter: str) -> np.ndarray:
         """Records of nothing but spaces (in a TSV file a tab is a separator, not a space)."""
@@ -265,8 +269,8 @@ def _arrow_table(data: bytes, records: Records, head: int, width: int,
                 quoted_strings_can_be_null=False))
     except pa.ArrowInvalid:
         return None
-    frame = table.to_pandas()
-    frame.columns = range(width)
+    frame: pd.DataFrame = table.to_pandas()  # (pyarrow has no type hints)
+    frame.columns = pd.RangeIndex(width)
     return frame
 
 

@@ -18,7 +18,6 @@ from indicators.ingest.rules import (
     Collector,
     Context,
     FileProblem,
-    Issue,
     check_duplicates,
     check_frequency,
     check_indicators,
@@ -38,7 +37,8 @@ from indicators.ingest.values import (
     id_from_file_name,
 )
 from indicators.ingest.xlsx import is_xlsx, read_xlsx_table
-from indicators.periods import placement
+from indicators.issues import Issue, Params
+from indicators.periods import Period, placement
 
 if TYPE_CHECKING:
     from indicators.model import PlanModel
@@ -131,7 +131,7 @@ def _check_size(size: int) -> None:
 def raw_table(raw: bytes, file: str, issues: Collector) -> RawTable | None:
     """The file's non-empty rows as text, whatever its format (CSV dialect or xlsx)."""
     _check_size(len(raw))
-    if not raw.strip():
+    if not raw or raw.isspace():  # as `not raw.strip()`, without copying a big file
         raise FileProblem("ingest.error.empty_file")
     table = read_xlsx_table(raw, issues) if is_xlsx(raw, file) else read_csv_table(raw, issues)
     if table is None:
@@ -226,24 +226,21 @@ def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context)
     series = np.asarray(pd.factorize(texts["series"])[0])
     # Two rows on the same place of the yearly axis are one period given twice (2023 and
     # 2021-2023 of an irregular indicator; 2024 and ２０２４ normalise to one text anyway).
-    placed = periods.per_row(lambda p: "" if p is None else placement(p))
     keys = pd.DataFrame({"indicator_id": ids.key(), "region_code": regions.key(),
-                         "period": pd.factorize(pd.Series(placed, dtype=object))[0],
+                         "period": periods.key(lambda p: "" if p is None else placement(p)),
                          "series": series})
     valid = ids.valid() & regions.valid() & periods.valid() & ~wrong_frequency
 
-    def describe(i: int) -> dict:
-        name = texts["series"].iat[i]
-        return {"indicator": ids.results[ids.codes[i]],
-                "region": regions.results[regions.codes[i]],
-                "period": periods.results[periods.codes[i]].canonical,
-                "series": f", {name}" if name else ""}
+    def describe(i: int) -> Params:
+        name = str(texts["series"].iat[i])
+        return {"indicator": ids.known(i), "region": regions.known(i),
+                "period": periods.known(i).canonical, "series": f", {name}" if name else ""}
 
     check_duplicates(keys, valid, describe, ctx)
     if ctx.issues.total_errors:
         return empty_frame()
     frame = _frame(ids, regions, periods, values, texts, ctx.lines)
-    freq = periods.per_row(lambda p: FREQS.index(p.freq), int)
+    freq = periods.per_row(lambda p: FREQS.index(p.freq) if p else -1, int)
     warn_jumps(frame, [keys["indicator_id"].to_numpy(), keys["region_code"].to_numpy(), series,
                        freq], ctx)
     return frame
@@ -252,16 +249,17 @@ def _validate(columns: dict[str, pd.Series], fallback: str | None, ctx: Context)
 FREQS = ("A", "Q", "M", "SY", "MY")
 
 
-def _frame(ids: Coded, regions: Coded, periods: Coded, values: ParsedValues,
+def _frame(ids: Coded[str], regions: Coded[str], periods: Coded[Period], values: ParsedValues,
            texts: dict[str, pd.Series], lines: np.ndarray) -> pd.DataFrame:
     """The observation frame of the contract, in file order."""
-    sub = periods.per_row(lambda p: -1 if p.sub is None else p.sub, int)
+    # Called only when every row passed its checks: no period is None here.
+    sub = periods.per_row(lambda p: -1 if p is None or p.sub is None else p.sub, int)
     return pd.DataFrame({
         "indicator_id": ids.strings(),
         "region_code": regions.strings(),
-        "period": periods.strings(lambda p: p.canonical),
-        "year": periods.per_row(lambda p: p.year, np.int64),
-        "freq": periods.strings(lambda p: p.freq),
+        "period": periods.strings(lambda p: p.canonical if p else ""),
+        "year": periods.per_row(lambda p: p.year if p else 0, np.int64),
+        "freq": periods.strings(lambda p: p.freq if p else ""),
         "sub": pd.arrays.IntegerArray(np.maximum(sub, 0).astype(np.int64), sub < 0),
         "value": values.value,
         "status": pd.Series(values.status, dtype=object),

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,9 @@ import pandas as pd
 from indicators.i18n import t
 from indicators.ingest.dialect import RawTable
 from indicators.ingest.reader import raw_table, source_bytes
-from indicators.ingest.rules import Collector, FileProblem, Issue
+from indicators.ingest.rules import Collector, FileProblem, plain_line, row_text
 from indicators.ingest.values import header_key, parse_values
+from indicators.issues import Issue, Params, Severity
 from indicators.model import PlanModel, is_email
 from indicators.periods import parse_period
 
@@ -150,6 +152,14 @@ COMMENT_MAX = 1000  # characters: a short commentary, not a report
 # ---- reading ------------------------------------------------------------------------------
 
 
+class ReadOptions(TypedDict, total=False):
+    """The keywords read_table_file takes besides the table, the file and the model."""
+
+    name: str | None
+    lang: str
+    today: date | None
+
+
 def read_table_file(table: str, source: Path | str | bytes, model: PlanModel, *,
                     name: str | None = None, lang: str = "nb",
                     today: date | None = None) -> TableResult:
@@ -173,27 +183,28 @@ def read_table_file(table: str, source: Path | str | bytes, model: PlanModel, *,
                        issues.total_warnings, hashlib.sha256(raw).hexdigest(), table)
 
 
-def read_funding(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+def read_funding(path: Path | str | bytes, model: PlanModel, **options: Unpack[ReadOptions]) -> TableResult:
     """Scheme totals per year: applications, amounts applied for and granted, projects."""
     return read_table_file("funding", path, model, **options)
 
 
-def read_grants(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+def read_grants(path: Path | str | bytes, model: PlanModel, **options: Unpack[ReadOptions]) -> TableResult:
     """One row per grant; an empty amount stays unknown (never 0)."""
     return read_table_file("grants", path, model, **options)
 
 
-def read_milestones(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+def read_milestones(path: Path | str | bytes, model: PlanModel,
+                    **options: Unpack[ReadOptions]) -> TableResult:
     """Timeline items with a start date, an optional end date, a kind and a status."""
     return read_table_file("milestones", path, model, **options)
 
 
-def read_actions(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+def read_actions(path: Path | str | bytes, model: PlanModel, **options: Unpack[ReadOptions]) -> TableResult:
     """Action items (tiltak): start, end, owner and percent complete."""
     return read_table_file("actions", path, model, **options)
 
 
-def read_comments(path: Path | str | bytes, model: PlanModel, **options: object) -> TableResult:
+def read_comments(path: Path | str | bytes, model: PlanModel, **options: Unpack[ReadOptions]) -> TableResult:
     """Planners' comments, one per indicator and period, with author and date."""
     return read_table_file("comments", path, model, **options)
 
@@ -255,7 +266,7 @@ class _Check:
     lang: str
 
     def report(self, mask: np.ndarray, column: str | None, key: str,
-               params: Callable[[int], dict], severity: str = "error") -> None:
+               params: Callable[[int], Params], severity: Severity = "error") -> None:
         name = self.names.get(column, column) if column else None
         self.issues.add_rows(np.asarray(mask, dtype=bool), self.lines, name, key, params,
                              severity)
@@ -266,8 +277,8 @@ class _Check:
             values = texts[col.name]
             empty = (values == "").to_numpy()
             if col.cell:
-                shown = {"name": self.names.get(col.name, col.name)}
-                self.report(empty, col.name, "tables.error.empty_cell", lambda _i, p=shown: p)
+                shown: Params = {"name": self.names.get(col.name, col.name)}
+                self.report(empty, col.name, "tables.error.empty_cell", _same(shown))
             out[col.name] = getattr(self, f"_{col.kind}")(col.name, values, empty)
         frame = pd.DataFrame(out)
         self._rows(frame, texts)
@@ -283,8 +294,8 @@ class _Check:
                key: str) -> pd.Series:
         bad = ~empty & ~values.isin(known).to_numpy()
         self.report(bad, name, key, lambda i: {
-            "value": values.iat[i], "choices": ", ".join(known),
-            "closest": ", ".join(difflib.get_close_matches(values.iat[i], known, 3, 0.0))})
+            "value": row_text(values, i), "choices": ", ".join(known),
+            "closest": ", ".join(difflib.get_close_matches(row_text(values, i), known, 3, 0.0))})
         return values
 
     def _scheme(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
@@ -306,19 +317,19 @@ class _Check:
     def _period(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         parsed = [parse_period(v) for v in values]
         bad = ~empty & np.array([p is None for p in parsed], dtype=bool)
-        self.report(bad, name, "tables.error.not_a_period", lambda i: {"text": values.iat[i]})
+        self.report(bad, name, "tables.error.not_a_period", lambda i: {"text": row_text(values, i)})
         return pd.Series([p.canonical if p else v for p, v in zip(parsed, values, strict=True)],
                          dtype=object)
 
     def _comment(self, name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
         long = (values.str.len() > COMMENT_MAX).to_numpy()
         self.report(long, name, "tables.error.comment_too_long",
-                    lambda i: {"n": len(values.iat[i]), "max": COMMENT_MAX})
+                    lambda i: {"n": len(row_text(values, i)), "max": COMMENT_MAX})
         return values
 
     def _email(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         bad = ~empty & ~values.map(is_email).to_numpy(dtype=bool)
-        self.report(bad, name, "tables.error.not_an_email", lambda i: {"text": values.iat[i]})
+        self.report(bad, name, "tables.error.not_an_email", lambda i: {"text": row_text(values, i)})
         return values
 
     def _kind(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
@@ -335,7 +346,7 @@ class _Check:
         words = values.str.casefold().map(BASIS_WORDS)
         bad = ~empty & words.isna().to_numpy()
         self.report(bad, name, "tables.error.unknown_basis",
-                    lambda i: {"value": values.iat[i], "choices": " | ".join(BASIS_VALUES)})
+                    lambda i: {"value": row_text(values, i), "choices": " | ".join(BASIS_VALUES)})
         return words.where(~empty, BASIS_VALUES[1])
 
     def _municipality(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
@@ -344,10 +355,10 @@ class _Check:
                    if r.level == "municipality" and not r.historical}
         bad = ~empty & ~codes.isin(current).to_numpy()
         self.report(bad, name, "tables.error.unknown_municipality",
-                    lambda i: self._municipality_hint(codes.iat[i]))
+                    lambda i: self._municipality_hint(row_text(codes, i)))
         return codes.where(~empty, "")
 
-    def _municipality_hint(self, code: str) -> dict:
+    def _municipality_hint(self, code: str) -> Params:
         region = self.model.region(code)
         now = self.model.current_region(code) if region is not None else None
         hint = "" if now is None or now.code == code else \
@@ -357,47 +368,47 @@ class _Check:
     def _numbers(self, name: str, values: pd.Series) -> np.ndarray:
         parsed = parse_values(values)
         bad = parsed.not_a_number | parsed.not_finite | parsed.underflow  # 1e-400 is not 0
-        self.report(bad, name, "tables.error.not_a_number", lambda i: {"text": values.iat[i]})
+        self.report(bad, name, "tables.error.not_a_number", lambda i: {"text": row_text(values, i)})
         return parsed.value
 
     def _amount(self, name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
         number = self._numbers(name, values)
         with np.errstate(invalid="ignore"):
             self.report(number < 0, name, "tables.error.negative",
-                        lambda i: {"text": values.iat[i]})
+                        lambda i: {"text": row_text(values, i)})
         return pd.Series(number, dtype=float)
 
     def _count(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         number = self._amount(name, values, empty)
         fraction = (number.notna() & (number % 1 != 0)).to_numpy()
-        self.report(fraction, name, "tables.error.not_whole", lambda i: {"text": values.iat[i]})
+        self.report(fraction, name, "tables.error.not_whole", lambda i: {"text": row_text(values, i)})
         return number.where(~fraction).round().astype("Int64")
 
     def _percent(self, name: str, values: pd.Series, _empty: np.ndarray) -> pd.Series:
         number = pd.Series(self._numbers(name, values.str.rstrip("%").str.strip()), dtype=float)
         outside = ((number < 0) | (number > 100)).to_numpy()
-        self.report(outside, name, "tables.error.percent_range", lambda i: {"text": values.iat[i]})
+        self.report(outside, name, "tables.error.percent_range", lambda i: {"text": row_text(values, i)})
         return number
 
     def _year(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         number = pd.to_numeric(values.where(values.str.fullmatch(r"\d{4}"), None),
                                errors="coerce")
         self.report(~empty & number.isna().to_numpy(), name, "tables.error.not_a_year",
-                    lambda i: {"text": values.iat[i]})
+                    lambda i: {"text": row_text(values, i)})
         top = self.today.year + 1
         wrong = ((number < FIRST_YEAR) | (number > top)).to_numpy()
         self.report(wrong, name, "tables.error.year_out_of_range",
-                    lambda i: {"year": values.iat[i], "first": FIRST_YEAR, "last": top})
+                    lambda i: {"year": row_text(values, i), "first": FIRST_YEAR, "last": top})
         return number.where(~wrong).astype("Int64")
 
     def _date(self, name: str, values: pd.Series, empty: np.ndarray) -> pd.Series:
         parsed = [parse_date(v) for v in values]
         bad = ~empty & np.array([p is None for p in parsed], dtype=bool)
-        self.report(bad, name, "tables.error.not_a_date", lambda i: {"text": values.iat[i]})
+        self.report(bad, name, "tables.error.not_a_date", lambda i: {"text": row_text(values, i)})
         outside = np.array([p is not None and not DATE_RANGE[0] <= p <= DATE_RANGE[1]
                             for p in parsed], dtype=bool)
         self.report(outside, name, "tables.error.date_out_of_range",
-                    lambda i: {"text": values.iat[i]})
+                    lambda i: {"text": row_text(values, i)})
         return pd.Series(parsed, dtype=object)
 
     # rules across columns
@@ -407,7 +418,7 @@ class _Check:
             later = np.array([s is not None and e is not None and e < s
                               for s, e in zip(frame["start"], frame["end"], strict=True)], bool)
             self.report(later, "end", "tables.error.end_before_start",
-                        lambda i: {"start": texts["start"].iat[i], "end": texts["end"].iat[i]})
+                        lambda i: {"start": row_text(texts["start"], i), "end": row_text(texts["end"], i)})
         if self.spec.table == "grants":
             self._grants(frame, texts)
         if self.spec.table == "funding":
@@ -422,8 +433,8 @@ class _Check:
                             for s, f in zip(frame["scheme_id"], frame["focus_area_id"],
                                             strict=True)], dtype=bool)
         self.report(outside, "focus_area_id", "tables.warning.focus_not_in_scheme",
-                    lambda i: {"focus_area": texts["focus_area_id"].iat[i],
-                               "scheme": texts["scheme_id"].iat[i]}, severity="warning")
+                    lambda i: {"focus_area": row_text(texts["focus_area_id"], i),
+                               "scheme": row_text(texts["scheme_id"], i)}, severity="warning")
         claimed = ((frame["focus_area_basis"] == "source") & (texts["focus_area_id"] == "")
                    ).to_numpy(bool)
         self.report(claimed, "focus_area_basis", "tables.error.basis_without_focus",
@@ -433,8 +444,8 @@ class _Check:
         with np.errstate(invalid="ignore"):
             more = (frame["granted_nok_million"] > frame["applied_nok_million"]).to_numpy(bool)
         self.report(more, "granted_nok_million", "tables.warning.granted_above_applied",
-                    lambda i: {"granted": texts["granted_nok_million"].iat[i],
-                               "applied": texts["applied_nok_million"].iat[i]},
+                    lambda i: {"granted": row_text(texts["granted_nok_million"], i),
+                               "applied": row_text(texts["applied_nok_million"], i)},
                     severity="warning")
 
     def _duplicates(self, texts: dict[str, pd.Series]) -> None:
@@ -448,12 +459,13 @@ class _Check:
                                                         strict=True)}
         what = t(self.spec.key_text, self.lang)
         self.report(duplicate, self.spec.key[-1], "tables.error.duplicate",
-                    lambda i: {"what": what, "first_line": _line(
+                    lambda i: {"what": what, "first_line": plain_line(
                         self.lines[first_line[tuple(keys.iloc[i])]])})
 
 
-def _line(value: object) -> object:
-    return value.item() if isinstance(value, np.generic) else value
+def _same(params: Params) -> Callable[[int], Params]:
+    """The same parameters for every row."""
+    return lambda _row: params
 
 
 def parse_date(text: str) -> date | None:

@@ -66,15 +66,8 @@ class ParsedValues:
     status: np.ndarray  # object: a symbol or None
     not_a_number: np.ndarray  # bool
     not_finite: np.ndarray  # bool
-    foreign_digits: np.ndarray | None = None  # bool: digits other than 0-9 (also not_a_number)
-    underflow: np.ndarray | None = None  # bool: too close to zero to store as written
-
-    def __post_init__(self) -> None:
-        none = np.zeros(len(self.value), dtype=bool)
-        if self.foreign_digits is None:
-            self.foreign_digits = none
-        if self.underflow is None:
-            self.underflow = none.copy()
+    foreign_digits: np.ndarray  # bool: digits other than 0-9 (also not_a_number)
+    underflow: np.ndarray  # bool: too close to zero to store as written
 
     def take(self, rows: np.ndarray) -> ParsedValues:
         """The parsed values of the cells at `rows`."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -68,7 +68,7 @@ def read_xlsx_table(raw: bytes, issues: Collector | None = None) -> RawTable | N
             formulas = other.iter_rows(values_only=True)
         read = _Rows(sheet.title, deadline)
         # Cells, not bare values: a cell formatted as percent holds 0.028 and shows "2,8 %".
-        read.run(sheet.iter_rows(), formulas)
+        header = read.run(sheet.iter_rows(), formulas)
     except FileProblem:
         raise
     except Exception:  # openpyxl raises a zoo of exception types on a broken workbook
@@ -79,8 +79,8 @@ def read_xlsx_table(raw: bytes, issues: Collector | None = None) -> RawTable | N
     if read.uncomputed_total:
         _report_uncomputed(read, issues)
         return None
-    data = pd.DataFrame(read.rows, columns=range(len(read.header)), dtype=str)
-    return RawTable(read.header, data, np.array(read.lines, dtype=object),
+    data = pd.DataFrame(read.rows, columns=range(len(header)), dtype=str)
+    return RawTable(header, data, np.array(read.lines, dtype=object),
                     {"encoding": "xlsx", "sheet": sheet.title})
 
 
@@ -149,7 +149,10 @@ class _Rows:
     uncomputed_total: int = 0
     cells: int = 0
 
-    def run(self, cells: Iterator[tuple], formulas: Iterator[tuple] | None) -> None:
+    def run(self, cells: Iterator[tuple[Any, ...]],
+            formulas: Iterator[tuple[Any, ...]] | None) -> list[str]:
+        """Read every row (openpyxl's cells, and the formulas' values: Any, as openpyxl gives
+        them); the header."""
         for number, cell_row in enumerate(cells, start=1):
             row = tuple(getattr(c, "value", None) for c in cell_row)
             shown = next(formulas, ()) if formulas is not None else ()
@@ -171,8 +174,9 @@ class _Rows:
             self.lines.append(f"{self.title}!{number}")
         if self.header is None:
             raise FileProblem("ingest.error.empty_file")
+        return self.header
 
-    def _formulas(self, number: int, values: tuple, shown: tuple) -> None:
+    def _formulas(self, number: int, values: tuple[Any, ...], shown: tuple[Any, ...]) -> None:
         """Note the cells that hold a formula (shown) but no stored result (values)."""
         for j, (value, formula) in enumerate(zip(values, shown, strict=False)):
             if value is None and formula is not None:

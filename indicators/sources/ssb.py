@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+JsonDoc = dict[str, Any]  # a JSON document as SSB sends it: Any, until it is checked
+
 DEFAULT_URL = "https://data.ssb.no/api/pxwebapi/v2"
 URL_ENV = "SSB_API_URL"
 # PxWebApi v2 at SSB allows 30 calls per 60-second window (its /config: maxCallsPerTimeWindow).
@@ -170,7 +172,7 @@ class RateLimiter:
     window: float = WINDOW_SECONDS
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
-    _sent: deque = field(default_factory=deque, repr=False)
+    _sent: deque[float] = field(default_factory=deque, repr=False)
 
     def wait(self) -> None:
         """Block until one more request is allowed, then count it."""
@@ -189,7 +191,7 @@ class RateLimiter:
 
 def selection_body(selection: Mapping[str, Sequence[str] | str],
                    codelists: Mapping[str, str] | None = None,
-                   output_values: Mapping[str, str] | None = None) -> dict:
+                   output_values: Mapping[str, str] | None = None) -> JsonDoc:
     """The JSON body of a v2 data POST: value codes or expressions ("*", "top(5)", "from(2015)")
     per variable, with an optional codelist (e.g. agg_KommFylker) and how its values come out."""
     codelists, output_values = codelists or {}, output_values or {}
@@ -223,35 +225,35 @@ class SsbClient:
         self.lang, self.sleep = lang, sleep
         self.limiter = limiter or RateLimiter(sleep=sleep)
 
-    def table(self, table_id: str) -> dict:
+    def table(self, table_id: str) -> JsonDoc:
         """Basic facts about a table: label, `updated`, first and last period."""
         return self._request("GET", f"/tables/{table_id}", {"lang": self.lang})
 
-    def metadata(self, table_id: str) -> dict:
+    def metadata(self, table_id: str) -> JsonDoc:
         """The table's variables, codes and codelists, as a json-stat2 document."""
         return self._request("GET", f"/tables/{table_id}/metadata",
                              {"lang": self.lang, "outputFormat": "json-stat2"})
 
-    def codelist(self, codelist_id: str) -> dict:
+    def codelist(self, codelist_id: str) -> JsonDoc:
         """A codelist's values (`values`: code, label, valueMap), e.g. agg_KommFylker's F- codes."""
         return self._request("GET", f"/codelists/{urllib.parse.quote(codelist_id)}",
                              {"lang": self.lang})
 
-    def search(self, query: str, page_size: int = 20) -> dict:
+    def search(self, query: str, page_size: int = 20) -> JsonDoc:
         """Tables matching the words of `query` (`tables`: id, label, updated, periods, …)."""
         return self._request("GET", "/tables", {"query": query, "lang": self.lang,
                                                 "pageSize": str(page_size)})
 
     def data(self, table_id: str, selection: Mapping[str, Sequence[str] | str],
              codelists: Mapping[str, str] | None = None,
-             output_values: Mapping[str, str] | None = None) -> dict:
+             output_values: Mapping[str, str] | None = None) -> JsonDoc:
         """The selected cells as a json-stat2 dataset (decode it with parse_jsonstat2)."""
         body = selection_body(selection, codelists, output_values)
         return self._request("POST", f"/tables/{table_id}/data",
                              {"lang": self.lang, "outputFormat": "json-stat2"}, body)
 
     def _request(self, method: str, path: str, params: Mapping[str, str],
-                 body: dict | None = None) -> dict:
+                 body: JsonDoc | None = None) -> JsonDoc:
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"
         data = None if body is None else json.dumps(body).encode("utf-8")
         busy = failed = 0
@@ -272,7 +274,7 @@ class SsbClient:
                 self.sleep(self.connect_backoff)
                 failed += 1
 
-    def _send(self, method: str, url: str, data: bytes | None) -> dict:
+    def _send(self, method: str, url: str, data: bytes | None) -> JsonDoc:
         headers = {"Accept": "application/json", "User-Agent": "naeringsmaal-akershus"}
         if data is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
@@ -280,9 +282,12 @@ class SsbClient:
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
             raw = response.read()
         try:
-            return json.loads(raw.decode("utf-8-sig"))
+            doc = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise JsonStatError(f"{url}: the answer is not JSON") from None
+        if not isinstance(doc, dict):
+            raise JsonStatError(f"{url}: the answer is not a JSON object")
+        return doc
 
 
 def _retry_after(error: urllib.error.HTTPError) -> float | None:

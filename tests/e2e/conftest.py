@@ -17,6 +17,10 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from indicators.access import hash_password
+from indicators.build import build
+from indicators.model import load_model
+from tests.conftest import FIXTURE_DATA, copy_repo
 from tools.chromium import CHROMIUM, launch
 from ui.page_list import DEFAULT, PAGES
 
@@ -111,6 +115,41 @@ def running_app(db: Path, log_path: Path, extra_args: tuple[str, ...] = (),
             server.wait()
 
 
+PASSWORD = "riktig hest batteri"  # the planner password of every planner_site
+
+
+@dataclass(frozen=True)
+class PlannerSite:
+    """A served, writable copy of config/ and the test data set that a planner may change."""
+
+    url: str
+    config: Path
+    data: Path
+
+    @property
+    def db(self) -> Path:
+        return self.data / "dashboard.duckdb"
+
+
+@contextmanager
+def planner_site(folder: Path, files: dict[str, str] | None = None,
+                 env: dict[str, str] | None = None) -> Iterator[PlannerSite]:
+    """`streamlit run` (with `env`) on a copy of config/ and the test data set in `folder` (with
+    `files`, name to text, written into its data/), built, and PASSWORD as the planner password in
+    a temp secrets file (never .streamlit/secrets.toml in the repo). Uploads write to it: an app
+    of its own. Log in with AppTab.log_in."""
+    copy_repo(folder, FIXTURE_DATA)
+    for name, text in (files or {}).items():
+        (folder / "data" / name).write_text(text, "utf-8")
+    site = PlannerSite("", folder / "config" / "goals.yaml", folder / "data")
+    assert build(load_model(site.config), site.data, site.db).ok
+    secrets = folder / "secrets.toml"
+    secrets.write_text(f'planner_password_scrypt = "{hash_password(PASSWORD)}"\n', "utf-8")
+    env = {**(env or {}), "DASHBOARD_DATA": str(site.data), "DASHBOARD_CONFIG": str(site.config)}
+    with running_app(site.db, folder / "streamlit.log", ("--secrets.files", str(secrets)), env) as url:
+        yield PlannerSite(url, site.config, site.data)
+
+
 @pytest.fixture(scope="session")
 def app_url(db: Path) -> Iterator[str]:
     """One app for the whole session, on the database built from the shipped files."""
@@ -171,6 +210,17 @@ class AppTab:
             const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"]');
             return [...boxes].every(box => box.querySelector('.js-plotly-plot .main-svg'));
         }""")
+
+    def log_in(self, name: str = "Kari Nordmann") -> None:
+        """Log in on Oppdater with a planner_site's PASSWORD. The default page is opened first: the
+        first session on a fresh server that opens another page gets a spurious "Page not found"
+        modal (streamlit/streamlit#9992)."""
+        self.open()
+        self.open("oppdater")
+        self.page.get_by_label("Navnet ditt").fill(name)
+        self.page.get_by_label("Planleggerpassord").fill(PASSWORD)
+        self.page.get_by_role("button", name="Logg inn").click()
+        self.page.get_by_text(f"Logget inn som {name}").wait_for()
 
     def errors(self) -> list[str]:
         """The text of every error the page shows."""

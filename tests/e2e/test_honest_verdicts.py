@@ -4,14 +4,13 @@ agrees with what it rests on (dates, staleness, breaks, single values, provision
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from indicators.i18n import t
 from indicators.model import load_model
+from tests.conftest import run_cli
 from tests.e2e.test_pages import visible_text
 from tests.pages.conftest import headline_frame
 
@@ -27,8 +26,8 @@ GOOD_WAY = {"nb": "ønsket retning", "en": "desired direction"}
 
 @pytest.fixture(scope="module")
 def progress(db: Path) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "indicators", "progress", "--json", "--db", str(db)],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+    out = run_cli("progress", "--json", "--db", str(db))
+    assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 

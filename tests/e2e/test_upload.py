@@ -3,62 +3,40 @@
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from indicators.access import hash_password
-from indicators.build import build
-from indicators.model import load_model
-from tests.conftest import FIXTURE_DATA, exported_csv
+from tests.conftest import exported_csv
 from tests.e2e.conftest import (
+    PASSWORD,
     READY_TIMEOUT_MS,
-    ROOT,
     VIEWPORT,
     AppTab,
-    running_app,
+    PlannerSite,
+    planner_site,
 )
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "riktig hest batteri"
 # What a planner's Norwegian Excel saves as "CSV": semicolons, decimal comma, Windows-1252.
 PLANNER_FILE = ("indikator;region;år;verdi;merknad\r\n"
                 "2B-04;32;2026M02;12,5;Ås kommune: foreløpig tall\r\n").encode("cp1252")
 
 
-@dataclass(frozen=True)
-class Site:
-    url: str
-    db: Path
-    data: Path
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """`streamlit run` on a writable copy of the test data set (2B-04 ends in January 2026, so the
-    file's February is new), with a planner password in a temp secrets file (never
-    .streamlit/secrets.toml in the repo)."""
-    folder = tmp_path_factory.mktemp("upload")
-    shutil.copytree(FIXTURE_DATA, folder / "data",
-                    ignore=shutil.ignore_patterns("*.duckdb*", "*.lock", "*.tmp"))
-    db = folder / "data" / "dashboard.duckdb"
-    assert build(load_model(ROOT / "config" / "goals.yaml"), folder / "data", db).ok
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f'planner_password_scrypt = "{hash_password(PASSWORD)}"\n', "utf-8")
-    # The upload writes to its database and data folder, so it gets an app of its own.
-    with running_app(db, folder / "streamlit.log", ("--secrets.files", str(secrets)),
-                     {"DASHBOARD_DATA": str(folder / "data")}) as url:
-        yield Site(url, db, folder / "data")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlannerSite]:
+    """The test data set served for a planner: 2B-04 ends in January 2026, so the file's February
+    is new."""
+    with planner_site(tmp_path_factory.mktemp("upload")) as served:
+        yield served
 
 
-def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None:
+def test_upload_round_trip(browser: Browser, site: PlannerSite, tmp_path: Path) -> None:
     before = exported_csv(site.db)
     file_before = (site.data / "observations" / "2B-04.csv").read_bytes()
     upload = tmp_path / "Ledighet februar 2026.csv"
@@ -68,14 +46,7 @@ def test_upload_round_trip(browser: Browser, site: Site, tmp_path: Path) -> None
     tab = AppTab(context.new_page(), site.url)
     page = tab.page
     try:
-        # The first visit to a fresh server must be the default page: the first session that
-        # opens another page gets a spurious "Page not found" modal (streamlit/streamlit#9992).
-        tab.open()
-        tab.open("oppdater")
-        page.get_by_label("Navnet ditt").fill("Kari Nordmann")
-        page.get_by_label("Planleggerpassord").fill(PASSWORD)
-        page.get_by_role("button", name="Logg inn").click()
-        page.get_by_text("Logget inn som Kari Nordmann").wait_for()
+        tab.log_in()
 
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
         page.get_by_text("Dette vil endres").wait_for()
@@ -140,7 +111,7 @@ def session_ids(page: Page) -> list[str]:
 
 
 def test_the_upload_endpoint_takes_files_only_from_a_planner_s_session(browser: Browser,
-                                                                       site: Site) -> None:
+                                                                       site: PlannerSite) -> None:
     context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
     context.set_default_timeout(READY_TIMEOUT_MS)
     tab = AppTab(context.new_page(), site.url)

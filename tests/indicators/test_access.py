@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from indicators.access import (
     verified_email,
     verify_password,
 )
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,15 +37,12 @@ def test_a_malformed_or_too_costly_hash_never_lets_anyone_in(stored: str) -> Non
 
 
 def test_hash_password_command_prints_the_secrets_line() -> None:
-    result = subprocess.run([sys.executable, "-m", "indicators", "hash-password"], cwd=ROOT,
-                            input="et langt passord\n", capture_output=True, text=True,
-                            timeout=60)
+    result = run_cli("hash-password", input="et langt passord\n")
     assert result.returncode == 0, result.stderr
     name, _, value = result.stdout.strip().partition(" = ")
     assert name == "planner_password_scrypt"
     assert verify_password("et langt passord", value.strip('"'))
-    short = subprocess.run([sys.executable, "-m", "indicators", "hash-password"], cwd=ROOT,
-                           input="kort\n", capture_output=True, text=True, timeout=60)
+    short = run_cli("hash-password", input="kort\n")
     assert short.returncode == 1 and "minst 10 tegn" in short.stderr
 
 

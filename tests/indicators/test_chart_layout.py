@@ -194,3 +194,31 @@ def test_beside_horizontal_bars_the_source_ends_at_the_right_edge() -> None:
     assert source.x == 1 and source.xanchor == "right"
     assert fig.layout.margin.r - source.xshift == common.EDGE
     assert all(len(line) <= LINE_CHARS for line in visible(source.text))
+
+
+@pytest.mark.parametrize(("lang", "written"), [("nb", "300 000"), ("en", "300,000")])
+def test_large_axis_numbers_are_written_out_in_the_readers_format(lang: str, written: str) -> None:
+    """Plotly's own `300k` is an English abbreviation: the axis says `300 000` (nb), `300,000`."""
+    frame = obs_frame([("T-01", "32", str(y), y, "A", None, 290_000 + 5_000 * (y - 2018), None)
+                       for y in range(2018, 2025)])
+    fig = charts.trend(frame, {"32": "Akershus"}, "count",
+                       charts.ChartText("Sysselsatte", "Personer", "Kilde: SSB"), lang)
+    ticks = re.findall(r'class="ytick"><text[^>]*>([^<]+)<', export.to_svg_at(fig, 390).decode())
+    assert written in ticks and not any(tick.endswith("k") for tick in ticks), ticks
+
+
+def test_bar_names_stand_whole_above_their_bars_from_the_left_edge() -> None:
+    """Beside the bars a long name lost its first words at a phone's left edge ("ntreprenørskap,
+    inkludering"): above them it starts at the plot's edge, in lines that fit a phone."""
+    names = {"a": "Sosialt entreprenørskap, inkludering og mangfold", "b": "Reiseliv"}
+    table = pd.DataFrame({"scheme_id": ["a", "b"], "applied_nok_million": [50.0, 1.6],
+                          "granted_nok_million": [20.0, 1.4]})
+    fig = charts.scheme_bars(table, names, charts.ChartText("T", "S", LONG_SOURCE), "nb")
+    assert fig.layout.yaxis.showticklabels is False
+    labels = [a for a in fig.layout.annotations if a.name == "bar_label"]
+    assert sorted(" ".join(visible(a.text)) for a in labels) == sorted(names.values())
+    for label in labels:
+        assert (label.xref, label.x, label.xanchor) == ("paper", 0, "left")
+        assert all(len(line) <= common.BAR_LABEL_CHARS for line in visible(label.text))
+    # Room after the longest bar for its value ("50 mill. kr", ~70 px) on a 320 px wide plot.
+    assert fig.layout.xaxis.range[1] >= 50 * 1.4

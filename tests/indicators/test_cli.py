@@ -1,28 +1,22 @@
-"""The command line, run as a planner would: through `python -m indicators` in a subprocess."""
+"""The command line, run as a planner would: `python -m indicators`, in-process (run_cli)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_DATA, copy_repo
+from tests.conftest import CliResult, run_cli
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "indicators", *args, "--db", str(repo / "data" / "t.duckdb"),
-         "--config", str(repo / "config" / "goals.yaml")],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=120)
+def run(repo: Path, *args: str) -> CliResult:
+    return run_cli(*args, "--db", str(repo / "data" / "dashboard.duckdb"),
+                   "--config", str(repo / "config" / "goals.yaml"))
 
 
 @pytest.fixture
-def built(repo_copy: Path) -> Path:
-    result = run(repo_copy, "build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return repo_copy
+def built(built_repo: Path) -> Path:
+    return built_repo
 
 
 def test_validate_is_clean_on_the_shipped_files(repo_copy: Path) -> None:
@@ -43,7 +37,8 @@ def test_build_holds_the_nav_series_for_akershus(built: Path) -> None:
 
 def test_build_is_idempotent(built: Path) -> None:
     first = run(built, "export-csv").stdout
-    assert run(built, "build").returncode == 0
+    result = run(built, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
     assert run(built, "export-csv").stdout == first
 
 
@@ -69,10 +64,9 @@ def test_bad_file_is_refused_with_line_and_column_and_nothing_written(built: Pat
     assert run(built, "export-csv").stdout == before
 
 
-def test_import_history_and_undo(tmp_path: Path) -> None:
+def test_import_history_and_undo(built_fixture_repo: Path, tmp_path: Path) -> None:
     # The test data set: 2B-04 ends in January 2026, so February is a new row.
-    built = copy_repo(tmp_path / "repo", FIXTURE_DATA)
-    assert run(built, "build").returncode == 0
+    built = built_fixture_repo
     before = run(built, "export-csv").stdout
     new = tmp_path / "nav.csv"
     new.write_text("indikator;region;år;verdi;merknad\n2B-04;32;2026M02;2,4;Ås\n",

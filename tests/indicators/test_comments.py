@@ -14,18 +14,16 @@ from indicators import comments, store, workflow
 from indicators.build import build, sync
 from indicators.deck import build_deck
 from indicators.model import PlanModel
-from tests.conftest import FIXTURE_DATA, copy_repo
 
 WHY = "Hvorfor gikk ledigheten opp? Permitteringer i bygg; se *NAV* [lenke](http://x)"
 HEADER = "indicator_id,period,text,author,at\n"
 
 
 @pytest.fixture
-def site(tmp_path: Path, model: PlanModel) -> Path:
-    repo = copy_repo(tmp_path, FIXTURE_DATA)
-    (repo / "data" / "comments.csv").write_text(HEADER, "utf-8")
-    assert build(model, repo / "data", repo / "data" / "dashboard.duckdb").ok
-    return repo
+def site(built_fixture_repo: Path) -> Path:
+    """The test data set, built, with an empty comments file (written back to on each comment)."""
+    (built_fixture_repo / "data" / "comments.csv").write_text(HEADER, "utf-8")
+    return built_fixture_repo
 
 
 def test_a_comment_is_kept_written_back_and_undone_exactly(site: Path, model: PlanModel) -> None:

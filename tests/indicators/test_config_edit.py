@@ -7,8 +7,6 @@ import difflib
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 from indicators import config_edit, store, workflow
 from indicators.model import load_model, validate_config
 from indicators.plan_edit import TargetEdit, edit_target
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 # A small plan model written the way planners write goals.yaml: comments above and beside keys, a
@@ -222,17 +221,12 @@ def test_later_edits_are_undone_in_turn(site: tuple[Path, Path]) -> None:
     assert config.read_text("utf-8") == MODEL
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indicators", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
-
-
 def test_the_command_line_lists_and_undoes_a_change(site: tuple[Path, Path]) -> None:
     config, db = site
     first = edit_target(config, db, "X-01", ADOPT, user="Kari", summary="X-01 vedtatt")
     where = ("--db", str(db), "--config", str(config))
-    listed = cli("history", *where)
+    listed = run_cli("history", *where)
     assert "goals.yaml: X-01 vedtatt" in listed.stdout and " config " in listed.stdout
-    undone = cli("undo", str(first), *where)
+    undone = run_cli("undo", str(first), *where)
     assert undone.returncode == 0, undone.stderr
     assert config.read_text("utf-8") == MODEL

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from indicators import deck, explain, export, views
+from indicators import briefing, explain, export, views
 from indicators.charts.common import SOURCE_LINE_PX, ChartText, base_layout, from_bottom
 from indicators.model import Indicator, PlanModel
 from indicators.xlsx_export import to_xlsx
@@ -271,7 +271,7 @@ def test_deck_title_says_what_the_figures_are_for(model: PlanModel) -> None:
     ind = indicator(model)
     shown = [summary(ind, period=p) for p in ("2024K2", "2026M01", "2019", "2026K1")]
     # The first quarter of 2026 ends after January 2026: periods are ordered by their end.
-    assert deck._figures_for(shown, "nb") == ("Tall for perioder fra 2019 til 1. kvartal 2026; "
-                                              "hvert lysbilde sier hvilken periode det viser.")
-    assert deck._figures_for(shown[1:2] * 2, "en") == "Figures for January 2026"
-    assert deck._figures_for([summary(ind, period=None)], "nb") == ""
+    assert briefing.figures_for(shown, "nb") == ("Tall for perioder fra 2019 til 1. kvartal 2026; "
+                                                 "hvert lysbilde sier hvilken periode det viser.")
+    assert briefing.figures_for(shown[1:2] * 2, "en") == "Figures for January 2026"
+    assert briefing.figures_for([summary(ind, period=None)], "nb") == ""

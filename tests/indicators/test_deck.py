@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from indicators.assessment import assess_all, assess_indicator, rollup_records
 from indicators.i18n import format_number, t
 from indicators.model import PlanModel
 from indicators.views import headline_pairs
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 26)
@@ -240,9 +239,7 @@ def test_map_slide_draws_every_municipality_as_an_editable_shape(
 
 def test_cli_writes_the_deck_for_one_goal(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "2B.pptx"
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "export", "pptx", str(out), "--goal", "2B",
-         "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_cli("export", "pptx", str(out), "--goal", "2B", "--db", str(db))
     assert result.returncode == 0, result.stderr
     total = 9 + deck.FUNDING_SLIDES  # title, goal, six indicators, the grants, the sources
     assert f"[{total}/{total}] Kilder" in result.stderr
@@ -250,9 +247,7 @@ def test_cli_writes_the_deck_for_one_goal(db: Path, tmp_path: Path) -> None:
 
 
 def test_cli_rejects_an_unknown_goal(db: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "export", "pptx", str(tmp_path / "x.pptx"),
-         "--goal", "9X", "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_cli("export", "pptx", str(tmp_path / "x.pptx"), "--goal", "9X", "--db", str(db))
     assert result.returncode == 2 and "9X" in result.stderr
 
 

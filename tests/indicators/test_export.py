@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,6 +14,7 @@ from PIL import Image
 from indicators import export
 from indicators.charts.common import from_bottom
 from indicators.model import PlanModel
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
@@ -109,26 +108,21 @@ def test_without_a_browser_images_fail_clearly_and_html_still_works(
 
 def test_cli_writes_one_chart_as_png(browser: None, db: Path, tmp_path: Path) -> None:
     out = tmp_path / "2B-04.png"
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "export", "png", "2B-04", str(out), "--db", str(db),
-         "--preset", "square"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_cli("export", "png", "2B-04", str(out), "--db", str(db), "--preset", "square")
     assert result.returncode == 0, result.stderr
     assert image(out.read_bytes()).size == (1600, 1600)
 
 
 def test_cli_png_without_a_browser_says_so(db: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "export", "png", "2B-04", str(tmp_path / "x.png"),
-         "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120,
-        env={**os.environ, "BROWSER_PATH": "/nonexistent/chromium"})
+    export.stop()  # the shared browser of the tests before; the next image starts it again
+    result = run_cli("export", "png", "2B-04", str(tmp_path / "x.png"), "--db", str(db),
+                     env={"BROWSER_PATH": "/nonexistent/chromium"})
     assert result.returncode == 1
     assert "Chromium mangler" in result.stderr and "HTML" in result.stderr
     assert not (tmp_path / "x.png").exists()
 
 
 def test_cli_rejects_an_unknown_indicator(db: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", "export", "html", "9Z-99", str(tmp_path / "x.html"),
-         "--db", str(db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = run_cli("export", "html", "9Z-99", str(tmp_path / "x.html"), "--db", str(db))
     assert result.returncode == 2
     assert "9Z-99" in result.stderr

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import build, cli, store, views
+from indicators import cli, store, views
 from indicators.fetch import compute, region_for, requests
 from indicators.i18n import format_date
 from indicators.model import PlanModel, SsbSource, load_model
-from tests.conftest import exported_csv
+from tests.conftest import exported_csv, run_cli
 from tests.indicators.sources.standin import UPDATED, Seen, StandIn, closed_port, dataset, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,15 +69,12 @@ SERVED = ("1D-02", "1D-03", "2B-06")
 
 
 @pytest.fixture
-def repo(repo_copy: Path) -> Path:
-    model = load_model(repo_copy / "config" / "goals.yaml")
-    report = build.build(model, repo_copy / "data", repo_copy / "data" / "t.duckdb")
-    assert report.ok, report.problems
-    return repo_copy
+def repo(built_repo: Path) -> Path:
+    return built_repo
 
 
 def args(repo: Path, *extra: str) -> list[str]:
-    return ["--db", str(repo / "data" / "t.duckdb"), "--config", str(repo / "config" / "goals.yaml"),
+    return ["--db", str(repo / "data" / "dashboard.duckdb"), "--config", str(repo / "config" / "goals.yaml"),
             *extra]
 
 
@@ -93,7 +87,7 @@ def fetch(repo: Path, url: str, monkeypatch: pytest.MonkeyPatch, *extra: str) ->
 
 
 def stored(repo: Path, indicator: str, region: str, period: str, series: str = "") -> float | None:
-    con = store.connect(repo / "data" / "t.duckdb")
+    con = store.connect(repo / "data" / "dashboard.duckdb")
     try:
         rows = con.execute("SELECT value FROM observations WHERE indicator_id = ? AND "
                            "region_code = ? AND period = ? AND series = ?",
@@ -104,7 +98,7 @@ def stored(repo: Path, indicator: str, region: str, period: str, series: str = "
 
 
 def history(repo: Path) -> pd.DataFrame:
-    con = store.connect(repo / "data" / "t.duckdb")
+    con = store.connect(repo / "data" / "dashboard.duckdb")
     try:
         return store.history(con)
     finally:
@@ -116,7 +110,7 @@ def history(repo: Path) -> pd.DataFrame:
 
 def test_fetch_loads_the_served_indicators_with_an_undoable_record(
         repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    before = exported_csv(repo / "data" / "t.duckdb")
+    before = exported_csv(repo / "data" / "dashboard.duckdb")
     missing_before = stored(repo, "1D-02", "3201", "2021")
     assert missing_before is not None  # the shipped 2021 municipal share
     with serve(StandIn(tables=dict(TABLES))) as ssb:
@@ -142,14 +136,14 @@ def test_fetch_loads_the_served_indicators_with_an_undoable_record(
     assert list(ssb_rows["file_name"]) == ["ssb-13556.csv", "ssb-09429.csv", "ssb-01223.csv"]
     assert set(ssb_rows["source"]) == {f"SSB tabell {t}, oppdatert {UPDATED}" for t in TABLES}
     for import_id in reversed(list(ssb_rows["id"])):
-        store.undo(repo / "data" / "t.duckdb", int(import_id))
-    assert exported_csv(repo / "data" / "t.duckdb") == before
+        store.undo(repo / "data" / "dashboard.duckdb", int(import_id))
+    assert exported_csv(repo / "data" / "dashboard.duckdb") == before
 
 
 def test_ssb_figures_are_dated_by_ssb_and_undo_takes_the_date_back(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SSB's `updated` is shown as "publisert" beside the figures the fetch brought."""
-    db = repo / "data" / "t.duckdb"
+    db = repo / "data" / "dashboard.duckdb"
     model = load_model(repo / "config" / "goals.yaml")
 
     def latest() -> views.Summary:
@@ -172,27 +166,26 @@ def test_ssb_figures_are_dated_by_ssb_and_undo_takes_the_date_back(
 
 
 def test_unreachable_ssb_fails_in_one_sentence_and_changes_nothing(repo: Path) -> None:
-    db = repo / "data" / "t.duckdb"
-    before, digest = exported_csv(repo / "data" / "t.duckdb"), hashlib.sha256(db.read_bytes()).hexdigest()
-    env = {**os.environ, "SSB_API_URL": f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2"}
-    result = subprocess.run([sys.executable, "-m", "indicators", "fetch", "ssb", *args(repo)],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    db = repo / "data" / "dashboard.duckdb"
+    before, digest = exported_csv(db), hashlib.sha256(db.read_bytes()).hexdigest()
+    result = run_cli("fetch", "ssb", *args(repo),
+                     env={"SSB_API_URL": f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2"})
     assert result.returncode != 0
     message = result.stderr.strip()
     assert "SSB" in message and "\n" not in message and message.endswith(".")
     assert "ingenting er endret" in message
     assert result.stdout == ""
-    assert exported_csv(repo / "data" / "t.duckdb") == before
+    assert exported_csv(repo / "data" / "dashboard.duckdb") == before
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
 
 
 def test_dry_run_writes_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture) -> None:
-    before = exported_csv(repo / "data" / "t.duckdb")
+    before = exported_csv(repo / "data" / "dashboard.duckdb")
     with serve(StandIn(tables=dict(TABLES))) as ssb:
         assert fetch(repo, ssb.url, monkeypatch, "--dry-run", "2B-06") == 0
     assert "prøvekjøring" in capsys.readouterr().out
-    assert exported_csv(repo / "data" / "t.duckdb") == before
+    assert exported_csv(repo / "data" / "dashboard.duckdb") == before
 
 
 def test_fetch_rewrites_the_data_files_like_an_import(
@@ -225,7 +218,7 @@ def test_renumbered_codes_move_and_merged_ones_are_left_out(
     assert stored(repo, "1D-02", "3212", "2023") == 4.5  # 3023 Nesodden -> 3212
     assert stored(repo, "1D-02", "3201", "2023") == 7.0  # SSB's figure under today's number wins
     assert stored(repo, "1D-02", "3203", "2023") == 8.0  # 0220 (old Asker) is not added to it
-    con = store.connect(repo / "data" / "t.duckdb")
+    con = store.connect(repo / "data" / "dashboard.duckdb")
     try:
         codes = {r[0] for r in con.execute("SELECT DISTINCT region_code FROM observations "
                                            "WHERE indicator_id = '1D-02'").fetchall()}
@@ -269,12 +262,12 @@ def test_fetched_figures_get_the_file_checks(repo: Path, monkeypatch: pytest.Mon
         return dataset([("Region", sel["Region"]), ("ContentsCode", sel["ContentsCode"]),
                         ("Tid", ["2024"])], lambda **_: 150.0)
 
-    before = exported_csv(repo / "data" / "t.duckdb")
+    before = exported_csv(repo / "data" / "dashboard.duckdb")
     with serve(StandIn(tables={"13556": too_big})) as ssb:
         assert fetch(repo, ssb.url, monkeypatch, "1D-02") == 1
     err = capsys.readouterr().err
     assert "ssb-13556.csv" in err and "150" in err and "Ingenting ble hentet" in err
-    assert exported_csv(repo / "data" / "t.duckdb") == before
+    assert exported_csv(repo / "data" / "dashboard.duckdb") == before
 
 
 def test_an_indicator_without_an_ssb_block_is_a_usage_error(
@@ -348,7 +341,7 @@ def test_the_button_fetches_imports_and_reports(repo: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("DASHBOARD_DB", str(repo / "data" / "t.duckdb"))
+    monkeypatch.setenv("DASHBOARD_DB", str(repo / "data" / "dashboard.duckdb"))
     with serve(StandIn(tables=dict(TABLES))) as ssb:
         monkeypatch.setenv("SSB_API_URL", ssb.url)
         at = AppTest.from_function(button_page, default_timeout=60)
@@ -376,12 +369,12 @@ def test_the_button_says_when_ssb_cannot_be_reached(repo: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
 
-    before = exported_csv(repo / "data" / "t.duckdb")
-    monkeypatch.setenv("DASHBOARD_DB", str(repo / "data" / "t.duckdb"))
+    before = exported_csv(repo / "data" / "dashboard.duckdb")
+    monkeypatch.setenv("DASHBOARD_DB", str(repo / "data" / "dashboard.duckdb"))
     monkeypatch.setenv("SSB_API_URL", f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2")
     at = AppTest.from_function(button_page, default_timeout=60)
     at.run()
     at.button(key="ssb_refresh").click().run()
     assert not at.exception
     assert "Fikk ikke svar fra SSB" in at.error[0].value
-    assert exported_csv(repo / "data" / "t.duckdb") == before
+    assert exported_csv(repo / "data" / "dashboard.duckdb") == before

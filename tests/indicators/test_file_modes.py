@@ -14,7 +14,6 @@ import pytest
 from indicators import importing, store, writeback
 from indicators.build import build
 from indicators.model import load_model
-from tests.conftest import copy_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD = b"indicator_id,region_code,period,value\n2B-04,32,2026M03,2.5\n"
@@ -34,12 +33,9 @@ def umask_027() -> Iterator[None]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
+def site(built_repo: Path) -> Path:
     """config/ and data/ with a database built in data/, as `make run` leaves them."""
-    copy_repo(tmp_path)
-    model = load_model(tmp_path / "config" / "goals.yaml")
-    assert build(model, tmp_path / "data", tmp_path / "data" / "dashboard.duckdb").ok
-    return tmp_path
+    return built_repo
 
 
 def test_a_new_database_follows_the_umask(tmp_path: Path, umask_027: None) -> None:

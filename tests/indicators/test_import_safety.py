@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,31 +16,19 @@ import pytest
 from openpyxl import Workbook
 
 from indicators import cli, store
-from indicators.build import build
 from indicators.ingest import dialect, reader
-from indicators.model import load_model
-from tests.conftest import FIXTURE_DATA, copy_repo
+from tests.conftest import BuiltRepos
 
 ROOT = Path(__file__).resolve().parents[2]
 PAUSE_LINE = f"{store.PAUSE_ENV}: paused before swap"
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """config/ and the test data set copied and built once; tests work on copies of it. Its 2B-04
-    ends in January 2026 (Akershus 2.6, Oslo 2.9): the files below bring February."""
-    repo = copy_repo(tmp_path_factory.mktemp("template"), FIXTURE_DATA)
-    report = build(load_model(repo / "config" / "goals.yaml"), repo / "data",
-                   repo / "data" / "dashboard.duckdb")
-    assert report.ok, report.problems
-    return repo
-
-
 @pytest.fixture
-def repo(template: Path, tmp_path: Path) -> Path:
-    shutil.copytree(template, tmp_path / "repo")
-    return tmp_path / "repo"
+def repo(built_fixture_repo: Path) -> Path:
+    """config/ and the test data set, built. Its 2B-04 ends in January 2026 (Akershus 2.6,
+    Oslo 2.9): the files below bring February."""
+    return built_fixture_repo
 
 
 def options(repo: Path) -> list[str]:
@@ -219,11 +206,9 @@ ERRORS = [
 
 
 @pytest.fixture(scope="module")
-def refusing_repo(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def refusing_repo(built_repos: BuiltRepos, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy for all refused files: none of them may change it."""
-    repo = tmp_path_factory.mktemp("refusing") / "repo"
-    shutil.copytree(template, repo)
-    return repo
+    return built_repos.copy(tmp_path_factory.mktemp("refusing") / "repo")
 
 
 def assert_refused(repo: Path, capsys: pytest.CaptureFixture, path: Path, expected: str) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.model import ModelError, PlanModel, Problem, load_model, validate_config
+from indicators.model import ModelError, PlanModel, load_model, validate_config
+from indicators.model import problem as config_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 GOALS = ROOT / "config" / "goals.yaml"
@@ -136,35 +137,35 @@ def test_broken_fixture_names_line_and_field(name: str, field: str, message: str
     problems = validate_config(path)
     assert len(problems) == 1, problems
     problem = problems[0]
-    assert (problem.file, problem.line, problem.field) == (str(path), marked_line(path), field)
-    assert message in problem.message
+    assert (problem.file, problem.line, problem.column or "") == (str(path), marked_line(path), field)
+    assert message in problem.text()
 
 
 def test_duplicate_id_names_both_lines() -> None:
     path = FIXTURES / "broken_duplicate_id.yaml"
     first, second = marked_line(path, "# FIRST"), marked_line(path, "# BROKEN")
-    assert f"lines {first} and {second}" in validate_config(path)[0].message
+    assert f"lines {first} and {second}" in validate_config(path)[0].text()
 
 
 def test_unknown_value_lists_the_allowed_ones() -> None:
-    message = validate_config(FIXTURES / "broken_unknown_unit.yaml")[0].message
+    message = validate_config(FIXTURES / "broken_unknown_unit.yaml")[0].text()
     assert all(unit in message for unit in ("percent", "count", "nok_million", "thousand_persons"))
 
 
 def test_load_model_raises_with_problems() -> None:
     with pytest.raises(ModelError) as caught:
         load_model(FIXTURES / "broken_unknown_key.yaml")
-    assert [p.field for p in caught.value.problems] == ["indicators[1].colour"]
+    assert [p.column for p in caught.value.problems] == ["indicators[1].colour"]
 
 
 def test_problem_prints_file_line_field_message() -> None:
-    problem = Problem("config/goals.yaml", 12, "indicators[3].target.year", "required")
-    assert str(problem) == "config/goals.yaml:12: indicators[3].target.year: required"
+    problem = config_problem("config/goals.yaml", 12, "indicators[3].target.year", "required")
+    assert str(problem) == "config/goals.yaml:12:indicators[3].target.year: required"
 
 
 def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     problems = validate_config(tmp_path / "goals.yaml")
-    assert {p.message for p in problems} == {"file not found"}
+    assert {p.text() for p in problems} == {"file not found"}
 
 
 # --- Surgical edits of the shipped config: cross-reference checks ------------------------------
@@ -173,29 +174,29 @@ def test_indicator_in_no_goal(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "[2B-01, 2B-02, 2B-03, 2B-04, 2B-05, 2B-06]",
                         "[2B-01, 2B-02, 2B-03, 2B-04, 2B-05]")
     [problem] = validate_config(goals)
-    assert problem.message == "indicator '2B-06' is not listed under any goal"
+    assert problem.text() == "indicator '2B-06' is not listed under any goal"
     assert problem.line == marked_line(goals, "- id: 2B-06")
 
 
 def test_indicator_in_two_goals(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "[2B-01, 2B-02,", "[2B-01, 2A-02, 2B-02,")
     [problem] = validate_config(goals)
-    assert problem.field == "goals[2].indicators[1]"
-    assert "already listed under goal 2A" in problem.message
+    assert problem.column == "goals[2].indicators[1]"
+    assert "already listed under goal 2A" in problem.text()
 
 
 def test_unknown_headline_region(tmp_path: Path) -> None:
-    goals = edited_copy(tmp_path, 'headline_region: "32"', 'headline_region: "31"')
+    goals = edited_copy(tmp_path, 'headline_region: "32"', 'headline_region: "99"')
     [problem] = validate_config(goals)
-    assert problem.field == "indicators[1].headline_region"
-    assert "unknown region '31'" in problem.message
+    assert problem.column == "indicators[1].headline_region"
+    assert "unknown region '99'" in problem.text()
 
 
 def test_unknown_successor_is_reported_in_regions_file(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'successor: "3201"', 'successor: "3299"', name="regions.yaml")
     [problem] = validate_config(goals)
     assert problem.file == str(tmp_path / "regions.yaml")
-    assert problem.field.endswith(".successor") and "unknown region '3299'" in problem.message
+    assert problem.column.endswith(".successor") and "unknown region '3299'" in problem.text()
     assert problem.line == marked_line(tmp_path / "regions.yaml", 'successor: "3299", '
                                        "change: renumbered}")
 
@@ -204,8 +205,8 @@ def test_theme_with_unknown_goal(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "goals: [2A, 2B]\n    indicators: [2A-03",
                         "goals: [2A, 2C]\n    indicators: [2A-03")
     [problem] = validate_config(goals)
-    assert problem.field == "themes[0].goals[1]"
-    assert "unknown goal '2C'" in problem.message
+    assert problem.column == "themes[0].goals[1]"
+    assert "unknown goal '2C'" in problem.text()
 
 
 # --- The ssb: block (where `fetch ssb` gets an indicator) ---------------------------------------
@@ -225,16 +226,16 @@ def test_ssb_share_without_numerator_and_denominator(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "contents: BosatteProsent\n      value: cell",
                         "contents: BosatteProsent\n      value: share")
     problems = validate_config(goals)
-    assert [p.field for p in problems] == ["indicators[1].ssb.value"] * 2
-    assert "value: share needs a list of codes in 'numerator'" in problems[0].message
-    assert "'denominator'" in problems[1].message
+    assert [p.column for p in problems] == ["indicators[1].ssb.value"] * 2
+    assert "value: share needs a list of codes in 'numerator'" in problems[0].text()
+    assert "'denominator'" in problems[1].text()
     assert problems[0].line == marked_line(goals, "value: share")
 
 
 def test_ssb_a_block_awaiting_a_check_may_leave_its_codes_open(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "      contents: BosatteProsent\n", "")
     [problem] = validate_config(goals)
-    assert problem.field == "indicators[1].ssb.contents" and "needs_check" in problem.message
+    assert problem.column == "indicators[1].ssb.contents" and "needs_check" in problem.text()
     goals = edited_copy(tmp_path, "contents: BosatteProsent\n",
                         'needs_check: "the contents code"\n')
     assert validate_config(goals) == []
@@ -245,16 +246,16 @@ def test_ssb_a_block_awaiting_a_check_may_leave_its_codes_open(tmp_path: Path) -
 def test_ssb_verified_needs_a_date(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "verified: 2026-12-02\n", "verified: last week\n")
     [problem] = validate_config(goals)
-    assert problem.field == "indicators[1].ssb.verified" and "YYYY-MM-DD" in problem.message
+    assert problem.column == "indicators[1].ssb.verified" and "YYYY-MM-DD" in problem.text()
     goals = edited_copy(tmp_path, "      verified: 2026-12-02\n", "")
     [problem] = validate_config(goals)
-    assert problem.field == "indicators[1].ssb.verified_by" and "verified:" in problem.message
+    assert problem.column == "indicators[1].ssb.verified_by" and "verified:" in problem.text()
 
 
 def test_ssb_unknown_key_and_bad_table(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'contents: BosatteProsent\n      value: cell',
                         'content: BosatteProsent\n      value: cell')
-    problems = {p.field: p.message for p in validate_config(goals)}
+    problems = {p.column: p.text() for p in validate_config(goals)}
     assert "did you mean 'contents'" in problems["indicators[1].ssb.content"]
     assert "allowed keys:" in problems["indicators[1].ssb.content"]
 
@@ -262,13 +263,13 @@ def test_ssb_unknown_key_and_bad_table(tmp_path: Path) -> None:
 def test_ssb_table_must_be_five_digits(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'table: "13556"', 'table: "1355"')
     [problem] = validate_config(goals)
-    assert problem.field == "indicators[1].ssb.table"
-    assert "five digits" in problem.message
+    assert problem.column == "indicators[1].ssb.table"
+    assert "five digits" in problem.text()
 
 
 def test_ssb_regions_given_twice(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'selection: {HovArbStyrkStatus: NEET,',
                         'selection: {Region: "*", HovArbStyrkStatus: NEET,')
     [problem] = validate_config(goals)
-    assert problem.field == "indicators[1].ssb.regions"
-    assert "either in selection.Region or as a list under regions" in problem.message
+    assert problem.column == "indicators[1].ssb.regions"
+    assert "either in selection.Region or as a list under regions" in problem.text()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import errno
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,11 +12,9 @@ import pytest
 
 from indicators import importing, progress, store, writeback
 from indicators.assessment import assess_all, assess_indicator
-from indicators.build import build
 from indicators.health import database_problem
 from indicators.i18n import t
-from indicators.model import load_model
-from tests.conftest import obs_frame, plant
+from tests.conftest import BuiltRepos, CliResult, obs_frame, plant, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,19 +27,14 @@ def stored_row(indicator_id: str, region: str, period: str, year: int, freq: str
                           "series": "", "note": "", "source": "", "line": 2}])
 
 
-def cli(db: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "indicators", *args, "--db", str(db),
-         "--config", str(config or ROOT / "config" / "goals.yaml")],
-        capture_output=True, text=True, cwd=ROOT, timeout=120)
+def cli(db: Path, *args: str, config: Path | None = None) -> CliResult:
+    return run_cli(*args, "--db", str(db), "--config", str(config or ROOT / "config" / "goals.yaml"))
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(built_repos: BuiltRepos) -> Path:
     """A database built from the shipped files (each test copies it before changing it)."""
-    path = tmp_path_factory.mktemp("never_down") / "dashboard.duckdb"
-    assert build(load_model(ROOT / "config" / "goals.yaml"), ROOT / "data", path).ok
-    return path
+    return built_repos.template(ROOT / "data") / "data" / "dashboard.duckdb"
 
 
 @pytest.fixture
@@ -167,7 +158,7 @@ def test_a_full_disk_or_read_only_folder_refuses_the_import_and_keeps_the_databa
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise OSError(code, "simulated")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(store.connection.tempfile, "mkstemp", refuse)
     frame = stored_row("2B-04", "32", "2026M03", 2026, "M", 2.5, sub=3)
     with pytest.raises(store.StorageError) as caught:
         store.import_observations(db, frame, file_name="x.csv", sha256="x")
@@ -202,7 +193,7 @@ def test_the_app_import_workflow_refuses_on_a_read_only_folder(db: Path, model,
     def denied(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(store.connection.tempfile, "mkstemp", denied)
     with pytest.raises(store.StorageError) as caught:
         importing.commit(pending, db, model, "kari")
     assert caught.value.kind == "read_only"

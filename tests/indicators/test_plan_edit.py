@@ -67,6 +67,16 @@ def test_a_milestone_marked_done_changes_its_own_line_and_is_undone(site) -> Non
     assert stored_texts(db, "milestones").set_index("id").loc["planprogram", "status"] == "planned"
 
 
+def test_an_edit_of_a_row_someone_removed_meanwhile_is_refused_in_words(site) -> None:
+    # (It raised TypeError: the message's own `key` parameter clashed with the error's key.)
+    db, model = site
+    with pytest.raises(PlanEditError) as refused:
+        edit_row(db, model, "milestones", {"id": "gone"}, {"status": "done"}, user="Kari",
+                 summary="x")
+    assert refused.value.text("en").startswith("Could not find the row (id gone) in milestones")
+    assert refused.value.text("nb").startswith("Fant ikke raden (id gone) i milestones")
+
+
 def test_an_edit_that_breaks_a_rule_is_refused_with_the_rule(site) -> None:
     db, model = site
     path = db.parent / "milestones.csv"

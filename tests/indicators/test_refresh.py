@@ -3,16 +3,12 @@ refresh in plain text, and exit codes a scheduler can act on."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from indicators import build, cli, store
-from indicators.model import load_model
-from tests.conftest import FIXTURE_DATA, copy_repo, exported_csv
+from indicators import cli, store
+from tests.conftest import exported_csv, run_cli
 from tests.indicators.sources.standin import Seen, StandIn, closed_port, dataset, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,12 +30,8 @@ class Neet:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = copy_repo(tmp_path, FIXTURE_DATA)
-    report = build.build(load_model(root / "config" / "goals.yaml"), root / "data",
-                         root / "data" / "dashboard.duckdb")
-    assert report.ok, report.problems
-    return root
+def repo(built_fixture_repo: Path) -> Path:
+    return built_fixture_repo
 
 
 def refresh(repo: Path, url: str, monkeypatch: pytest.MonkeyPatch, *extra: str) -> int:
@@ -100,10 +92,8 @@ def test_a_failing_table_gives_exit_code_1_and_the_rest_is_saved(
 def test_unreachable_ssb_exits_3_and_changes_nothing(repo: Path) -> None:
     db = repo / "data" / "dashboard.duckdb"
     before = exported_csv(db)
-    env = {**os.environ, "SSB_API_URL": f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2"}
-    result = subprocess.run([sys.executable, "-m", "indicators", "refresh", "--db", str(db),
-                             "--config", str(repo / "config" / "goals.yaml")],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    result = run_cli("refresh", "--db", str(db), "--config", str(repo / "config" / "goals.yaml"),
+                     env={"SSB_API_URL": f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2"})
     assert result.returncode == 3
     assert "Fikk ikke svar fra SSB" in result.stderr and result.stdout == ""
     assert exported_csv(db) == before

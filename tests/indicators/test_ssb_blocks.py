@@ -7,29 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from indicators import build, cli, fetch, store
+from indicators import cli, fetch, store
 from indicators.model import load_model
-from tests.conftest import FIXTURE_DATA, copy_repo
 from tests.indicators.sources.standin import Seen, StandIn, dataset, serve
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = copy_repo(tmp_path, FIXTURE_DATA)
-    report = build.build(load_model(root / "config" / "goals.yaml"), root / "data",
-                         root / "data" / "t.duckdb")
-    assert report.ok, report.problems
-    return root
+def repo(built_fixture_repo: Path) -> Path:
+    return built_fixture_repo
 
 
 def run(repo: Path, url: str, monkeypatch: pytest.MonkeyPatch, *ids: str) -> int:
     monkeypatch.setenv("SSB_API_URL", url)
-    return cli.main(["fetch", "ssb", *ids, "--no-write-back", "--db", str(repo / "data" / "t.duckdb"),
+    return cli.main(["fetch", "ssb", *ids, "--no-write-back", "--db", str(repo / "data" / "dashboard.duckdb"),
                      "--config", str(repo / "config" / "goals.yaml")])
 
 
 def rows(repo: Path, indicator: str) -> dict[tuple[str, str, str], float]:
-    con = store.connect(repo / "data" / "t.duckdb")
+    con = store.connect(repo / "data" / "dashboard.duckdb")
     try:
         frame = store.all_observations(con, indicator)
     finally:

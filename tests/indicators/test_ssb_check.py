@@ -73,7 +73,10 @@ def edit_block(repo: Path, old: str, new: str) -> None:
 
 def run(repo: Path, url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
     monkeypatch.setenv("SSB_API_URL", url)
-    return cli.main([*argv, "--config", str(goals(repo)), "--data", str(repo / "data")])
+    # The copy's own database (never built here, so --record writes the file directly; built in
+    # test_ssb_check_record.py), never the checkout's data/dashboard.duckdb.
+    return cli.main([*argv, "--config", str(goals(repo)), "--data", str(repo / "data"),
+                     "--db", str(repo / "data" / "dashboard.duckdb")])
 
 
 def test_a_wrong_contents_code_and_region_code_are_named_with_the_nearest_valid_ones(

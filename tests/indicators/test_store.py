@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from indicators import store
@@ -55,6 +56,21 @@ def test_each_observation_is_stored_once_however_often_it_is_imported(tmp_path: 
     assert len(rows) == 1 and rows.iloc[0]["value"] == 2.8
 
 
+def test_a_reading_connection_is_closed_when_its_block_ends_even_by_an_error(tmp_path: Path
+                                                                              ) -> None:
+    # An open connection keeps the file it opened: a reader must not hold an old version.
+    db = tmp_path / "d.duckdb"
+    _import(db, [("2B-04", "32", "2024M01", 2024, "M", 1, 2.6, None)])
+    with store.reading(db) as con:
+        assert store.all_observations(con)["value"].tolist() == [2.6]
+    with pytest.raises(duckdb.ConnectionException):
+        con.execute("SELECT 1")
+    with pytest.raises(RuntimeError), store.reading(db) as failed:
+        raise RuntimeError("a bug while reading")
+    with pytest.raises(duckdb.ConnectionException):
+        failed.execute("SELECT 1")
+
+
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "d.duckdb"
     _import(db, [("2B-04", "32", "2024M01", 2024, "M", 1, 2.6, None)])
@@ -94,6 +110,9 @@ def test_undo_restores_exactly_and_refuses_when_later_work_depends(tmp_path: Pat
 
 def test_second_writer_waits_then_fails_clearly(tmp_path: Path) -> None:
     db = tmp_path / "d.duckdb"
-    with store.writer_lock(db), pytest.raises(store.StoreError, match="another import"), \
+    with store.writer_lock(db), pytest.raises(store.StoreError) as refused, \
             store.writer_lock(db, wait=0.3):
         pass
+    # Said in the reader's language (it was English for everyone), after the file it is about.
+    assert refused.value.text("nb") == f"{db}: En annen import pågår; ventet 0 s. Prøv igjen om litt."
+    assert refused.value.text("en").endswith("another import is running; waited 0 s. Try again shortly.")

@@ -157,8 +157,8 @@ def test_a_unit_word_on_a_percent_indicator_is_refused(tmp_path: Path) -> None:
                         "    unit: percent\n    unit_word: {nb: personer, en: people}\n", 1)
     goals.write_text(text, encoding="utf-8")
     problems = validate_config(goals)
-    assert [p.field for p in problems] == ["indicators[0].unit_word"], problems
-    assert "only for unit: count" in problems[0].message
+    assert [p.column for p in problems] == ["indicators[0].unit_word"], problems
+    assert "only for unit: count" in problems[0].text()
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

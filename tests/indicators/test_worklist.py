@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import email
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from indicators import explain, reminders, worklist
 from indicators.model import Owner, PlanModel, load_model, validate_config
 from indicators.periods import parse_period
+from tests.conftest import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 KARI = Owner(name="Kari Nordmann", email="kari.nordmann@akershusfk.no")
@@ -146,11 +145,9 @@ def repo_with_owners(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "indicators", *args, "--db", str(repo / "data" / "t.duckdb"),
-         "--config", str(repo / "config" / "goals.yaml")],
-        capture_output=True, text=True, cwd=ROOT, timeout=120)
+def run(repo: Path, *args: str) -> CliResult:
+    return run_cli(*args, "--db", str(repo / "data" / "t.duckdb"),
+                   "--config", str(repo / "config" / "goals.yaml"))
 
 
 @pytest.fixture

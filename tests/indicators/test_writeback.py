@@ -10,25 +10,15 @@ import pytest
 from indicators import cli, importing, writeback
 from indicators.build import build
 from indicators.model import PlanModel, load_model
-from tests.conftest import FIXTURE_DATA, copy_repo
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # The test data set: 2B-04 ends in January 2026 (Akershus 2.6); PLANNER brings February.
-    repo = copy_repo(tmp_path_factory.mktemp("wb"), FIXTURE_DATA)
-    assert build(load_model(repo / "config" / "goals.yaml"), repo / "data",
-                 repo / "data" / "dashboard.duckdb").ok
-    return repo
-
-
 @pytest.fixture
-def repo(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(built_fixture_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # The test data set: 2B-04 ends in January 2026 (Akershus 2.6); PLANNER brings February.
     monkeypatch.delenv(writeback.DATA_ENV, raising=False)
-    shutil.copytree(template, tmp_path / "repo")
-    return tmp_path / "repo"
+    return built_fixture_repo
 
 
 def main(repo: Path, *args: str, db: Path | None = None) -> int:

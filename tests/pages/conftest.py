@@ -93,7 +93,7 @@ def rollup_block(at: AppTest, record: dict) -> str:
     """The one markdown block that shows this roll-up: a status badge first, every member linked."""
     members = set(record["members"])
     blocks = [m.value for m in at.markdown
-              if not m.value.startswith("|") and "status-badge" in m.value.split("\n", 1)[0]
+              if not m.value.startswith(("|", "<table")) and "status-badge" in m.value.split("\n", 1)[0]
               and set(re.findall(r"indikator\?id=([^&)]+)&", m.value)) == members]
     assert len(blocks) == 1, (record["id"], len(blocks))
     return blocks[0]

@@ -48,8 +48,8 @@ def test_indicator_page_dates_the_shown_figure(open_page, indicator_id: str, lan
 
 def test_overview_table_has_a_tall_for_column_and_dates_with_the_source(open_page) -> None:
     at = open_page("app_pages/oversikt.py")
-    tables = [m.value for m in at.markdown if m.value.startswith("| Indikator")]
-    assert len(tables) == 3 and all("| Tall for |" in t.splitlines()[0] for t in tables)
+    tables = [m.value for m in at.markdown if m.value.startswith('<table class="cards"')]
+    assert len(tables) == 3 and all("> Tall for </th>" in t.split("</thead>")[0] for t in tables)
     assert re.search(r"Kilde: NAV \(publiseringsdato ukjent · hentet \d", "\n".join(tables))
 
 

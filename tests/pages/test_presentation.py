@@ -56,3 +56,13 @@ def test_in_english(open_page) -> None:
     at = open_page("app_pages/presentasjon.py", lang="en", goal="1D", kart="0")
     assert at.title[0].value == "Presentation"
     assert at.button(key="deck_build").label == "Build presentation"
+
+
+def test_build_offers_the_pdf_briefing_for_download(open_fixture_page) -> None:
+    at = open_fixture_page("app_pages/presentasjon.py", goal="2B", id="2B-04,2B-06")
+    at.button(key="pdf_build").click().run()
+    assert not at.exception
+    assert "PDF-en er klar." in all_text(at)
+    assert any(b.proto.label == "Last ned PDF" for b in at.get("download_button"))
+    selection, content = at.session_state["_presentation_pdf"]
+    assert content.startswith(b"%PDF-") and selection[:2] == (("2B",), ("2B-04", "2B-06"))

@@ -143,7 +143,7 @@ def test_a_full_disk_refuses_the_upload_in_words(site: Path, monkeypatch) -> Non
     def full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", full)
+    monkeypatch.setattr(store.connection.tempfile, "mkstemp", full)
     at.button(key="update_confirm").click()
     at.run()
     assert not at.exception

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from streamlit.runtime import Runtime
 from streamlit.testing.v1 import AppTest
 from streamlit.web.server.starlette import starlette_routes
 
-from indicators import paths, store, throttle
+from indicators import paths, republish, store, throttle
 from indicators.access import hash_password
 from indicators.ingest.reader import MAX_BYTES
 from tests.conftest import FIXTURE_DATA, exported_csv
@@ -374,6 +375,22 @@ def test_undo_refuses_on_later_work_unless_forced(open_update, site: Path) -> No
         con.close()
 
 
+def test_a_save_refused_by_the_store_is_said_in_english_in_an_english_session(
+        open_update, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another import holds the database (e.g. the nightly refresh): the store refuses the save,
+    # and an English session reads why in English (it was bokmål, or English for everyone).
+    monkeypatch.setattr(store.connection, "LOCK_WAIT_SECONDS", 0.2)
+    said = {}
+    for lang in ("nb", "en"):
+        at = upload(logged_in(open_update, lang=lang), PLANNER_FILE)
+        with store.writer_lock(site / "data" / "dashboard.duckdb", wait=0):
+            at.button(key="update_confirm").click()
+            run(at)
+        said[lang] = at.error[0].value
+    assert said["nb"].endswith("En annen import pågår; ventet 0 s. Prøv igjen om litt.")
+    assert said["en"].endswith("another import is running; waited 0 s. Try again shortly.")
+
+
 def test_a_jump_from_the_stored_figure_is_shown_as_a_warning_and_can_still_be_saved(
         open_update) -> None:
     at = upload(logged_in(open_update), b"indikator;region;\xe5r;verdi\n2B-04;32;2026M02;12,5\n",
@@ -382,3 +399,40 @@ def test_a_jump_from_the_stored_figure_is_shown_as_a_warning_and_can_still_be_sa
     warning = at.table[0].value.iloc[0]
     assert warning["Linje"] == "2" and "avviker 381 % fra forrige periode 2026M01" in warning["Problem"]
     assert [b for b in at.button if b.key == "update_confirm"]
+
+
+def test_an_import_that_leaves_a_status_at_forverring_asks_for_a_comment(open_update) -> None:
+    # The test data set's 2B-04 is at Forverring (tests/fixtures/README.md); February is new and
+    # has no comment yet, so the planner who saved it is asked for one, with the way to write it.
+    at = upload(logged_in(open_update), PLANNER_FILE)
+    at.button(key="update_confirm").click()
+    run(at)
+    asks = [w.value for w in at.warning if "ingen har forklart hvorfor" in w.value]
+    assert len(asks) == 1 and "Forverring" in asks[0] and "februar 2026" in asks[0]
+    links = [link for link in at.get("page_link") if "Skriv en kommentar" in link.proto.label]
+    assert len(links) == 1
+    assert links[0].proto.page == "indikator" and "id=2B-04" in links[0].proto.query_string
+
+
+def test_an_import_is_saved_and_says_so_when_the_static_bundle_cannot_follow(
+        open_update, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$DASHBOARD_PUBLISH names a folder publish must refuse: the import stands at once, the page
+    says the public edition is being remade in the background, then that it could not be
+    (indicators/republish.py)."""
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("not a bundle")
+    monkeypatch.setenv("DASHBOARD_PUBLISH", str(taken))
+    n = next_import_id(site)
+    at = upload(logged_in(open_update), PLANNER_FILE)
+    at.button(key="update_confirm").click()
+    run(at)
+    assert f"Import {n} er lagret" in at.success[0].value
+    assert any("Den offentlige utgaven lages" in i.value for i in at.info)
+    deadline = time.monotonic() + 180
+    while republish.state(taken).busy:  # the detached `publish --queued` process at work
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    run(at)
+    assert any("kunne ikke lages på nytt" in w.value and "taken" in w.value for w in at.warning)
+    assert [p.name for p in taken.iterdir()] == ["notes.txt"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pandas as pd
 import pytest
 
 from indicators.ingest.tables import read_actions, read_funding, read_grants, read_milestones
+from tests.conftest import CliResult, run_cli
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 26)
@@ -157,64 +156,63 @@ def test_milestone_and_action_rules(model) -> None:
 # ---- the CLI round trip: refuse a bad file, import a good one, see it in history, undo it ----
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "indicators", *args, "--db", str(repo / "data" / "t.duckdb"),
-         "--config", str(repo / "config" / "goals.yaml")],
-        capture_output=True, text=True, cwd=ROOT, timeout=120)
+def run(repo: Path, *args: str) -> CliResult:
+    return run_cli(*args, "--db", str(repo / "data" / "dashboard.duckdb"),
+                   "--config", str(repo / "config" / "goals.yaml"))
 
 
 def stored_grants(repo: Path) -> pd.DataFrame:
-    con = duckdb.connect(str(repo / "data" / "t.duckdb"), read_only=True)
+    con = duckdb.connect(str(repo / "data" / "dashboard.duckdb"), read_only=True)
     try:
         return con.execute("SELECT * FROM grants ORDER BY ALL").df()
     finally:
         con.close()
 
 
-def test_grants_import_is_refused_whole_then_recorded_and_undone(repo_copy: Path,
+def test_grants_import_is_refused_whole_then_recorded_and_undone(built_repo: Path,
                                                                  tmp_path: Path) -> None:
-    assert run(repo_copy, "build").returncode == 0
-    shipped = stored_grants(repo_copy)
+    repo = built_repo
+    shipped = stored_grants(repo)
     bad = tmp_path / "grants.csv"
     bad.write_text(GRANTS_HEADER + "2024,nui,Ny AS,,,vekstbedrifter,-1,\n", encoding="utf-8")
-    refused = run(repo_copy, "import", str(bad))
+    refused = run(repo, "import", str(bad))
     assert refused.returncode == 1
     assert f'{bad}:2:amount_nok_million: «-1» er negativt' in refused.stdout
-    pd.testing.assert_frame_equal(stored_grants(repo_copy), shipped)
+    pd.testing.assert_frame_equal(stored_grants(repo), shipped)
 
     good = tmp_path / "tilskudd-2025.csv"
     good.write_text(GRANTS_HEADER + "2025,nui,Ny AS,,3201,vekstbedrifter,\"2,5\",Nytt\n",
                     encoding="utf-8")
-    done = run(repo_copy, "import", str(good), "--table", "grants", "--user", "kari")
+    done = run(repo, "import", str(good), "--table", "grants", "--user", "kari")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 nye, 0 endret, 0 uendret, 9 fjernet" in done.stdout
-    assert list(stored_grants(repo_copy)["recipient"]) == ["Ny AS"]
-    history = run(repo_copy, "history").stdout.splitlines()
+    assert f"1 nye, 0 endret, 0 uendret, {len(shipped)} fjernet" in done.stdout
+    assert list(stored_grants(repo)["recipient"]) == ["Ny AS"]
+    history = run(repo, "history").stdout.splitlines()
     newest = history[1].split()
     assert newest[3:6] == ["kari", "grants", "tilskudd-2025.csv"]
-    assert run(repo_copy, "undo", newest[0]).returncode == 0
-    pd.testing.assert_frame_equal(stored_grants(repo_copy), shipped)
-    # The history says what the undo did: the 9 removed grants back, the new one gone.
-    con = duckdb.connect(str(repo_copy / "data" / "t.duckdb"), read_only=True)
+    assert run(repo, "undo", newest[0]).returncode == 0
+    pd.testing.assert_frame_equal(stored_grants(repo), shipped)
+    # The history says what the undo did: the removed grants back, the new one gone.
+    con = duckdb.connect(str(repo / "data" / "dashboard.duckdb"), read_only=True)
     try:
         undo_row = con.execute("SELECT kind, added, changed, unchanged, removed FROM imports "
                                "ORDER BY id DESC LIMIT 1").fetchall()[0]
     finally:
         con.close()
-    assert undo_row == ("undo", 9, 0, 0, 1)
+    assert undo_row == ("undo", len(shipped), 0, 0, 1)
 
 
-def test_undo_of_a_table_import_waits_for_a_later_one(repo_copy: Path, tmp_path: Path) -> None:
-    assert run(repo_copy, "build").returncode == 0
+def test_undo_of_a_table_import_waits_for_a_later_one(built_repo: Path, tmp_path: Path) -> None:
+    repo = built_repo
+    shipped = stored_grants(repo)
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     first.write_text(GRANTS_HEADER + "2025,nui,A,,,,,\n", encoding="utf-8")
     second.write_text(GRANTS_HEADER + "2025,nui,B,,,,,\n", encoding="utf-8")
-    run(repo_copy, "import", str(first), "--table", "grants")
-    run(repo_copy, "import", str(second), "--table", "grants")
-    ids = [line.split()[0] for line in run(repo_copy, "history").stdout.splitlines()[1:3]]
-    refused = run(repo_copy, "undo", ids[1])
+    run(repo, "import", str(first), "--table", "grants")
+    run(repo, "import", str(second), "--table", "grants")
+    ids = [line.split()[0] for line in run(repo, "history").stdout.splitlines()[1:3]]
+    refused = run(repo, "undo", ids[1])
     assert refused.returncode == 1 and ids[0] in refused.stderr
-    assert run(repo_copy, "undo", ids[0]).returncode == 0
-    assert run(repo_copy, "undo", ids[1]).returncode == 0
-    assert len(stored_grants(repo_copy)) == 9  # back to the shipped list
+    assert run(repo, "undo", ids[0]).returncode == 0
+    assert run(repo, "undo", ids[1]).returncode == 0
+    pd.testing.assert_frame_equal(stored_grants(repo), shipped)  # back to the shipped list
