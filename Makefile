@@ -27,7 +27,7 @@ system: $(CHROMIUM) $(NGINX) $(POPPLER) $(AXE)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+	$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation
 
 # Debian's nginx, in front of `make serve`'s processes (deploy/).
 $(NGINX):
@@ -80,6 +80,14 @@ bench: install
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m mypy
+
+# The static bundle for any web server (docs/data-formats.md, "Publishing the static bundle"),
+# made from $(DB) into OUT (default public/, git-ignored); BASE_URL, else $DASHBOARD_PUBLISH_URL,
+# is where it will be served, for whole addresses in its embed codes.
+OUT ?= public
+.PHONY: publish
+publish: $(STAMP)
+	$(PY) -m indicators publish $(OUT) --db $(DB) $(if $(BASE_URL),--base-url $(BASE_URL))
 
 clean:
 	rm -f $(DB) $(DB).lock

@@ -54,7 +54,9 @@ def add(db_path: Path, model: PlanModel, indicator_id: str, period: str, text: s
                         & (frame["period"] == row["period"]))]
         return pd.concat([other, pd.DataFrame([row])], ignore_index=True)
 
-    label = t("comments.history_label", "nb", id=indicator_id, period=row["period"])
+    # Named like the other plan edits in the history: the file, the indicator, what changed.
+    label = t("comments.history_label", "nb", id=indicator_id,
+              period=format_period(str(row["period"]), "nb"))
     return workflow.edit_table(db_path, model, TABLE, change, label=label, user=str(row["author"]),
                                back=back or workflow.WriteBack())
 

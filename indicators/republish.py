@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import socket
@@ -114,14 +115,14 @@ def serve(out: Path, *, wait: bool, make: Make | None = None) -> None:
 
     The lock is let go before the request file is looked at again, so a request written just
     as a runner finishes is served by it or by the runner started for it, never by neither."""
-    pending = beside(out, "pending.json")
+    pending, publish = beside(out, "pending.json"), make or _make(out)
     while pending.exists():
         with _queue_lock(out, wait) as mine:
             if not mine:
                 return
             while (request := _take(out)) is not None:
                 try:
-                    recorded(out, lambda r=request: (make or _make(out))(r))
+                    recorded(out, functools.partial(publish, request))
                 except Exception:  # noqa: BLE001 - recorded in the status; the next may work
                     traceback.print_exc()  # into the log beside the bundle
 
@@ -202,13 +203,14 @@ def state(out: Path) -> State:
     """What the status and request files say now. A publish recorded as running whose process
     is gone (killed, the machine restarted) is reported as failed, not as running for ever."""
     status = _read_json(beside(out, "status.json"))
-    running, last = status.get("running"), status.get("last") or {}
+    running: dict[str, Any] = status.get("running") or {}
+    last: dict[str, Any] = status.get("last") or {}
     error = None if last.get("ok", True) else str(last.get("error") or "")
     finished = _time(last.get("finished"))
     died = bool(running) and not _alive(running)
     if died:
-        running, error, finished = None, "", _time(running["started"])
-    return State(running_since=_time(running["started"]) if running else None,
+        running, error, finished = {}, "", _time(running.get("started"))
+    return State(running_since=_time(running.get("started")) if running else None,
                  waiting=beside(out, "pending.json").exists(), finished=finished, error=error,
                  died=died,
                  last_ok=_time(status.get("last_ok")), pages=int(last.get("pages") or 0),

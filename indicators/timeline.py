@@ -17,7 +17,7 @@ from babel.dates import format_date as babel_date
 
 from indicators.canonical import Cell, Row, missing, records
 from indicators.charts.common import plain
-from indicators.i18n import LOCALES, format_date, format_number, lang_or_default, t, t_n
+from indicators.i18n import LOCALES, format_date, format_number, format_percent, lang_or_default, t, t_n
 from indicators.model import Indicator, PlanModel
 
 FIRST_YEAR, LAST_YEAR = 2024, 2040  # the span the page shows: 2024 decisions to the plan's end
@@ -327,8 +327,8 @@ def action_rows(items: list[Item], lang: str) -> pd.DataFrame:
     """The action items as a table with their rating."""
     columns = ["action", "owner", "start", "end", "percent", "expected", "rating"]
     rows = [(i.title, i.owner, format_date(i.start, lang), format_date(i.end, lang),
-             "–" if i.percent is None else f"{format_number(i.percent, lang, 0)}\xa0%",
-             f"{format_number(i.expected, lang, 0)}\xa0%",
+             "–" if i.percent is None else format_percent(i.percent, lang, 0),
+             format_percent(i.expected, lang, 0),  # 40 % in bokmål, 40% in English
              t(f"actions.status.{i.status}", lang)) for i in items if i.lane == "action"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.rename(columns={c: t(f"actions.col.{c}", lang) for c in columns})

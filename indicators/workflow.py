@@ -16,6 +16,7 @@ import pandas as pd
 
 from indicators import config_edit, paths, republish, store, writeback
 from indicators import fetch as fetcher
+from indicators.i18n import t
 from indicators.ingest.reader import ReadResult
 from indicators.ingest.tables import TableResult
 from indicators.model import PlanModel
@@ -148,11 +149,16 @@ def _republished(db_path: Path, done: Done, back: WriteBack) -> Done:
     request = republish.Request(str(Path(db_path).resolve()),
                                 str(Path(back.config or paths.config_file()).resolve()),
                                 paths.publish_url())
-    now = republish.ask(out, request, wait=back.wait_publish)
+    try:
+        now = republish.ask(out, request, wait=back.wait_publish)
+    except OSError as error:  # no room or no right to write beside the bundle: said, not raised
+        done.publish_error = f"{type(error).__name__}: {error}"
+        return done
     if not back.wait_publish:
         done.republishing = out
     elif now.error is not None:
-        done.publish_error = now.error or "?"
+        # "" when the publish that had the change died under another process: it never finished.
+        done.publish_error = now.error or t("publish.status.died")
     else:
         done.published = Path(out).resolve()
     return done

@@ -241,7 +241,8 @@ class AppTab:
         return path
 
 
-def _new_tab(browser: Browser, app_url: str) -> AppTab:
+def new_tab(browser: Browser, app_url: str) -> AppTab:
+    """A tab in a new browser context (its own Streamlit session); close it with page.context."""
     context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
     context.set_default_timeout(READY_TIMEOUT_MS)
     return AppTab(context.new_page(), app_url)
@@ -251,7 +252,7 @@ def _new_tab(browser: Browser, app_url: str) -> AppTab:
 def warm_app(browser: Browser, app_url: str) -> str:
     """Open the front page once: until a first run has registered the pages, Streamlit answers a
     deep link (/indikator) with a "Page not found" dialog (streamlit/streamlit#9624)."""
-    warm = _new_tab(browser, app_url)
+    warm = new_tab(browser, app_url)
     warm.open()
     warm.page.context.close()
     return app_url
@@ -260,6 +261,6 @@ def warm_app(browser: Browser, app_url: str) -> str:
 @pytest.fixture
 def tab(browser: Browser, warm_app: str) -> Iterator[AppTab]:
     """A fresh tab in a new context, so no session state (e.g. the language) leaks between tests."""
-    fresh = _new_tab(browser, warm_app)
+    fresh = new_tab(browser, warm_app)
     yield fresh
     fresh.page.context.close()

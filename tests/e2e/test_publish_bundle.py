@@ -168,7 +168,7 @@ def test_nothing_is_loaded_from_another_site(visit: Callable, served: str,
 
 
 @pytest.mark.parametrize("path", ["index.html", "indikator/2B-04.html", "en/index.html",
-                                  "en/indikator/2B-04.html"])
+                                  "en/indikator/2B-04.html", "metode.html"])
 def test_no_axe_violations(visit: Callable, served: str, path: str, axe_script: Path) -> None:
     page = visit(js=True).page
     page.goto(served + path)
@@ -179,7 +179,7 @@ def test_no_axe_violations(visit: Callable, served: str, path: str, axe_script: 
 
 
 @pytest.mark.parametrize("path", ["index.html", "delmal/2B.html", "indikator/2B-04.html",
-                                  "en/index.html", "en/indikator/2B-04.html"])
+                                  "en/index.html", "en/indikator/2B-04.html", "metode.html"])
 def test_pages_fit_a_phone(visit: Callable, served: str, path: str, shots_dir: Path) -> None:
     page = visit(js=False, viewport=PHONE).page
     page.goto(served + path)

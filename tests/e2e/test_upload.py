@@ -14,10 +14,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from tests.conftest import exported_csv
 from tests.e2e.conftest import (
     PASSWORD,
-    READY_TIMEOUT_MS,
-    VIEWPORT,
-    AppTab,
     PlannerSite,
+    new_tab,
     planner_site,
 )
 
@@ -41,10 +39,8 @@ def test_upload_round_trip(browser: Browser, site: PlannerSite, tmp_path: Path) 
     file_before = (site.data / "observations" / "2B-04.csv").read_bytes()
     upload = tmp_path / "Ledighet februar 2026.csv"
     upload.write_bytes(PLANNER_FILE)
-    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
-    context.set_default_timeout(READY_TIMEOUT_MS)
-    tab = AppTab(context.new_page(), site.url)
-    page = tab.page
+    tab = new_tab(browser, site.url)
+    page, context = tab.page, tab.page.context
     try:
         tab.log_in()
 
@@ -112,10 +108,8 @@ def session_ids(page: Page) -> list[str]:
 
 def test_the_upload_endpoint_takes_files_only_from_a_planner_s_session(browser: Browser,
                                                                        site: PlannerSite) -> None:
-    context = browser.new_context(viewport=VIEWPORT, locale="nb-NO")
-    context.set_default_timeout(READY_TIMEOUT_MS)
-    tab = AppTab(context.new_page(), site.url)
-    page = tab.page
+    tab = new_tab(browser, site.url)
+    page, context = tab.page, tab.page.context
     ids = session_ids(page)
 
     def put() -> int:  # a new file each time, into the session of this tab

@@ -39,7 +39,7 @@ def test_a_comment_is_kept_written_back_and_undone_exactly(site: Path, model: Pl
         con.close()
     assert kept == comments.Comment("2B-04", "2026M01", WHY, "Kari Nordmann", date(2026, 12, 2))
     assert (record["kind"], record["user_name"], record["added"]) == ("comments", "Kari Nordmann", 1)
-    assert record["file_name"] == "kommentar 2B-04 2026M01"
+    assert record["file_name"] == "comments.csv: 2B-04: kommentar til januar 2026"
     # A second comment on the period replaces the first; the same text again changes nothing.
     again = comments.add(db, model, "2B-04", "2026M01", WHY, "Kari Nordmann", at=date(2026, 12, 2))
     assert again.import_id is None and again.files == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -130,8 +131,6 @@ def test_the_datapackage_describes_every_file_and_validates(bundle: Path) -> Non
 
 def test_a_broken_data_file_fails_validation(bundle: Path, tmp_path: Path) -> None:
     """The check above can fail: an area code the regions file does not know is caught."""
-    import shutil
-
     copy = tmp_path / "site"
     shutil.copytree(bundle, copy)
     path = copy / "data" / "2B-04.csv"
@@ -167,8 +166,6 @@ def test_publish_refuses_a_folder_that_is_not_a_bundle(fixture_db: Path, model: 
 def test_a_failed_publish_leaves_the_last_bundle_whole(bundle: Path, fixture_db: Path,
                                                        model: PlanModel, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
     out = tmp_path / "site"
     shutil.copytree(bundle, out)
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
@@ -200,6 +197,13 @@ def _february(tmp_path: Path) -> Path:
     return new
 
 
+def _seeded(bundle: Path, site: Path) -> Path:
+    """`site` given the module bundle's drawn charts (same data, same figures): a publish there
+    draws only the charts a test changed, as a server's republish does."""
+    shutil.copytree(publish._cache(bundle), publish._cache(site))
+    return site
+
+
 def _settled(out: Path, timeout: float = 180) -> republish.State:
     """The bundle's status once no publish is running or waiting (the background runner's)."""
     deadline = time.monotonic() + timeout
@@ -209,10 +213,10 @@ def _settled(out: Path, timeout: float = 180) -> republish.State:
     return now
 
 
-def test_import_and_undo_remake_the_bundle(tmp_path: Path) -> None:
+def test_import_and_undo_remake_the_bundle(bundle: Path, tmp_path: Path) -> None:
     """--wait-publish: the command returns once the bundle shows the change (as a script wants)."""
     repo = copy_repo(tmp_path / "repo", FIXTURE_DATA)
-    site = tmp_path / "site"
+    site = _seeded(bundle, tmp_path / "site")
     assert _cli(repo, "build", publish_to=None).returncode == 0
     made = _cli(repo, "publish", str(site), publish_to=None)
     assert made.returncode == 0, made.stderr
@@ -232,11 +236,11 @@ def test_import_and_undo_remake_the_bundle(tmp_path: Path) -> None:
 
 
 def test_an_import_returns_at_once_and_the_bundle_follows_in_the_background(
-        tmp_path: Path) -> None:
+        bundle: Path, tmp_path: Path) -> None:
     """Without --wait-publish a detached `publish --queued` process remakes the bundle: the
     import is done while the bundle still shows the old figures, and then it shows the new."""
     repo = copy_repo(tmp_path / "repo", FIXTURE_DATA)
-    site = tmp_path / "site"
+    site = _seeded(bundle, tmp_path / "site")
     assert _cli(repo, "build", publish_to=None).returncode == 0
     assert _cli(repo, "publish", str(site), publish_to=None).returncode == 0
     imported = _cli(repo, "import", str(_february(tmp_path)), publish_to=site)
@@ -311,7 +315,7 @@ def test_the_embed_code_has_a_placeholder_until_the_address_is_known(
     assert 'src="https://ADDRESS-OF-THESE-PAGES/en/embed/2B-04.html"' in text(
         bundle / "en" / "indikator" / "2B-04.html")
     monkeypatch.setenv("DASHBOARD_PUBLISH_URL", "https://akershus.example/tall")
-    made = run_cli("publish", str(tmp_path / "site"), "--db", str(fixture_db),
+    made = run_cli("publish", str(_seeded(bundle, tmp_path / "site")), "--db", str(fixture_db),
                    "--config", str(ROOT / "config" / "goals.yaml"))
     assert made.returncode == 0, made.stderr
     served = text(tmp_path / "site" / "indikator" / "2B-04.html")
