@@ -254,7 +254,7 @@ def test_an_import_returns_at_once_and_the_bundle_follows_in_the_background(
     assert "2B-04,32,2026M02,2.7" in (site / "data" / "2B-04.csv").read_text("utf-8")
     shown = republish.status_text(done, "nb")
     assert shown is not None and shown[0] == "ok"
-    assert shown[1].startswith("Den offentlige utgaven ble sist oppdatert ")
+    assert shown[1].startswith("Den offentlige utgaven (de statiske sidene) ble laget på nytt ")
 
 
 def test_a_failed_publish_does_not_fail_the_import(tmp_path: Path) -> None:
