@@ -26,8 +26,9 @@ import difflib
 import io
 import os
 import tempfile
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -89,26 +90,21 @@ def _edit(config_path: Path | str, db_path: Path | str, make: Callable[[bytes], 
     if not (user or "").strip():
         raise ConfigEditError("config_edit.error.no_user")
     path = Path(config_path)
-    written = False
-    old = b""
-    try:
-        with store.transaction(Path(db_path)) as con:  # the writer lock: one edit at a time
-            old = path.read_bytes()
-            new = make(old)
-            if new == old:
-                raise ConfigEditError("config_edit.error.nothing")
-            tmp = _checked_copy(path, new)
-            try:
-                import_id = store.record_config_change(con, path.name, old, new, user=str(user),
-                                                       summary=summary)
-                _swap_in(tmp, path)
-                written = True
-            finally:
-                tmp.unlink(missing_ok=True)
-    except BaseException:
-        if written:  # the history record did not land: the file goes back to what it was
-            _write(path, old)
-        raise
+    # The writer lock makes it one edit at a time; the file goes back to what it was when the
+    # history record does not land (the transaction commits as it closes, inside the guard).
+    with _put_back_on_failure(path) as guard, store.transaction(Path(db_path)) as con:
+        old = path.read_bytes()
+        new = make(old)
+        if new == old:
+            raise ConfigEditError("config_edit.error.nothing")
+        tmp = _checked_copy(path, new)
+        try:
+            import_id = store.record_config_change(con, path.name, old, new, user=str(user),
+                                                   summary=summary)
+            _swap_in(tmp, path)
+            guard.before = old
+        finally:
+            tmp.unlink(missing_ok=True)
     return import_id
 
 
@@ -122,25 +118,18 @@ def undo(config_path: Path | str, db_path: Path | str, import_id: int, *,
     if not (user or "").strip():
         raise ConfigEditError("config_edit.error.no_user")
     path = Path(config_path)
-    written = False
-    current = b""
-    try:
-        with store.transaction(Path(db_path)) as con:
-            change = store.config_change(con, import_id)
-            if change is None:
-                raise ConfigEditError("config_edit.error.not_config", id=import_id)
-            name, old, new = change
-            current = path.read_bytes() if path.exists() else b""
-            if path.name != name or current != new:
-                raise ConfigEditError("config_edit.error.changed_since", id=import_id,
-                                      file=path.name)
-            undo_id = store.record_undo(con, import_id, user=str(user))
-            _write(path, old)
-            written = True
-    except BaseException:
-        if written:
-            _write(path, current)
-        raise
+    with _put_back_on_failure(path) as guard, store.transaction(Path(db_path)) as con:
+        change = store.config_change(con, import_id)
+        if change is None:
+            raise ConfigEditError("config_edit.error.not_config", id=import_id)
+        name, old, new = change
+        current = path.read_bytes() if path.exists() else b""
+        if path.name != name or current != new:
+            raise ConfigEditError("config_edit.error.changed_since", id=import_id,
+                                  file=path.name)
+        undo_id = store.record_undo(con, import_id, user=str(user))
+        _write(path, old)
+        guard.before = current
     return undo_id
 
 
@@ -377,6 +366,25 @@ def _swap_in(tmp: Path, path: Path) -> None:
         now = path.stat().st_mtime_ns
         if now <= before:
             os.utime(path, ns=(now, before + 1_000_000))
+
+
+@dataclass
+class _Written:
+    """What a file held before this change wrote it (None: not written yet)."""
+
+    before: bytes | None = None
+
+
+@contextmanager
+def _put_back_on_failure(path: Path) -> Iterator[_Written]:
+    """Put `path` back as it was when the block fails after writing it (guard.before set)."""
+    guard = _Written()
+    try:
+        yield guard
+    except BaseException:
+        if guard.before is not None:
+            _write(path, guard.before)
+        raise
 
 
 def _write(path: Path, data: bytes) -> None:

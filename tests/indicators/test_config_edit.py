@@ -7,6 +7,8 @@ import difflib
 import os
 import shutil
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -230,3 +232,30 @@ def test_the_command_line_lists_and_undoes_a_change(site: tuple[Path, Path]) -> 
     undone = run_cli("undo", str(first), *where)
     assert undone.returncode == 0, undone.stderr
     assert config.read_text("utf-8") == MODEL
+
+
+@pytest.mark.parametrize("step", ["edit", "undo"])
+def test_when_the_history_record_does_not_land_the_file_is_as_it_was(
+        site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """The file is written inside the history's transaction; if the commit then fails (a full
+    disk, a killed writer) the file must not show a change the history does not know."""
+    config, db = site
+    if step == "undo":
+        first = edit_target(config, db, "X-01", ADOPT, user="Kari", summary="vedtatt")
+    before, records = config.read_bytes(), history(db) if db.exists() else []
+    real = store.transaction
+
+    @contextmanager
+    def failing_commit(path: Path) -> Iterator[object]:
+        with real(path) as con:
+            yield con
+            raise OSError("disk full")  # inside the real transaction: it rolls back
+
+    monkeypatch.setattr(config_edit.store, "transaction", failing_commit)
+    with pytest.raises(OSError, match="disk full"):
+        if step == "edit":
+            edit_target(config, db, "X-01", ADOPT, user="Kari", summary="vedtatt")
+        else:
+            config_edit.undo(config, db, first, user="Ola")
+    assert config.read_bytes() == before
+    assert (history(db) if db.exists() else []) == records
