@@ -11,8 +11,8 @@ from indicators import explain, feasibility, progress
 from indicators.i18n import MISSING, format_number, format_percent, format_period, format_value, quoted, t
 from indicators.model import Indicator
 from ui import data, state
-from ui.phone import card_table
-from ui.widgets import md_escape, status_html, text_table
+from ui.phone import card_table, frame_cards
+from ui.widgets import md_escape, status_html
 
 lang = state.lang()
 plan = data.model()
@@ -180,7 +180,7 @@ st.markdown(feasibility.rule_text(lang))
 
 st.header(t("method.regions.heading", lang))
 st.markdown(t("method.regions.body", lang))
-text_table(region_table())
+frame_cards(region_table())  # a card per indicator on a phone
 
 st.header(t("method.dates.heading", lang))
 st.markdown(t("method.dates.body", lang))

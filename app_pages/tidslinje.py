@@ -11,7 +11,8 @@ from indicators import timeline as tl
 from indicators.charts import ChartText
 from indicators.i18n import format_date, t
 from ui import built, data, guard, state
-from ui.widgets import chart_card, md_escape, table_view
+from ui.phone import frame_cards
+from ui.widgets import chart_card, md_escape
 
 lang = state.lang()
 plan = data.model()
@@ -56,7 +57,7 @@ for item in tl.upcoming(items, today, 3):
 
 st.header(t("timeline.list_heading", lang))
 st.markdown(t("timeline.list_intro", lang))
-table_view(listing)
+frame_cards(listing)  # a card per item on a phone, where six columns ran off the screen
 
 st.header(t("actions.heading", lang))
 st.markdown(t("actions.rule", lang))
@@ -64,4 +65,4 @@ action_table = tl.action_rows(items, lang)
 if action_table.empty:
     st.info(t("actions.none", lang), icon=":material/info:")
 else:
-    table_view(action_table)
+    frame_cards(action_table)

@@ -10,6 +10,7 @@ from indicators import funding as fund
 from indicators.charts import ChartText
 from indicators.i18n import first_upper, format_number, format_percent, t, t_n
 from ui import built, data, guard, state
+from ui.phone import frame_cards
 from ui.widgets import chart_card, md_escape, table_view
 
 lang = state.lang()
@@ -191,7 +192,8 @@ state.set_param("q", search.strip() or None)
 
 
 def build_list() -> tuple:
-    """The chosen projects, the sentence counting them, their table and their source line."""
+    """The chosen projects, the sentence counting them, their table, the first of them as a
+    phone's cards, and their source line."""
     shown = fund.sort_grants(plan, fund.filter_grants(
         grants, schemes=chosen_schemes, focus_areas=chosen_focus, municipalities=chosen_places,
         years=chosen_years, search=search))
@@ -199,17 +201,26 @@ def build_list() -> tuple:
     count = (t_n("funding.list_count", len(grants), lang, shown=format_number(len(shown), lang, 0))
              + " " + (t_n("funding.list_unknown", unknown, lang) if unknown else ""))
     table = None if shown.empty else fund.grant_display(plan, shown, lang)
-    return shown, count, table, md_escape(fund.source_line(funding, lang, fund.any_assessed(shown)))
+    cards = None if table is None else fund.grant_cards(table, lang)
+    return (shown, count, table, cards,
+            md_escape(fund.source_line(funding, lang, fund.any_assessed(shown))))
 
 
-shown, count, grant_table, list_source = built.shared("funding.list", (
+shown, count, grant_table, grant_cards, list_source = built.shared("funding.list", (
     tuple(chosen_schemes), tuple(chosen_focus), tuple(chosen_places), tuple(chosen_years), search,
     lang), build_list)
 st.markdown(count)
 if grant_table is None:
     st.info(t("funding.list_empty", lang), icon=":material/search_off:")
 else:
-    table_view(grant_table)
+    # Both are sent, and the screen's width picks one (ui/phone.py): the grid of every project
+    # scrolled sideways on a phone, whose cards show the first ones.
+    with st.container(key="wide_only_grants"):
+        table_view(grant_table)
+    with st.container(key="phone_only_grants"):
+        frame_cards(grant_cards)
+        if len(grant_table) > len(grant_cards):
+            st.caption(t_n("funding.cards.note", len(grant_cards), lang))
 # The file is made when asked for, not on every visit.
 st.download_button(t("funding.download", lang), lambda: fund.grants_csv(shown),
                    file_name="tilskudd.csv" if lang == "nb" else "grants.csv", mime="text/csv",

@@ -4,6 +4,7 @@ and the list of sources. One place assembles it, so the deck and the PDF say the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -15,6 +16,22 @@ from indicators.i18n import t
 from indicators.model import Goal, PlanModel
 from indicators.periods import parse_period
 from indicators.verdict import RollupText, rollup_text
+
+# The deck's and the PDF's progress: (steps done, steps in all, what is being done now).
+Progress = Callable[[int, int, str], None]
+
+
+def counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+    """A step function that counts the steps done and tells `progress` (when given) each one."""
+    done = 0
+
+    def step(what: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, what)
+
+    return step
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import base64
 import html
 from collections.abc import Callable
 from datetime import date
+from types import ModuleType
 
 import duckdb
 from markdown_it import MarkdownIt
@@ -22,9 +23,9 @@ from indicators import briefing, explain, export, method_text, style, views
 from indicators.briefing import Briefing
 from indicators.comments import Comment, byline
 from indicators.i18n import format_date, format_list, quoted, t, t_n
-from indicators.model import Goal, PlanModel
+from indicators.model import Goal, Indicator, PlanModel
 
-Progress = Callable[[int, int, str], None]
+Progress = briefing.Progress
 PRESET = "a4"  # export.PRESETS: the chart's size in CSS pixels before it is fitted to the column
 PDF_VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (WeasyPrint ≥ 57)
 _markdown = MarkdownIt("commonmark", {"html": False})
@@ -34,13 +35,14 @@ class PdfUnavailable(RuntimeError):
     """WeasyPrint, or the Pango library it prints with, is not installed here."""
 
 
-def _weasyprint() -> object:
+def _weasyprint() -> ModuleType:
     # Imported late: the core loads where WeasyPrint (or Pango) is missing; only the PDF needs it.
     try:
         import weasyprint
     except (ImportError, OSError) as error:
         raise PdfUnavailable(str(error)) from error
-    return weasyprint
+    module: ModuleType = weasyprint  # no stubs: mypy sees the import as Any
+    return module
 
 
 def available() -> bool:
@@ -67,20 +69,14 @@ def build_pdf(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str]
 def render(page: str) -> bytes:
     """Print an HTML document as a tagged PDF/UA file."""
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=page).write_pdf(pdf_variant=PDF_VARIANT)
+    pdf: bytes = weasyprint.HTML(string=page).write_pdf(pdf_variant=PDF_VARIANT)  # untyped library
+    return pdf
 
 
 def briefing_html(model: PlanModel, shown: Briefing, lang: str, today: date,
                   regions: list[str] | None = None, progress: Progress | None = None) -> str:
     """The whole document as HTML (A4 print CSS included)."""
-    total = 2 + len(shown.loaded)
-    done = 0
-
-    def step(what: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total, what)
+    step = briefing.counter(progress, 2 + len(shown.loaded))
 
     body = [_cover(model, shown, lang, today)]
     step(t("briefing.step_cover", lang))
@@ -209,7 +205,7 @@ def _key_figures(model: PlanModel, data: export.IndicatorData, lang: str, today:
     return f'<table class="key"><caption>{_e(t("briefing.key_figures", lang))}</caption>{cells}</table>'
 
 
-def _source(indicator: object, lang: str) -> str:
+def _source(indicator: Indicator, lang: str) -> str:
     """`Kilde: NAV, tabell X` with the licence and a link to the source's page."""
     source = indicator.source
     text = _e(views.source_text(indicator, lang) + (f" ({source.licence})" if source.licence else ""))
@@ -318,7 +314,8 @@ def _p(text: str, css: str = "") -> str:
 
 def _md(text: str) -> str:
     """A locale text written in Markdown (bold, lists, links) as HTML."""
-    return _markdown.render(text)
+    rendered: str = _markdown.render(text)  # markdown-it annotates render() as Any
+    return rendered
 
 
 def _css(lang: str, today: date) -> str:

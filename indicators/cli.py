@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -19,7 +20,9 @@ from indicators.assessment import assess_all, progress_records, rollup_records, 
 from indicators.i18n import format_number, t, t_n
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.ingest.tables import SPECS, TableResult, read_table_file, table_for_file
+from indicators.issues import Issue
 from indicators.model import ModelError, PlanModel, load_model, validate_config
+from indicators.progress import Assessment
 from indicators.sources.ssb import SsbRequestError, SsbUnavailable
 from indicators.verdict import RollupText, rollup_text
 from indicators.views import headline_pairs
@@ -166,6 +169,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         done = workflow.import_read(Path(args.db), result, model, user=args.user,
                                     replace=args.replace, dry_run=args.dry_run,
                                     back=_back(args))
+        assert done.result is not None  # only an undo has no import result
         if isinstance(result, ReadResult):  # also the stored previous period, found by the diff
             importing.add_stored_jumps(result, Path(args.db), args.lang, done.result.previous)
         for warning in result.warnings:
@@ -184,7 +188,7 @@ def _read_import(path: Path, model: PlanModel, args: argparse.Namespace
     return read_observations(path, model, indicator=args.indicator, lang=args.lang)
 
 
-def _print_errors(results: list, lang: str) -> None:
+def _print_errors(results: list[ReadResult | TableResult], lang: str) -> None:
     for result in results:
         for issue in result.errors:
             print(issue_line(issue, lang))
@@ -193,7 +197,7 @@ def _print_errors(results: list, lang: str) -> None:
                     count=result.total_errors - len(result.errors)))
 
 
-def issue_line(issue: object, lang: str) -> str:
+def issue_line(issue: Issue, lang: str) -> str:
     """`FILE:LINE:COLUMN: message` in the chosen language."""
     place = ":".join(str(p) for p in (issue.file, issue.line, issue.column) if p not in (None, ""))
     return f"{place}: {issue.message(lang)}"
@@ -204,10 +208,10 @@ def _print_outcome(read: ReadResult | TableResult, outcome: store.ImportResult,
     # A dry run lists every difference; an import lists the stored values it overwrote.
     if isinstance(read, ReadResult):
         diff = outcome.diff if outcome.dry_run else outcome.diff[outcome.diff["action"] != "added"]
-        for row in diff.itertuples(index=False):
-            print(f"{row.action:8} {row.indicator_id} {row.region_code} {row.period} "
-                  f"{row.series or '-'}: {_cell(row.old_value, row.old_status)} → "
-                  f"{_cell(row.new_value, row.new_status)}")
+        for row in canonical.records(diff):
+            print(f"{row['action']:8} {row['indicator_id']} {row['region_code']} {row['period']} "
+                  f"{row['series'] or '-'}: {_cell(row['old_value'], row['old_status'])} → "
+                  f"{_cell(row['new_value'], row['new_status'])}")
     key = "cli.dry_run_summary" if outcome.dry_run else "cli.import_summary"
     print(t(key, lang, file=read.file, id=outcome.import_id, added=outcome.added,
             changed=outcome.changed, unchanged=outcome.unchanged, removed=outcome.removed))
@@ -309,7 +313,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
 
 def cmd_due(args: argparse.Namespace) -> int:
     """What is late or due within 30 days, as one reminder per owner (printed, written, sent)."""
-    from indicators import reminders  # late: mail modules load only for this command
+    from indicators import reminders, worklist  # late: mail modules load only for this command
 
     model, today = _model(args), args.as_of or date.today()
     with store.reading(args.db) as con:
@@ -329,7 +333,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         print(t("worklist.cli.nobody", args.lang, ids=", ".join(task.id for task in nobody)),
               file=sys.stderr)
     if not found:
-        print(t("worklist.cli.nothing", args.lang, days=reminders.worklist.HORIZON_DAYS),
+        print(t("worklist.cli.nothing", args.lang, days=worklist.HORIZON_DAYS),
               file=sys.stderr)
     if args.send:
         try:
@@ -345,7 +349,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     model = _model(args)
     with store.reading(args.db) as con:
         frame = store.headline_observations(con, headline_pairs(model))
-    assessments = assess_all(model, dict(tuple(frame.groupby("indicator_id"))), args.as_of)
+    assessments = assess_all(model, {str(i): rows for i, rows in frame.groupby("indicator_id")},
+                             args.as_of)
     records = progress_records(model, assessments)
     if args.json:
         groups = rollup_records(model, assessments)
@@ -359,7 +364,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _series_problems(model: PlanModel, assessments: dict, lang: str) -> list[str]:
+def _series_problems(model: PlanModel, assessments: dict[str, Assessment], lang: str) -> list[str]:
     """One line per indicator whose stored rows give a year twice, with the way out."""
     from indicators import explain  # late: the chart code loads only when there is a problem
 
@@ -373,8 +378,9 @@ def _series_problems(model: PlanModel, assessments: dict, lang: str) -> list[str
     return lines
 
 
-def _progress_table(records: list[dict], groups: list[tuple[str, str, float | None, RollupText]],
+def _progress_table(records: list[dict[str, Any]], groups: list[tuple[str, str, float | None, RollupText]],
                     lang: str) -> str:
+    # records: progress_records' JSON rows (Any: a JSON value)
     lines = [f"{'id':8} {'status':28} {'score':>6}  {'base':>14}  {'current':>14}  target"]
     for r in records:
         base = f"{r['base_year'] or ''} {_num(r['base_value'])}"
@@ -436,8 +442,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for indicator_id, reason in fetched.failed.items():
         print(t("ssb.failed", args.lang, id=indicator_id, reason=reason), file=sys.stderr)
     if fetched.failed:
-        done = "ssb.failed_summary" if imported else "ssb.nothing_fetched"
-        print(t_n(done, len(fetched.failed), args.lang) if imported else t(done, args.lang),
+        summary = "ssb.failed_summary" if imported else "ssb.nothing_fetched"
+        print(t_n(summary, len(fetched.failed), args.lang) if imported else t(summary, args.lang),
               file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
@@ -488,7 +494,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                     progress=lambda done, total, what: print(f"[{done}/{total}] {what}",
                                                              file=sys.stderr))
             else:
-                content = _export_chart(export, model, con, args)
+                content = _export_chart(model, con, args)
     except export.ExportUnavailable as error:
         print(f"{t('export.no_browser', args.lang)}\n{error}", file=sys.stderr)
         return EXIT_INVALID
@@ -500,7 +506,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export_chart(export: object, model: PlanModel, con: object, args: argparse.Namespace) -> bytes:
+def _export_chart(model: PlanModel, con: duckdb.DuckDBPyConnection, args: argparse.Namespace
+                  ) -> bytes:
+    from indicators import export  # late, as in cmd_export: plotly and kaleido load here
+
     data = export.load_indicator(model, con, args.id, args.region)
     fig = export.trend_figure(model, data, args.lang, args.region)
     if args.kind == "png":
@@ -511,7 +520,8 @@ def _export_chart(export: object, model: PlanModel, con: object, args: argparse.
                           args.lang).encode("utf-8")
 
 
-def _export_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                   common: argparse.ArgumentParser) -> None:
     # The shared options sit on the leaves only, so their defaults cannot overwrite each other.
     exp = sub.add_parser("export", help="briefing deck or one chart as a file")
     kinds = exp.add_subparsers(dest="kind", required=True)
@@ -631,7 +641,8 @@ def _wait_publish(command: argparse.ArgumentParser) -> None:
                               "(default: it is remade in the background)")
 
 
-def _ssb_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def _ssb_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                common: argparse.ArgumentParser) -> None:
     ssb = sub.add_parser("ssb", help="check ssb: blocks, search and describe SSB tables")
     actions = ssb.add_subparsers(dest="action", required=True)
     check = actions.add_parser("check", parents=[common],
@@ -662,8 +673,8 @@ def main(argv: list[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
     except ModelError as error:
-        for problem in error.problems:
-            print(str(problem))
+        for issue in error.problems:
+            print(str(issue))
         return EXIT_INVALID
     except (store.StorageError, OSError, duckdb.Error) as error:
         # A damaged database, a read-only folder, a full disk: one sentence and the way out.

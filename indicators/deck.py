@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import duckdb
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import XyChartData
+from pptx.chart.chart import Chart
+from pptx.chart.data import ChartData, XyChartData, XyDataPoint, XySeriesData
+from pptx.chart.series import XySeries
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_CHART_TYPE,
@@ -28,7 +31,13 @@ from pptx.enum.chart import (
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.presentation import Presentation as PresentationObject
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.shapes.shapetree import GroupShapes
+from pptx.slide import Slide
+from pptx.table import _Cell
+from pptx.text.text import Font, TextFrame, _Paragraph
+from pptx.util import Emu, Inches, Length, Pt
 
 from indicators import briefing, comments, county_rank, explain, export, store, style, views
 from indicators import funding as fund
@@ -48,16 +57,21 @@ from indicators.model import Goal, Indicator, PlanModel
 from indicators.progress import Assessment
 from indicators.verdict import RollupText
 
-Progress = Callable[[int, int, str], None]
+Progress = briefing.Progress
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 FONT = "Arial"  # on every office PC; LibreOffice substitutes Liberation Sans (same metrics)
-BLUE = RGBColor.from_string(style.PRIMARY[1:])
-TEXT = RGBColor.from_string(style.TEXT[1:])
-MUTED = RGBColor.from_string(style.MUTED_TEXT[1:])
-GRID = RGBColor.from_string(style.GRID[1:])
-BAND = RGBColor(0xEE, 0xF2, 0xF8)
+# python-pptx 1.0 leaves RGBColor's constructors unannotated; these names give them their types.
+_hex_colour: Callable[[str], RGBColor] = RGBColor.from_string
+_rgb: Callable[[int, int, int], RGBColor] = RGBColor
+_xy_chart_data: Callable[[], XyChartData] = XyChartData  # unannotated too
+
+BLUE = _hex_colour(style.PRIMARY[1:])
+TEXT = _hex_colour(style.TEXT[1:])
+MUTED = _hex_colour(style.MUTED_TEXT[1:])
+GRID = _hex_colour(style.GRID[1:])
+BAND = _rgb(0xEE, 0xF2, 0xF8)
 DASHES = [MSO_LINE_DASH_STYLE.SOLID, MSO_LINE_DASH_STYLE.DASH, MSO_LINE_DASH_STYLE.ROUND_DOT]
 # The locale prefix makes LibreOffice write a decimal comma in Norwegian whatever the machine's
 # locale; PowerPoint shows the reader's own separators either way.
@@ -69,18 +83,19 @@ C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 class Deck:
     """A presentation being built, with what every slide's footer needs."""
 
-    prs: Presentation
+    prs: PresentationObject
     lang: str
     today: date
 
-    def slide(self, title: str | None) -> object:
+    def slide(self, title: str | None) -> Slide:
         """A new slide with the "Title Only" layout (slide titles are what screen readers list)."""
         layout = self.prs.slide_layouts[5 if title is not None else 6]
-        slide = self.prs.slides.add_slide(layout)
+        slide: Slide = self.prs.slides.add_slide(layout)  # `slides` is unannotated
         if title is not None:
             shape = slide.shapes.title
+            assert shape is not None  # layout 5 ("Title Only") has a title placeholder
             shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), \
-                WIDTH - 2 * MARGIN, Inches(0.9)
+                Emu(WIDTH - 2 * MARGIN), Inches(0.9)
             _text(shape.text_frame, title, 28, bold=True, colour=BLUE)
             shape.text_frame.margin_left = shape.text_frame.margin_right = 0
             shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -88,8 +103,8 @@ class Deck:
         self._footer(slide)
         return slide
 
-    def _footer(self, slide: object) -> None:
-        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, HEIGHT - Inches(0.12), WIDTH,
+    def _footer(self, slide: Slide) -> None:
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(HEIGHT - Inches(0.12)), WIDTH,
                                       Inches(0.12))
         band.fill.solid()
         band.fill.fore_color.rgb = BLUE
@@ -103,8 +118,8 @@ class Deck:
 # ---- text helpers -------------------------------------------------------------------------------
 
 
-def _text(frame: object, text: str, size: float, bold: bool = False, italic: bool = False,
-          colour: RGBColor = TEXT) -> object:
+def _text(frame: TextFrame, text: str, size: float, bold: bool = False, italic: bool = False,
+          colour: RGBColor = TEXT) -> _Paragraph:
     """Replace a text frame's text with one run in the deck's font."""
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
@@ -117,15 +132,20 @@ def _text(frame: object, text: str, size: float, bold: bool = False, italic: boo
     return paragraph
 
 
-def _font(font: object, size: float, bold: bool = False, italic: bool = False,
+def _font(font: Font, size: float, bold: bool = False, italic: bool = False,
           colour: RGBColor = TEXT) -> None:
     font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, italic
     font.color.rgb = colour
 
 
-def _add_paragraph(frame: object, text: str, size: float, bold: bool = False,
-                   italic: bool = False, colour: RGBColor = TEXT, space_before: float = 6) -> object:
-    paragraph = frame.add_paragraph()
+def _new_paragraph(frame: TextFrame) -> _Paragraph:
+    add: Callable[[], _Paragraph] = frame.add_paragraph  # unannotated in python-pptx 1.0
+    return add()
+
+
+def _add_paragraph(frame: TextFrame, text: str, size: float, bold: bool = False,
+                   italic: bool = False, colour: RGBColor = TEXT, space_before: float = 6) -> _Paragraph:
+    paragraph = _new_paragraph(frame)
     paragraph.space_before = Pt(space_before)
     run = paragraph.add_run()
     run.text = text
@@ -133,18 +153,25 @@ def _add_paragraph(frame: object, text: str, size: float, bold: bool = False,
     return paragraph
 
 
-def _box(slide: object, left: int, top: int, width: int, height: int) -> object:
-    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+def _set_notes(slide: Slide, text: str) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    assert frame is not None  # the default notes master has a body placeholder
+    frame.text = text
+
+
+def _box(slide: Slide, left: int, top: int, width: int, height: int) -> TextFrame:
+    frame: TextFrame = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width),
+                                                Emu(height)).text_frame  # text_frame: unannotated
     frame.word_wrap = True
-    frame.margin_left = frame.margin_right = 0
+    frame.margin_left = frame.margin_right = Emu(0)
     return frame
 
 
-def _status_runs(paragraph: object, status: str, lang: str, size: float,
+def _status_runs(paragraph: _Paragraph, status: str, lang: str, size: float,
                  label: str | None = None) -> None:
     """Glyph and label in the status colour: shape and text, never colour alone."""
     spec = style.STATUS_STYLE[status]
-    colour = RGBColor.from_string(spec["colour"][1:])
+    colour = _hex_colour(spec["colour"][1:])
     run = paragraph.add_run()
     run.text = f"{spec['glyph']} {label or t(f'status.{status}', lang)}"
     _font(run.font, size, bold=True, colour=colour)
@@ -157,11 +184,11 @@ def title_slide(deck: Deck, model: PlanModel, goals: list[Goal],
                 latest: list[views.Summary] | None = None) -> None:
     lang = deck.lang
     slide = deck.slide(None)
-    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.35))
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(0), WIDTH, Inches(0.35))
     band.fill.solid()
     band.fill.fore_color.rgb = BLUE
     band.line.fill.background()
-    title = slide.shapes.add_textbox(MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(1.2))
+    title = slide.shapes.add_textbox(MARGIN, Inches(1.4), Emu(WIDTH - 2 * MARGIN), Inches(1.2))
     # The deck's title is a real title placeholder nowhere; name it for the outline view.
     title.name = "Title"
     _text(title.text_frame, t("app.title", lang), 44, bold=True, colour=BLUE)
@@ -180,7 +207,7 @@ def title_slide(deck: Deck, model: PlanModel, goals: list[Goal],
     _add_paragraph(when, t("deck.organisation", lang), 16, bold=True, colour=BLUE, space_before=2)
 
 
-def goal_slide(deck: Deck, goal: Goal, verdict: RollupText, rows: list[dict],
+def goal_slide(deck: Deck, goal: Goal, verdict: RollupText, rows: list[dict[str, str | None]],
                assessments: dict[str, Assessment]) -> None:
     lang = deck.lang
     slide = deck.slide(t("goal.heading", lang, id=goal.id, name=goal.name.get(lang)))
@@ -201,38 +228,39 @@ TABLE_COLUMNS = (("col.indicator", 4.8), ("col.value", 1.9), ("dates.col.period"
                  ("col.status", 3.833))
 
 
-def _indicator_table(slide: object, rows: list[dict], assessments: dict[str, Assessment],
+def _indicator_table(slide: Slide, rows: list[dict[str, str | None]], assessments: dict[str, Assessment],
                      lang: str, top: int) -> None:
     """Each indicator of the goal: latest value, its period and status (a native table)."""
     height = Inches(0.4) * (len(rows) + 1)
-    shape = slide.shapes.add_table(len(rows) + 1, len(TABLE_COLUMNS), MARGIN, top,
-                                   WIDTH - 2 * MARGIN, height)
+    shape = slide.shapes.add_table(len(rows) + 1, len(TABLE_COLUMNS), MARGIN, Emu(top),
+                                   Emu(WIDTH - 2 * MARGIN), Emu(height))
     table = shape.table
     for index, (key, inches) in enumerate(TABLE_COLUMNS):
         table.columns[index].width = Inches(inches)
-        _cell(table.cell(0, index), t(key, lang), bold=True, colour=RGBColor(255, 255, 255),
+        _cell(table.cell(0, index), t(key, lang), bold=True, colour=_rgb(255, 255, 255),
               fill=BLUE)
     for r, row in enumerate(rows, start=1):
-        fill = BAND if r % 2 == 0 else RGBColor(255, 255, 255)
+        fill = BAND if r % 2 == 0 else _rgb(255, 255, 255)
         _cell(table.cell(r, 0), f"{row['id']} {row['name']}", fill=fill)
-        _cell(table.cell(r, 1), row["value"], fill=fill)
-        _cell(table.cell(r, 2), row["period"], fill=fill)
+        _cell(table.cell(r, 1), row["value"] or "", fill=fill)
+        _cell(table.cell(r, 2), row["period"] or "", fill=fill)
         cell = table.cell(r, 3)
         _cell(cell, "", fill=fill)
-        _status_runs(cell.text_frame.paragraphs[0], assessments[row["id"]].status, lang, 13)
-        if row.get("status_note"):
-            paragraph = cell.text_frame.add_paragraph()
-            paragraph.text = row["status_note"]
+        _status_runs(cell.text_frame.paragraphs[0], assessments[row["id"] or ""].status, lang, 13)
+        note = row.get("status_note")
+        if note:
+            paragraph = _new_paragraph(cell.text_frame)
+            paragraph.text = note
             paragraph.runs[0].font.size = Pt(10)
 
 
-def _cell(cell: object, text: str, bold: bool = False, colour: RGBColor = TEXT,
+def _cell(cell: _Cell, text: str, bold: bool = False, colour: RGBColor = TEXT,
           fill: RGBColor | None = None) -> None:
     _text(cell.text_frame, text, 13, bold=bold, colour=colour)
     cell.margin_top = cell.margin_bottom = Inches(0.04)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     if fill is not None:
-        cell.fill.solid()
+        cell.fill.solid()  # type: ignore[no-untyped-call]  # FillFormat.solid: unannotated
         cell.fill.fore_color.rgb = fill
 
 
@@ -265,7 +293,7 @@ def indicator_slide(deck: Deck, model: PlanModel, data: export.IndicatorData,
     _notes(slide, data, lang, comment)
 
 
-def _value_card(slide: object, card: ValueCard | None, indicator: Indicator, lang: str) -> None:
+def _value_card(slide: Slide, card: ValueCard | None, indicator: Indicator, lang: str) -> None:
     """Where the chart would be: "Bare én måling", the value, its area and period, its source."""
     left, top, width, height = MARGIN, Inches(1.9), Inches(8.0), Inches(4.4)
     back = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, width, height)
@@ -291,7 +319,7 @@ def _value_card(slide: object, card: ValueCard | None, indicator: Indicator, lan
 ABSOLUTE_UNITS = {"count", "thousand_persons", "nok_million"}
 
 
-def _regions(indicator: object, regions: list[str] | None) -> list[str]:
+def _regions(indicator: Indicator, regions: list[str] | None) -> list[str]:
     """The headline region first, then the comparison regions: the chosen ones, by default
     Oslo and Norway (only Oslo for absolute amounts)."""
     if regions is None:
@@ -307,7 +335,7 @@ def _span(trend: views.TrendData, lang: str) -> str:
     return first if first == last else span
 
 
-def _panel(slide: object, model: PlanModel, data: export.IndicatorData, lang: str,
+def _panel(slide: Slide, model: PlanModel, data: export.IndicatorData, lang: str,
            rank: county_rank.CountyRank | None = None) -> None:
     """Status, latest value, change, Akershus's place among the counties and target beside
     the chart."""
@@ -333,7 +361,7 @@ def _panel(slide: object, model: PlanModel, data: export.IndicatorData, lang: st
     _add_paragraph(frame, explain.sentence(indicator, a, lang), 13, space_before=12)
 
 
-def _no_data(slide: object, data: export.IndicatorData, lang: str) -> None:
+def _no_data(slide: Slide, data: export.IndicatorData, lang: str) -> None:
     indicator = data.indicator
     frame = _box(slide, MARGIN, Inches(1.5), Inches(11), Inches(4.5))
     frame.paragraphs[0].text = ""
@@ -345,7 +373,7 @@ def _no_data(slide: object, data: export.IndicatorData, lang: str) -> None:
                               f"{indicator.data_note.get(lang)}", 14, space_before=10)
 
 
-def _source_line(slide: object, data: export.IndicatorData, lang: str,
+def _source_line(slide: Slide, data: export.IndicatorData, lang: str,
                  period: str | None = None) -> None:
     """The same line as under the page's chart: source, the figures' dates (of `period` when
     the slide shows another period than the latest), the county's name; on one line here."""
@@ -355,7 +383,7 @@ def _source_line(slide: object, data: export.IndicatorData, lang: str,
     _text(frame, text, 12, colour=MUTED)
 
 
-def _notes(slide: object, data: export.IndicatorData, lang: str,
+def _notes(slide: Slide, data: export.IndicatorData, lang: str,
            comment: comments.Comment | None = None) -> None:
     """Speaker notes: the method in a sentence and every number behind the status, after the
     planner's comment on the latest period (why it moved), when there is one."""
@@ -368,29 +396,31 @@ def _notes(slide: object, data: export.IndicatorData, lang: str,
     lines += [mark.note for mark in explain.break_marks(indicator, data.frame, lang)]
     if indicator.data_note:
         lines.append(f"{t('indicator.what_missing', lang)}: {indicator.data_note.get(lang)}")
-    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+    _set_notes(slide, "\n".join(lines))
 
 
 # ---- the native chart ---------------------------------------------------------------------------
 
 
-def native_chart(slide: object, trend: views.TrendData, data: export.IndicatorData, lang: str,
-                 box: tuple[int, int, int, int]) -> object:
+def native_chart(slide: Slide, trend: views.TrendData, data: export.IndicatorData, lang: str,
+                 box: tuple[Length, Length, Length, Length]) -> Chart:
     """Lines per region as an XY chart: x is the period's place in years, y the stored value."""
     indicator = data.indicator
     unit = indicator.unit
-    chart_data = XyChartData()
+    chart_data = _xy_chart_data()
     label_format = _number_format(unit, lang)
     regions = _series_rows(trend)
     for code, rows in regions:
-        series = chart_data.add_series(trend.names.get(code, code), number_format=label_format)
-        for x, y in zip(rows["xpos"], rows["value"], strict=True):
-            series.add_data_point(x, float(y))
+        _add_series(chart_data, trend.names.get(code, code), label_format,
+                    [(x, float(y)) for x, y in zip(rows["xpos"], rows["value"], strict=True)])
     extra = _overlay_series(chart_data, data, lang, label_format, trend)
     marks = _break_series(chart_data, data, lang, label_format, trend, regions)
     kind = XL_CHART_TYPE.XY_SCATTER_LINES if max(len(r) for _, r in regions) <= 30 else \
         XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS
-    chart = slide.shapes.add_chart(kind, *box, chart_data).chart
+    # python-pptx 1.0 annotates add_chart as taking category data and returning the chart; it
+    # takes any chart data and returns the graphic frame that holds the chart.
+    frame = cast(GraphicFrame, slide.shapes.add_chart(kind, *box, cast(ChartData, chart_data)))
+    chart = frame.chart
     _style_chart(chart, trend, data, lang, regions, extra)
     _style_breaks(chart, marks, first=len(regions) + len(extra))
     return chart
@@ -401,6 +431,17 @@ def _series_rows(trend: views.TrendData) -> list[tuple[str, pd.DataFrame]]:
     data["xpos"] = [_xpos(x) for x in data["x"]]
     order = [c for c in trend.names if c in set(data["region_code"])]
     return [(c, data[data["region_code"] == c].sort_values("xpos")) for c in order]
+
+
+def _add_series(chart_data: XyChartData, name: str, number_format: str,
+                points: Iterable[tuple[float, float]]) -> None:
+    """A series of (x, y) points, drawn straight (python-pptx writes XY series unsmoothed).
+    python-pptx 1.0 leaves its chart data unannotated, so the methods get their types here."""
+    add: Callable[..., XySeriesData] = chart_data.add_series
+    series = add(name, number_format=number_format)
+    add_point: Callable[[float, float], XyDataPoint] = series.add_data_point
+    for x, y in points:
+        add_point(x, y)
 
 
 def _xpos(day: date) -> float:
@@ -418,13 +459,12 @@ def _overlay_series(chart_data: XyChartData, data: export.IndicatorData, lang: s
     offset = 0.5 if overlay.mid_year else 0.0
     kinds = []
     if overlay.required:
-        series = chart_data.add_series(overlay.labels["required"], number_format=label_format)
-        for year, value in overlay.required:
-            series.add_data_point(year + offset, value)
+        _add_series(chart_data, overlay.labels["required"], label_format,
+                    [(year + offset, value) for year, value in overlay.required])
         kinds.append("required")
     if overlay.target is not None:
-        series = chart_data.add_series(overlay.labels["target"], number_format=label_format)
-        series.add_data_point(overlay.target[0] + offset, overlay.target[1])
+        _add_series(chart_data, overlay.labels["target"], label_format,
+                    [(overlay.target[0] + offset, overlay.target[1])])
         kinds.append("target")
     return kinds
 
@@ -443,20 +483,18 @@ def _break_series(chart_data: XyChartData, data: export.IndicatorData, lang: str
         ys.append(target.value)
     low, high = (0.0 if min(ys) >= 0 and data.indicator.unit == "percent" else min(ys)), max(ys)
     for index, mark in enumerate(marks):
-        series = chart_data.add_series(mark.label, number_format=label_format)
         x = _xpos(mark.x)
-        series.add_data_point(x, low)
-        # The label's point: each further break's label a row lower, so close ones stay apart.
-        series.add_data_point(x, high - (high - low) * 0.07 * index)
-        series.add_data_point(x, high)
+        # The middle point carries the label: each further break's label a row lower, so close
+        # ones stay apart.
+        _add_series(chart_data, mark.label, label_format,
+                    [(x, low), (x, high - (high - low) * 0.07 * index), (x, high)])
     return marks
 
 
-def _style_breaks(chart: object, marks: list[BreakMark], first: int) -> None:
+def _style_breaks(chart: Chart, marks: list[BreakMark], first: int) -> None:
     """Dashed grey lines labelled at their top; left out of the legend, the label says it."""
     series = list(chart.plots[0].series)[first:first + len(marks)]
     for one, mark in zip(series, marks, strict=True):
-        one.smooth = False
         one.format.line.color.rgb = MUTED
         one.format.line.width = Pt(1.5)
         one.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
@@ -487,7 +525,7 @@ def _number_format(unit: str, lang: str) -> str:
     return LOCALE_CODE[lang] + (f'{code}" {suffix}"' if suffix else code)
 
 
-def _style_chart(chart: object, trend: views.TrendData, data: export.IndicatorData, lang: str,
+def _style_chart(chart: Chart, trend: views.TrendData, data: export.IndicatorData, lang: str,
                  regions: list[tuple[str, pd.DataFrame]], extra: list[str]) -> None:
     chart.font.name, chart.font.size = FONT, Pt(12)
     chart.font.color.rgb = TEXT
@@ -507,23 +545,23 @@ def _style_chart(chart: object, trend: views.TrendData, data: export.IndicatorDa
     _set_language(chart, lang)
 
 
-def _style_line(series: object, colour: str, width: float, dash: object, markers: bool) -> None:
-    series.smooth = False
+def _style_line(series: XySeries, colour: str, width: float, dash: MSO_LINE_DASH_STYLE,
+                markers: bool) -> None:
     line = series.format.line
-    line.color.rgb = RGBColor.from_string(colour[1:])
+    line.color.rgb = _hex_colour(colour[1:])
     line.width = Pt(width)
     line.dash_style = dash
     marker = series.marker
     if markers:
         marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 6
         marker.format.fill.solid()
-        marker.format.fill.fore_color.rgb = RGBColor.from_string(colour[1:])
-        marker.format.line.color.rgb = RGBColor.from_string(colour[1:])
+        marker.format.fill.fore_color.rgb = _hex_colour(colour[1:])
+        marker.format.line.color.rgb = _hex_colour(colour[1:])
     else:
         marker.style = XL_MARKER_STYLE.NONE
 
 
-def _last_value_label(series: object, n: int, room_right: bool) -> None:
+def _last_value_label(series: XySeries, n: int, room_right: bool) -> None:
     """The headline's latest value written at its end: the number a reader looks for first."""
     label = series.points[n - 1].data_label
     label.show_value = True
@@ -532,9 +570,8 @@ def _last_value_label(series: object, n: int, room_right: bool) -> None:
     label.font.color.rgb = BLUE
 
 
-def _style_overlay(series: object, kind: str, data: export.IndicatorData, lang: str) -> None:
-    colour = RGBColor.from_string(style.TARGET_COLOUR[1:])
-    series.smooth = False
+def _style_overlay(series: XySeries, kind: str, data: export.IndicatorData, lang: str) -> None:
+    colour = _hex_colour(style.TARGET_COLOUR[1:])
     if kind == "required":
         series.format.line.color.rgb = colour
         series.format.line.width = Pt(2)
@@ -548,13 +585,14 @@ def _style_overlay(series: object, kind: str, data: export.IndicatorData, lang: 
     series.marker.format.line.color.rgb = colour
     label = series.points[0].data_label
     target = data.indicator.target
+    assert target is not None  # a "target" series is drawn only for an indicator with one
     _text(label.text_frame, t("target.label", lang, year=target.year,
                               value=format_value(target.value, data.indicator.unit, lang)),
           12, bold=True, colour=colour)
     label.position = XL_LABEL_POSITION.ABOVE
 
 
-def _axes(chart: object, regions: list[tuple[str, pd.DataFrame]], data: export.IndicatorData,
+def _axes(chart: Chart, regions: list[tuple[str, pd.DataFrame]], data: export.IndicatorData,
           lang: str) -> None:
     x_axis, y_axis = chart.category_axis, chart.value_axis
     xs = [x for _, rows in regions for x in rows["xpos"]]
@@ -581,7 +619,7 @@ def _axes(chart: object, regions: list[tuple[str, pd.DataFrame]], data: export.I
         y_axis.minimum_scale = 0
 
 
-def _set_language(chart: object, lang: str) -> None:
+def _set_language(chart: Chart, lang: str) -> None:
     """Mark the chart's text as Norwegian (or English), so spelling and formats follow it."""
     space = chart._chartSpace
     if space.find(f"{{{C_NS}}}lang") is None:
@@ -644,7 +682,8 @@ def map_slide(deck: Deck, municipal: MunicipalMap) -> None:
     _draw_areas(group.shapes, areas, municipal, lang, MARGIN, Inches(1.4))
     group.name = municipal.title
     # The map's alternative text: what it says, for screen readers.
-    group._element.nvGrpSpPr.cNvPr.set("descr", municipal.summary)
+    # python-pptx types the child-element descriptor as a union with itself: it is the element.
+    group._element.nvGrpSpPr.cNvPr.set("descr", municipal.summary)  # type: ignore[union-attr]
     legend_left = MARGIN + MAP_BOX[0] + Inches(0.2)
     bottom = _legend(slide, areas, legend_left, Inches(1.6))
     side = _box(slide, legend_left, bottom + Inches(0.3), WIDTH - MARGIN - legend_left, Inches(2.5))
@@ -654,11 +693,11 @@ def map_slide(deck: Deck, municipal: MunicipalMap) -> None:
     else:
         _text(side, municipal.summary, 16)
     _source_line(slide, municipal.data, lang, municipal.period)
-    slide.notes_slide.notes_text_frame.text = " ".join(
-        p for p in (municipal.note, municipal.summary) if p)
+    _set_notes(slide, " ".join(
+        p for p in (municipal.note, municipal.summary) if p))
 
 
-def _draw_areas(shapes: object, areas: list[regional.MapArea], municipal: MunicipalMap, lang: str,
+def _draw_areas(shapes: GroupShapes, areas: list[regional.MapArea], municipal: MunicipalMap, lang: str,
                 left: int, top: int) -> None:
     """Each municipality as a filled freeform, named with its name and value."""
     (west, south), (east, north) = regional.bounds()
@@ -679,24 +718,24 @@ def _draw_areas(shapes: object, areas: list[regional.MapArea], municipal: Munici
             builder.add_line_segments([point(*p) for p in ring[1:]], close=True)
         shape = builder.convert_to_shape()
         shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(area.fill.lstrip("#"))
-        shape.line.color.rgb = RGBColor.from_string(style.MUTED_TEXT.lstrip("#"))
+        shape.fill.fore_color.rgb = _hex_colour(area.fill.lstrip("#"))
+        shape.line.color.rgb = _hex_colour(style.MUTED_TEXT.lstrip("#"))
         shape.line.width = Pt(0.5)
         shape.shadow.inherit = False  # flat, as on the page
         shape.name = (f"{municipal.names.get(area.code, area.code)}: "
                       f"{format_value(area.value, municipal.indicator.unit, lang)}")
 
 
-def _legend(slide: object, areas: list[regional.MapArea], left: int, top: int) -> int:
+def _legend(slide: Slide, areas: list[regional.MapArea], left: int, top: int) -> int:
     """The classes, lowest first and "no figure" last, as swatch + words; returns its bottom."""
     classes = sorted({(a.rank if a.rank >= 0 else 99, a.fill, a.label) for a in areas})
     for row, (_, fill, label) in enumerate(classes):
         y = top + row * LEGEND_ROW
-        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, y + Inches(0.05), Inches(0.3),
+        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(y + Inches(0.05)), Inches(0.3),
                                         Inches(0.22))
         swatch.fill.solid()
-        swatch.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#"))
-        swatch.line.color.rgb = RGBColor.from_string(style.MUTED_TEXT.lstrip("#"))
+        swatch.fill.fore_color.rgb = _hex_colour(fill.lstrip("#"))
+        swatch.line.color.rgb = _hex_colour(style.MUTED_TEXT.lstrip("#"))
         swatch.line.width = Pt(0.5)
         swatch.shadow.inherit = False
         _text(_box(slide, left + Inches(0.4), y, Inches(3.0), LEGEND_ROW), label, 14)
@@ -738,12 +777,12 @@ def funding_slides(deck: Deck, model: PlanModel, funding: pd.DataFrame, grants: 
     table = fund.focus_display(model, rollup[rollup["projects"] > 0], lang)
     row = Inches(min(0.5, 4.0 / (len(table) + 1)))
     shape = _plain_table(slide, table, Inches(1.3), [3.4, 2.8, 1.2, 1.1, 3.833], row)
-    basis_column = table.columns.get_loc(t("funding.basis.col", lang))
+    basis_column = list(table.columns).index(t("funding.basis.col", lang))
     assessed = fund.basis_text(fund.ASSESSED, lang)
     for r, text in enumerate(table.iloc[:, basis_column], start=1):
         if assessed in text:  # the same words as on the page, in the charts' assessed colour
             _font(shape.table.cell(r, basis_column).text_frame.paragraphs[0].runs[0].font, 12,
-                  italic=True, colour=RGBColor.from_string(ASSESSED_COLOUR[1:]))
+                  italic=True, colour=_hex_colour(ASSESSED_COLOUR[1:]))
     note = _box(slide, MARGIN, Inches(1.45) + row * (len(table) + 1), WIDTH - 2 * MARGIN,
                 Inches(1.2))
     projects = fund.count_text(fund.year_totals(funding, year)["projects"].value, lang)
@@ -752,30 +791,30 @@ def funding_slides(deck: Deck, model: PlanModel, funding: pd.DataFrame, grants: 
         fund.basis_sentence(year_grants, lang)) if p), 14)
     _add_paragraph(note, fund.flow_note(year_grants, "amount", lang), 14, colour=MUTED)
     _funding_source(slide, fund.source_line(funding, lang, fund.any_assessed(year_grants)))
-    slide.notes_slide.notes_text_frame.text = "\n".join(
-        [fund.flow_note(year_grants, "projects", lang), t("funding.flow_rule", lang)])
+    _set_notes(slide, "\n".join(
+        [fund.flow_note(year_grants, "projects", lang), t("funding.flow_rule", lang)]))
 
 
-def _plain_table(slide: object, table: pd.DataFrame, top: int, inches: list[float],
-                 row: int) -> object:
+def _plain_table(slide: Slide, table: pd.DataFrame, top: int, inches: list[float],
+                 row: int) -> GraphicFrame:
     """A display table as a native table across the slide (column widths in inches, summing
     to 12.333), header in the deck's blue."""
-    shape = slide.shapes.add_table(len(table) + 1, len(table.columns), MARGIN, top,
-                                   WIDTH - 2 * MARGIN, row * (len(table) + 1))
+    shape = slide.shapes.add_table(len(table) + 1, len(table.columns), MARGIN, Emu(top),
+                                   Emu(WIDTH - 2 * MARGIN), Emu(row * (len(table) + 1)))
     for c, name in enumerate(table.columns):
         shape.table.columns[c].width = Inches(inches[c])
-        _cell(shape.table.cell(0, c), str(name), bold=True, colour=RGBColor(255, 255, 255),
+        _cell(shape.table.cell(0, c), str(name), bold=True, colour=_rgb(255, 255, 255),
               fill=BLUE)
     for r, values in enumerate(table.itertuples(index=False), start=1):
         shape.table.rows[r].height = row
-        fill = BAND if r % 2 == 0 else RGBColor(255, 255, 255)
+        fill = BAND if r % 2 == 0 else _rgb(255, 255, 255)
         for c, value in enumerate(values):
             _cell(shape.table.cell(r, c), str(value), fill=fill)
             _font(shape.table.cell(r, c).text_frame.paragraphs[0].runs[0].font, 12)
     return shape
 
 
-def _funding_source(slide: object, text: str) -> None:
+def _funding_source(slide: Slide, text: str) -> None:
     _text(_box(slide, MARGIN, Inches(6.55), WIDTH - 2 * MARGIN, Inches(0.4)), text, 12,
           colour=MUTED)
 
@@ -814,7 +853,7 @@ def sources_slide(deck: Deck, model: PlanModel, shown: list[export.IndicatorData
     slide = deck.slide(t("deck.sources_title", lang))
     top, bottom = Inches(1.3), HEIGHT - Inches(0.6)  # the footer's line starts at 0.5 in
     frame = _box(slide, MARGIN, top, WIDTH - 2 * MARGIN, bottom - top)
-    frame.margin_top = frame.margin_bottom = 0
+    frame.margin_top = frame.margin_bottom = Emu(0)
     frame.paragraphs[0].text = ""
     entries = [(text, f" – {url}" if url else "", url,
                 f" — {t('deck.used_by', lang, ids=', '.join(ids))}")
@@ -825,7 +864,7 @@ def sources_slide(deck: Deck, model: PlanModel, shown: list[export.IndicatorData
                        if _text_height(widths, note, sizes, WIDTH - 2 * MARGIN)
                        <= (bottom - top) / 12700), SOURCE_SIZES[-1])
     for index, (text, link, url, used) in enumerate(entries):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph = frame.paragraphs[0] if index == 0 else _new_paragraph(frame)
         paragraph.space_before = Pt(0 if index == 0 else 0.6 * small)
         run = paragraph.add_run()
         run.text = text
@@ -863,7 +902,7 @@ def build_deck(model: PlanModel, con: duckdb.DuckDBPyConnection, goals: list[str
     deck = Deck(_presentation(), lang, today or date.today())
     grants = funding_data(con) if funding else None
     total = 2 + len(chosen_goals) + len(loaded) + (FUNDING_SLIDES if grants else 0)
-    step = _counter(progress, total)
+    step = briefing.counter(progress, total)
     title_slide(deck, model, chosen_goals, shown_here.latest())
     step(t("deck.step_title", lang))
     shown: list[export.IndicatorData] = []
@@ -899,19 +938,7 @@ def _maps(model: PlanModel, loaded: list[export.IndicatorData], lang: str,
             if p is not None}
 
 
-def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
-    done = 0
-
-    def step(what: str) -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total, what)
-
-    return step
-
-
-def _presentation() -> Presentation:
+def _presentation() -> PresentationObject:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(WIDTH), Emu(HEIGHT)
     return prs

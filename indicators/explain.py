@@ -67,12 +67,15 @@ def overlay(indicator: Indicator, frame: pd.DataFrame, a: Assessment, lang: str)
     # The base point and the path from it belong to a status; with none (too few years after a
     # break, no data, context only) the chart would mark a base nothing was measured from.
     rated = a.base_year is not None and a.status not in ("not_available", "not_assessed")
+    # A rated status has both its base year and value; the checks only tell the type checker.
+    base = ((a.base_year, a.base_value)
+            if rated and a.base_year is not None and a.base_value is not None else None)
     path = []
-    if target and rated:
-        path = progress.required_path(a.base_year, a.base_value, target.value, target.year)
+    if target and base:
+        path = progress.required_path(*base, target.value, target.year)
     return Overlay(
         labels=labels, mid_year=indicator.frequency in SUB_ANNUAL,
-        base=(a.base_year, a.base_value) if rated else None,
+        base=base,
         target=(target.year, target.value) if target else None, required=path,
         projection=_clipped(progress.projection(points, end_year, since=_fit_from(indicator, points)),
                             indicator) if points else None)
@@ -199,13 +202,15 @@ def change_per_year(a: Assessment) -> float | None:
     (percentage points for a percent), never a relative rate."""
     if a.base_year is None or a.current_year is None or a.current_year == a.base_year:
         return None
+    if a.current_value is None or a.base_value is None:  # a year always comes with its value
+        return None
     return (a.current_value - a.base_value) / (a.current_year - a.base_year)
 
 
 def needed_per_year(indicator: Indicator, a: Assessment) -> float | None:
     """(target − y_base) / (target_year − t_base): the plain change per year the target needs."""
     target = indicator.target
-    if target is None or a.base_year is None or target.year <= a.base_year:
+    if target is None or a.base_year is None or target.year <= a.base_year or a.base_value is None:
         return None
     return (target.value - a.base_value) / (target.year - a.base_year)
 
@@ -232,9 +237,8 @@ def _amount(x: float, unit: str, lang: str) -> str:
     return format_change(abs(x), unit, lang, per_year_decimals(x, unit)).lstrip("+±")
 
 
-def _target_phrase(indicator: Indicator, lang: str) -> str:
+def _target_phrase(indicator: Indicator, target: Target, lang: str) -> str:
     """`målet på 2,0 % i 2030 (forslag, ikke vedtatt)`: a proposal is always marked as one."""
-    target = indicator.target
     return t("sentence.target", lang, value=format_value(target.value, indicator.unit, lang),
              year=target.year, state=t(f"target.{target.status}", lang))
 
@@ -275,9 +279,10 @@ def _moved(indicator: Indicator, a: Assessment, lang: str) -> str:
 
 def _needed(indicator: Indicator, a: Assessment, lang: str) -> str:
     needed = needed_per_year(indicator, a)
-    if needed is None:
+    if needed is None or indicator.target is None:  # needed is None without a target
         return ""
-    target, base_year = _target_phrase(indicator, lang), year_text(indicator, a.base_year)
+    target = _target_phrase(indicator, indicator.target, lang)
+    base_year = year_text(indicator, a.base_year)
     if needed == 0:
         return t("sentence.needed.same", lang, base_year=base_year, target=target)
     if needed * progress.DIRECTIONS[indicator.direction] > 0:
@@ -326,10 +331,12 @@ def _pace_note(indicator: Indicator, a: Assessment, lang: str) -> str:
 def _achieved(indicator: Indicator, a: Assessment, lang: str) -> str:
     target = indicator.target
     current = a.current_value
+    if target is None or current is None:  # an achieved target exists and has been measured
+        return ""
     key = "equal" if current == target.value else ("above" if current > target.value else "below")
     text = t(f"sentence.achieved.{key}", lang, current=format_value(current, indicator.unit, lang),
              current_year=year_text(indicator, a.current_year),
-             target=_target_phrase(indicator, lang))
+             target=_target_phrase(indicator, target, lang))
     if _way(indicator, a) < 0:
         text += " " + t("sentence.achieved.wrong_way", lang,
                         base_year=year_text(indicator, a.base_year),
@@ -470,12 +477,12 @@ def freshness(indicator: Indicator, period: str | None, today: date,
         return t("explain.discontinued", lang, region=region.name.get(lang),
                  year=region.valid_to), ""
     parsed = parse_period(period) if period else None
-    if parsed is None:
+    if period is None or parsed is None:
         return t("explain.next_update_unknown", lang), ""
     due = next_update_due(indicator, parsed.year, parsed.sub, parsed.freq)
     text, overdue = freshness_text(due, today, lang)
     following = next_period(period)
-    if not overdue or following is None:
+    if not overdue or following is None or due is None:  # overdue only with a due date
         return text, ""
     return text, t("explain.overdue_help", lang, period=period_words(following, lang),
                    due=format_period(f"{due.year}M{due.month:02d}", lang))
@@ -487,10 +494,10 @@ def next_period(period: str) -> str | None:
     p = parse_period(period)
     if p is None:
         return None
-    if p.freq == "M":
+    if p.freq == "M" and p.sub is not None:  # a month and a quarter always have their number
         month = p.year * 12 + p.sub  # the next month, counted from year 0
         return f"{month // 12}M{month % 12 + 1:02d}"
-    if p.freq == "Q":
+    if p.freq == "Q" and p.sub is not None:
         return f"{p.year + p.sub // 4}K{p.sub % 4 + 1}"
     if p.freq == "SY":  # placed at its end year
         return f"{p.year}/{(p.year + 1) % 100:02d}"

@@ -17,11 +17,12 @@ from indicators import canonical, store
 from indicators.i18n import t
 from indicators.ingest.reader import ReadResult, read_observations
 from indicators.issues import Issue, Param
-from indicators.model import Indicator, PlanModel, Region, SsbSource
+from indicators.model import Codes, Indicator, PlanModel, Region, SsbSource
 from indicators.periods import parse_period
 from indicators.sources.ssb import JsonStatError, SsbClient, SsbRequestError, parse_jsonstat2
 
 Step = Callable[[float, str], None]  # progress: fraction done, a sentence for the planner
+Request = tuple[dict[str, Codes], dict[str, str], dict[str, str]]  # selection, codelists, outputs
 KIND = "ssb"
 CONTENTS = "ContentsCode"
 _PREFIX = re.compile(r"^[KF]-")  # SSB's aggregation codelists write K-3201 and F-32
@@ -120,8 +121,14 @@ def awaiting_check(model: PlanModel) -> list[Indicator]:
 def _by_table(indicators: Iterable[Indicator]) -> dict[str, list[Indicator]]:
     tables: dict[str, list[Indicator]] = {}
     for indicator in indicators:
-        tables.setdefault(indicator.ssb.table, []).append(indicator)
+        tables.setdefault(_spec(indicator).table, []).append(indicator)
     return tables
+
+
+def _spec(indicator: Indicator) -> SsbSource:
+    """The ssb: block of an indicator chosen for fetching (select() passes on only those with one)."""
+    assert indicator.ssb is not None, indicator.id
+    return indicator.ssb
 
 
 # ---- fetching (network only; nothing is written) ------------------------------------------------
@@ -179,7 +186,7 @@ def _check_table(model: PlanModel, table: str, rows: list[pd.DataFrame], updated
 def _indicator_rows(model: PlanModel, indicator: Indicator, client: SsbClient,
                     flags: list[Flag], lang: str) -> tuple[pd.DataFrame, list[str]]:
     """One indicator's rows (region_code, period, value, status) from its SSB requests."""
-    spec = indicator.ssb
+    spec = _spec(indicator)
     if spec.missing():
         raise FetchError(t("ssb.error.incomplete", lang, fields=", ".join(spec.missing()),
                            unknown=spec.needs_check or "?"))
@@ -195,13 +202,14 @@ def _indicator_rows(model: PlanModel, indicator: Indicator, client: SsbClient,
     return placed, stamps
 
 
-def requests(spec: SsbSource) -> list[tuple[dict, dict, dict]]:
+def requests(spec: SsbSource) -> list[Request]:
     """(selection, codelists, output values) of each request an ssb: block needs."""
     measured = spec.numerator + spec.denominator + spec.parts
-    base: dict = dict(spec.selection)
+    base: dict[str, Codes] = dict(spec.selection)
     if spec.over == CONTENTS and spec.value != "cell":
         base[CONTENTS] = list(dict.fromkeys(measured))
     else:
+        assert spec.contents is not None, spec.table  # missing() reports a block without it
         base[CONTENTS] = [spec.contents]
         if spec.value != "cell":
             base[spec.over] = list(dict.fromkeys(measured))
@@ -211,12 +219,13 @@ def requests(spec: SsbSource) -> list[tuple[dict, dict, dict]]:
         if spec.codelist:
             codelists[spec.region_dimension] = spec.codelist
         return [(base, codelists, {})]
-    out = []
+    out: list[Request] = []
     for group in spec.regions:
         codelists = dict(spec.codelists)
         if group.codelist:
             codelists[spec.region_dimension] = group.codelist
-        values = {spec.region_dimension: group.output_values} if group.output_values else {}
+        values: dict[str, str] = ({spec.region_dimension: group.output_values}
+                                  if group.output_values else {})
         out.append(({**base, spec.region_dimension: group.codes}, codelists, values))
     return out
 
@@ -279,7 +288,7 @@ def _combine(cells: pd.DataFrame, keys: list[str], spec: SsbSource, lang: str) -
     return out
 
 
-def _total(cells: dict, codes: list[str]) -> tuple[float, str | None]:
+def _total(cells: dict[str, tuple[float | None, str | None]], codes: list[str]) -> tuple[float, str | None]:
     """The sum of some cells; missing (with the first missing cell's symbol) if any is missing.
     A nil cell ("-") counts as 0; a missing one is never taken as 0."""
     total = 0.0
@@ -316,7 +325,8 @@ def _place(model: PlanModel, indicator: Indicator, cells: pd.DataFrame, flags: l
     and flagged (its area differs, so it is never added to another); a code the model does not
     know is left out and counted, and so is a cell SSB has no figure for (nil "-" is 0, kept).
     """
-    out, seen = [], {"renumbered": {}, "merged": {}, "unknown": {}}
+    out = []
+    seen: dict[str, dict[str, str | None]] = {"renumbered": {}, "merged": {}, "unknown": {}}
     missing = out_of_time = 0
     for raw, time_code, value, status in cells.itertuples(index=False):
         if pd.isna(value) and status != "-":
@@ -328,7 +338,7 @@ def _place(model: PlanModel, indicator: Indicator, cells: pd.DataFrame, flags: l
             seen[change][_PREFIX.sub("", str(raw))] = code
         if code is None or change == "merged":
             continue
-        if indicator.ssb.regions_by_period and not _in_force(model, code, str(time_code)):
+        if _spec(indicator).regions_by_period and not _in_force(model, code, str(time_code)):
             out_of_time += 1
             continue
         out.append((indicator.id, code, _period(str(time_code), indicator), value, status,
@@ -340,7 +350,7 @@ def _place(model: PlanModel, indicator: Indicator, cells: pd.DataFrame, flags: l
         flags.append(flag(indicator.id, "ssb.flag.out_of_time", count=out_of_time))
     frame = pd.DataFrame(out, columns=["indicator_id", "region_code", "period", "value",
                                        "status", "as_sent"])
-    frame.insert(3, "series", indicator.ssb.series)  # never the headline unless the block says so
+    frame.insert(3, "series", _spec(indicator).series)  # never the headline unless the block says so
     return _one_per_key(frame, indicator.id, flags)
 
 
@@ -356,9 +366,9 @@ def _in_force(model: PlanModel, code: str, time_code: str) -> bool:
             and (region.valid_to is None or first <= region.valid_to))
 
 
-def _region_flags(model: PlanModel, indicator_id: str, seen: dict[str, dict], lang: str
-                  ) -> list[Flag]:
-    def names(codes: dict) -> str:
+def _region_flags(model: PlanModel, indicator_id: str, seen: dict[str, dict[str, str | None]],
+                  lang: str) -> list[Flag]:
+    def names(codes: dict[str, str | None]) -> str:
         return ", ".join(f"{old} {model.region_name(old, lang)} → {new or '?'}"
                          for old, new in sorted(codes.items()))
 
@@ -433,11 +443,11 @@ def _csv_bytes(rows: pd.DataFrame, model: PlanModel) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(canonical.HEADER)
-    for row in rows.itertuples(index=False):
-        status = row.status if isinstance(row.status, str) else None
-        writer.writerow([row.indicator_id, row.region_code, row.period,
-                         canonical.number_text(row.value, status),
-                         model.indicator(row.indicator_id).unit, getattr(row, "series", ""),
+    for row in canonical.records(rows):
+        status = row["status"] if isinstance(row["status"], str) else None
+        writer.writerow([row["indicator_id"], row["region_code"], row["period"],
+                         canonical.number_text(row["value"], status),
+                         model.known_indicator(row["indicator_id"]).unit, row.get("series", ""),
                          "", ""])
     return out.getvalue().encode("utf-8")
 
@@ -462,6 +472,7 @@ def apply(db_path: Path | str, fetched: Fetched, *, user: str | None = None,
                                          sha256=f.read.sha256, user=user, kind=KIND,
                                          source=f.source)
             if f.published:  # shown as "publisert" beside the figures this import brought
+                assert result.import_id is not None  # only a dry run has no import id
                 store.record_published(con, result.import_id, f.published)
             done.append(Imported(f, result))
     return done

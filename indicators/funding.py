@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators import canonical
 from indicators.i18n import format_number, format_percent, format_value, t, t_n
 from indicators.model import PlanModel
 
@@ -79,8 +80,8 @@ def year_totals(funding: pd.DataFrame, year: int) -> dict[str, Total]:
 def grant_rate(totals: dict[str, Total]) -> float | None:
     """Granted / applied in per cent, only when both sums are complete."""
     applied, granted = totals["applied_nok_million"], totals["granted_nok_million"]
-    if not (applied.complete and granted.complete) or not applied.value:
-        return None
+    if not (applied.complete and granted.complete) or not applied.value or granted.value is None:
+        return None  # (a complete sum has a value; the last check tells the type checker so)
     return granted.value / applied.value * 100
 
 
@@ -141,12 +142,13 @@ def flows(model: PlanModel, grants: pd.DataFrame, funding: pd.DataFrame,
                          "value": value, "basis": basis(grants).where(keys != UNKNOWN, SOURCE)}
                         ).dropna(subset=["value"])
     first = data.groupby(["scheme", "focus", "basis"], sort=False)["value"].sum().reset_index()
-    links = [(f"scheme:{r.scheme}", _focus_node(r.focus), r.value, r.basis)
-             for r in first.itertuples()]
+    links = [(f"scheme:{r['scheme']}", _focus_node(r["focus"]), r["value"], r["basis"])
+             for r in canonical.records(first)]
     links += [(*link, SOURCE) for link in _unlisted(grants, funding, measure)]
     goals = {f.id: f.goals[0] for f in model.focus_areas if f.goals}
     second = data[data["focus"].isin(goals)].groupby(["focus", "basis"], sort=False)["value"].sum()
-    links += [(f"focus:{area}", f"goal:{goals[area]}", v, b) for (area, b), v in second.items()]
+    links += [(f"focus:{r['focus']}", f"goal:{goals[r['focus']]}", r["value"], r["basis"])
+              for r in canonical.records(second.reset_index())]
     frame = pd.DataFrame(links, columns=["source", "target", "value", "basis"])
     frame = frame[frame["value"] > 0].reset_index(drop=True)
     return Flow(_node_order(model, frame), frame)
@@ -221,7 +223,7 @@ def amount_text(value: float | None, lang: str, unknown: int = 0) -> str:
     return t("funding.partly_known", lang, amount=text, n=unknown) if unknown else text
 
 
-def count_text(value: object, lang: str) -> str:
+def count_text(value: float | None, lang: str) -> str:
     return t("funding.unknown", lang) if value is None or pd.isna(value) else \
         format_number(float(value), lang, 0)
 
@@ -238,8 +240,9 @@ def focus_name(model: PlanModel, focus_id: str, lang: str) -> str:
     return area.name.get(lang) if area else focus_id
 
 
-def focus_with_basis(model: PlanModel, focus_id: object, how: object, lang: str) -> str:
-    """The focus area's name, saying "vurdert av oss ut fra prosjektbeskrivelsen" when assessed."""
+def focus_with_basis(model: PlanModel, focus_id: str | float | None, how: str, lang: str) -> str:
+    """The focus area's name, saying "vurdert av oss ut fra prosjektbeskrivelsen" when assessed
+    (`focus_id` None or NaN: the grant names none)."""
     focus = "" if focus_id is None or pd.isna(focus_id) else str(focus_id)
     name = focus_name(model, focus, lang)
     if how == SOURCE or model.focus_area(focus) is None:
@@ -331,6 +334,22 @@ def grant_display(model: PlanModel, grants: pd.DataFrame, lang: str) -> pd.DataF
     })
 
 
+PHONE_CARDS = 20  # projects shown as cards on a phone; the whole list is in the grid and the CSV
+
+
+def grant_cards(display: pd.DataFrame, lang: str, rows: int = PHONE_CARDS) -> pd.DataFrame:
+    """The first `rows` of the project list (grant_display) for a phone's cards: who and what
+    as the card's heading, then the scheme and the year, where and what, the amount."""
+    first = display.head(rows)
+    recipient, project = t("funding.col.recipient", lang), t("funding.col.project", lang)
+    heading = [" – ".join(part for part in (r, p) if part) or "–"
+               for r, p in zip(first[recipient], first[project], strict=True)]
+    order = [t(f"funding.col.{c}", lang) for c in ("scheme", "year", "municipality", "focus_area",
+                                                      "amount", "description")]
+    return pd.concat([pd.DataFrame({t("funding.cards.heading", lang): heading}, index=first.index),
+                      first[order]], axis=1)
+
+
 GRANT_COLUMNS = ["year", "scheme_id", "recipient", "project", "municipality_code",
                  "focus_area_id", "amount_nok_million", "description", "focus_area_basis"]
 
@@ -341,7 +360,7 @@ def grants_csv(grants: pd.DataFrame) -> str:
     out["year"] = out["year"].astype(int)
     out["amount_nok_million"] = [
         "" if pd.isna(a) else (str(int(a)) if float(a).is_integer() else repr(float(a)))
-        for a in out["amount_nok_million"]]
+        for a in out["amount_nok_million"].tolist()]  # plain values: Any to the type checker
     return out.fillna("").to_csv(index=False, lineterminator="\n")
 
 
@@ -359,10 +378,10 @@ def totals_sentence(model: PlanModel, funding: pd.DataFrame, year: int, lang: st
 def scheme_summary(model: PlanModel, table: pd.DataFrame, year: int, lang: str) -> str:
     """One sentence per year for the bar chart: what each scheme granted of what was applied for."""
     rows = table[table["year"] == year]
-    parts = [t("funding.scheme_part", lang, scheme=scheme_name(model, r.scheme_id, lang),
-               granted=amount_text(r.granted_nok_million, lang),
-               applied=amount_text(r.applied_nok_million, lang))
-             for r in rows.itertuples()]
+    parts = [t("funding.scheme_part", lang, scheme=scheme_name(model, r["scheme_id"], lang),
+               granted=amount_text(r["granted_nok_million"], lang),
+               applied=amount_text(r["applied_nok_million"], lang))
+             for r in canonical.records(rows)]
     return t("funding.scheme_summary", lang, year=year, parts="; ".join(parts))
 
 
@@ -371,8 +390,8 @@ def focus_summary(model: PlanModel, rollup: pd.DataFrame, lang: str) -> str:
     listed = rollup[rollup["projects"] > 0].sort_values("projects", ascending=False)
     if listed.empty:
         return t("funding.focus_none", lang)
-    top = ", ".join(f"{focus_name(model, r.focus_area_id, lang)} ({r.projects})"
-                    for r in listed.head(3).itertuples())
+    top = ", ".join(f"{focus_name(model, r['focus_area_id'], lang)} ({r['projects']})"
+                    for r in canonical.records(listed.head(3)))
     known = rollup["amount"].notna().any()
     key = "funding.focus_summary" if known else "funding.focus_summary_no_amounts"
     return t_n(key, int(listed["projects"].sum()), lang, top=top)
@@ -399,7 +418,7 @@ def flow_summary(model: PlanModel, flow: Flow, measure: str, year: int, lang: st
     links = flow.links
     out_of_schemes = float(links[links["source"].str.startswith("scheme:")]["value"].sum())
     into_goals = links[links["target"].str.startswith("goal:")].groupby("target")["value"].sum()
-    goals = ", ".join(f"{node.split(':')[1]}: {value(v)}" for node, v in into_goals.items())
+    goals = ", ".join(f"{str(node).split(':')[1]}: {value(v)}" for node, v in into_goals.items())
     placed = float(into_goals.sum())
     if placed == 0:
         return t("funding.flow_summary_none", lang, year=year, total=value(out_of_schemes))

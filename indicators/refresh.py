@@ -75,9 +75,9 @@ def _last_refreshes(db: Path) -> dict[str, tuple[pd.Timestamp, str | None]]:
         history, meta = store.history(con), store.meta(con)
     rows = history[(history["kind"] == fetcher.KIND) & history["undone_by"].isna()]
     out: dict[str, tuple[pd.Timestamp, str | None]] = {}
-    for row in rows.itertuples():  # newest first: keep the first seen per file
-        out.setdefault(row.file_name, (row.imported_at,
-                                       meta.get(f"{store.PUBLISHED_KEY}{row.id}")))
+    for row in canonical.records(rows):  # newest first: keep the first seen per file
+        out.setdefault(row["file_name"], (row["imported_at"],
+                                          meta.get(f"{store.PUBLISHED_KEY}{row['id']}")))
     return out
 
 
@@ -114,23 +114,24 @@ def _table_lines(table: TableRefresh, model: PlanModel, lang: str) -> list[str]:
     rank = {region.code: n for n, region in enumerate(model.regions)}
     moved = moved.assign(_rank=moved["region_code"].map(rank).fillna(len(rank))).sort_values(
         ["indicator_id", "series", "_rank", "period"], kind="stable")
-    for row in moved.head(SHOWN_CHANGES).itertuples(index=False):
+    for row in canonical.records(moved.head(SHOWN_CHANGES)):
         lines.append("  " + _change_line(row, model, lang))
     if len(moved) > SHOWN_CHANGES:
         lines.append("  " + t_n("refresh.more", len(moved) - SHOWN_CHANGES, lang))
     return lines
 
 
-def _change_line(row: object, model: PlanModel, lang: str) -> str:
-    where = f"{row.indicator_id} {model.region_name(row.region_code, lang)} {row.period}"
-    if row.series:
-        where += f" ({row.series})"
-    unit = model.indicator(row.indicator_id).unit
-    new = _number(row.new_value, row.new_status, unit, lang)
-    if row.action == "added":
+def _change_line(row: canonical.Row, model: PlanModel, lang: str) -> str:
+    """One row of an import's diff (store.ImportResult.diff) as a line of the summary."""
+    where = f"{row['indicator_id']} {model.region_name(row['region_code'], lang)} {row['period']}"
+    if row["series"]:
+        where += f" ({row['series']})"
+    unit = model.known_indicator(row["indicator_id"]).unit
+    new = _number(row["new_value"], row["new_status"], unit, lang)
+    if row["action"] == "added":
         return t("refresh.added", lang, where=where, new=new)
     return t("refresh.changed", lang, where=where, new=new,
-             old=_number(row.old_value, row.old_status, unit, lang))
+             old=_number(row["old_value"], row["old_status"], unit, lang))
 
 
 def _number(value: float | None, status: object, unit: str, lang: str) -> str:
@@ -154,19 +155,24 @@ def refreshed_table(model: PlanModel, refreshes: pd.DataFrame | None, lang: str 
     """Per SSB-connected indicator: when it was last refreshed, from which table and SSB update,
     and whether its block is fetched or awaits a check (the update page's table)."""
     found = ({} if refreshes is None or refreshes.empty
-             else {r.indicator_id: r for r in refreshes.itertuples(index=False)})
+             else {r["indicator_id"]: r for r in canonical.records(refreshes)})
     rows = []
-    for indicator in (i for i in model.indicators if i.ssb is not None):
+    for indicator in model.indicators:
+        ssb = indicator.ssb
+        if ssb is None:
+            continue
         hit = found.get(indicator.id)
         rows.append({
             t("refresh.col.indicator", lang): f"{indicator.id} {indicator.name.get(lang)}",
-            t("refresh.col.refreshed", lang): (format_date(hit.imported_at, lang) if hit is not None
-                                               else t("refresh.never", lang)),
+            t("refresh.col.refreshed", lang): (format_date(hit["imported_at"], lang)
+                                               if hit is not None else t("refresh.never", lang)),
             t("refresh.col.version", lang): (
-                t("refresh.version", lang, table=hit.file_name.removeprefix("ssb-").removesuffix(".csv"),
-                  published=_date(hit.published if isinstance(hit.published, str) else None, lang))
-                if hit is not None else t("refresh.col.table", lang, table=indicator.ssb.table)),
-            t("refresh.col.block", lang): (t("refresh.ready", lang) if indicator.ssb.ready
+                t("refresh.version", lang,
+                  table=hit["file_name"].removeprefix("ssb-").removesuffix(".csv"),
+                  published=_date(hit["published"] if isinstance(hit["published"], str) else None,
+                                  lang))
+                if hit is not None else t("refresh.col.table", lang, table=ssb.table)),
+            t("refresh.col.block", lang): (t("refresh.ready", lang) if ssb.ready
                                            else t("refresh.awaits", lang)),
         })
     return pd.DataFrame(rows)

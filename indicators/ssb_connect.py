@@ -25,7 +25,7 @@ from indicators import config_edit, county_rank, ssb_check, workflow
 from indicators import fetch as fetcher
 from indicators.i18n import format_period, format_value, t
 from indicators.model import Indicator, PlanModel, SsbSource
-from indicators.sources.ssb import SsbClient
+from indicators.sources.ssb import JsonDoc, SsbClient
 from indicators.ssb_check import Dimension, Finding, TableMeta
 
 NATIONAL, COUNTIES_NOW = "0", ("32", "03")  # Norway; Akershus and Oslo (today's codes)
@@ -91,16 +91,17 @@ def _plain(node: object) -> object:
 
 
 def _quoted(text: str) -> DoubleQuotedScalarString:
-    return DoubleQuotedScalarString(text)
+    quoted: DoubleQuotedScalarString = DoubleQuotedScalarString(text)  # ruamel's __new__ says Any
+    return quoted
 
 
-def _flow_map(items: dict) -> CommentedMap:
+def _flow_map(items: dict[str, str | CommentedSeq]) -> CommentedMap:
     out = CommentedMap(items)
     out.fa.set_flow_style()
     return out
 
 
-def _flow_list(items: list) -> CommentedSeq:
+def _flow_list(items: list[str]) -> CommentedSeq:
     out = CommentedSeq(items)
     out.fa.set_flow_style()
     return out
@@ -109,7 +110,7 @@ def _flow_list(items: list) -> CommentedSeq:
 # ---- reading what SSB offers --------------------------------------------------------------------
 
 
-def find_tables(words: str, client: SsbClient | None = None, limit: int = 20) -> list[dict]:
+def find_tables(words: str, client: SsbClient | None = None, limit: int = 20) -> list[JsonDoc]:
     """Tables matching the words (a five-digit table number is looked up as itself)."""
     client = client or SsbClient()
     words = words.strip()
@@ -239,7 +240,7 @@ def with_block(indicator: Indicator, draft: Draft) -> Indicator:
 def preview(model: PlanModel, indicator_id: str, draft: Draft, client: SsbClient | None = None,
             lang: str = "nb") -> Preview:
     """Fetch the draft's figures and check them as a file import would; nothing is written."""
-    indicator = with_block(model.indicator(indicator_id), draft)
+    indicator = with_block(model.known_indicator(indicator_id), draft)
     fetched = fetcher.fetch(model, [indicator], client or SsbClient(), lang=lang)
     notes = [f.line_text(lang) for f in fetched.flags]
     if indicator_id in fetched.failed:
@@ -254,7 +255,7 @@ def preview(model: PlanModel, indicator_id: str, draft: Draft, client: SsbClient
 def preview_table(model: PlanModel, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The latest periods (newest first) by Akershus, Oslo and Norway, as the pages write them."""
     shown = frame[frame["region_code"].isin(PREVIEW_REGIONS)]
-    unit = model.indicator(shown["indicator_id"].iloc[0]).unit if not shown.empty else "count"
+    unit = model.known_indicator(shown["indicator_id"].iloc[0]).unit if not shown.empty else "count"
     periods = sorted(shown["period"].unique(), key=lambda p: shown.loc[shown["period"] == p,
                                                                         "year"].iloc[0],
                      reverse=True)[:PREVIEW_PERIODS]
@@ -322,7 +323,8 @@ def _span(text: str, indicator_id: str) -> _Span:
 def _last_line(node: yaml.Node) -> int:
     """The last line a node's own text stands on (a block collection's end mark is the next
     token's line, which may be a comment about what follows)."""
-    if isinstance(node, yaml.ScalarNode) or node.flow_style or not node.value:
+    # Every node that is not a collection is a scalar (yaml.Node has no flow_style).
+    if not isinstance(node, yaml.CollectionNode) or node.flow_style or not node.value:
         return node.end_mark.line - (1 if node.end_mark.column == 0 else 0)
     last = node.value[-1]
     return _last_line(last[1] if isinstance(last, tuple) else last)

@@ -2,7 +2,9 @@
 
 Streamlit cannot tell the server how wide the reader's screen is, so every page sends one layout
 and the browser adapts it with CSS: below PHONE_MAX px a card table shows each row as a card,
-its first cell as the card's heading and every other cell named by its column.
+its first cell as the card's heading and every other cell named by its column. A page that
+sends two versions puts them in containers keyed `wide_only_…` and `phone_only_…`: the screen's
+width shows one of them.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ _CSS = f"""
   table.cards td[data-label]::before {{ content: attr(data-label) ": "; font-weight: 600; }}
   table.cards td:empty {{ display: none !important; }}
   table.cards td {{ overflow-wrap: anywhere; }}
+  [class*="st-key-wide_only"] {{ display: none !important; }}
   /* Display formulas smaller, so the widest (the score's four cases) fits a 360 px screen. */
   .katex-display > .katex {{ font-size: 0.85em; }}
+}}
+@media (min-width: {PHONE_MAX + 1}px) {{
+  [class*="st-key-phone_only"] {{ display: none !important; }}
 }}
 /* A formula is not a scrolling box, which a keyboard could not reach (axe
    scrollable-region-focusable): every formula fits the page, and a formula of several lines

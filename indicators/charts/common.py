@@ -118,7 +118,8 @@ def wrap(text: str, width: int, sep: str = " · ") -> list[str]:
 
 
 def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT,
-                bottom: int = 0, margin: dict[str, int] | None = None) -> go.Figure:
+                bottom: int = 0, margin: dict[str, int] | None = None,
+                extra_top: int = 0) -> go.Figure:
     """Title, unit, source and the county's name inside the figure; one font; calm grid.
 
     Every text is wrapped to fit a phone (see LINE_CHARS) and placed in pixels so that nothing
@@ -126,13 +127,14 @@ def base_layout(fig: go.Figure, text: ChartText, lang: str, height: int = HEIGHT
     (plotly makes room for as many rows as it wraps into), then any notes, then the source
     line at the bottom edge. Extra title lines make the figure taller, not the plot smaller.
     `bottom` is the least room under the plot with one line of source; `margin` sets the plot's
-    left and right margins (the source line is placed from the figure's own left edge).
+    left and right margins (the source line is placed from the figure's own left edge);
+    `extra_top` is room between the subtitle and the plot, counted in `height`.
     """
     lang = lang_or_default(lang)
     title = wrap(text.title, TITLE_CHARS)
     subtitle = wrap(text.subtitle, SUBTITLE_CHARS) if text.subtitle else []
-    top = MODEBAR + TITLE_LINE * len(title) + SUBTITLE_LINE * len(subtitle) + PLOT_GAP
-    height += top - TOP
+    top = MODEBAR + TITLE_LINE * len(title) + SUBTITLE_LINE * len(subtitle) + PLOT_GAP + extra_top
+    height += top - TOP - extra_top
     heading = "<br>".join(f"<b>{line}</b>" for line in title)
     heading += "".join(f"<br><span style='font-size:13px'>{line}</span>" for line in subtitle)
     fig.update_layout(

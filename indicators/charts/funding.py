@@ -163,6 +163,8 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
     plot_px = max(460 - TOP - SANKEY_BOTTOM, NODE_VALUE_PX + pad * (_column_size(nodes) - 1))
     height = plot_px + TOP + SANKEY_BOTTOM + extra
     x, y = _positions(nodes, links, plot_px, pad)
+    _beside_names(x, y, [NODE_LINE_PX * (name.count("<br>") + 1) for name in names],
+                  _node_px(nodes, links, plot_px, pad), plot_px, pad)
     fig = go.Figure(go.Sankey(
         arrangement="snap", textfont={"color": style.TEXT, "size": 12},
         # align left: plotly scales the nodes per column, and by default it puts a node without
@@ -177,8 +179,10 @@ def sankey(nodes: list[str], labels: dict[str, str], links: pd.DataFrame, measur
               "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>"},
     ))
     # The margins through base_layout, which places the source line from the figure's edge.
-    return base_layout(fig, replace(text, source_line=source), lang, height=height,
-                       bottom=SANKEY_BOTTOM, margin={"l": 16, "r": 16})
+    # A name is centred on its node, so a small node at the plot's top edge has half its name
+    # above the plot: room for it, or it ran into the subtitle.
+    return base_layout(fig, replace(text, source_line=source), lang, height=height + pad // 2,
+                       bottom=SANKEY_BOTTOM, margin={"l": 16, "r": 16}, extra_top=pad // 2)
 
 
 def _notes(note: str, assessed: bool, lang: str) -> list[str]:
@@ -217,15 +221,12 @@ def _positions(nodes: list[str], links: pd.DataFrame, plot_px: float,
     Plotly draws node heights at one scale for all columns (set by the fullest column), so the
     positions use that same scale and spread what is left of each column over its gaps.
     """
-    size = {n: max(links.loc[links["source"] == n, "value"].sum(),
-                   links.loc[links["target"] == n, "value"].sum()) for n in nodes}
     x = [COLUMN_X[n.split(":")[0]] for n in nodes]
     columns = {cx: [i for i, c in enumerate(x) if c == cx] for cx in set(x)}
-    scale = min((plot_px - pad_px * (len(m) - 1)) / (sum(size[nodes[i]] for i in m) or 1.0)
-                for m in columns.values())
+    node_px = _node_px(nodes, links, plot_px, pad_px)
     y = [0.0] * len(nodes)
     for members in columns.values():
-        heights = [size[nodes[i]] * scale / plot_px for i in members]
+        heights = [node_px[i] / plot_px for i in members]
         gaps = len(members) - 1
         # Columns with room to spare are centred with modest gaps rather than spread apart, but
         # never closer than plotly's pad (a name's height), which it would enforce by moving them.
@@ -235,6 +236,47 @@ def _positions(nodes: list[str], links: pd.DataFrame, plot_px: float,
             y[i] = min(max(top + height / 2, 0.001), 0.999)
             top += height + gap
     return x, y
+
+
+def _node_px(nodes: list[str], links: pd.DataFrame, plot_px: float, pad_px: float) -> list[float]:
+    """Each node's height in pixels, at the one scale plotly uses for all columns: the fullest
+    column, with its pads, fills the plot."""
+    size = [max(links.loc[links["source"] == n, "value"].sum(),
+                links.loc[links["target"] == n, "value"].sum()) for n in nodes]
+    x = [COLUMN_X[n.split(":")[0]] for n in nodes]
+    columns = [[i for i, c in enumerate(x) if c == cx] for cx in set(x)]
+    scale = min((plot_px - pad_px * (len(m) - 1)) / (sum(size[i] for i in m) or 1.0)
+                for m in columns)
+    return [s * scale for s in size]
+
+
+def _beside_names(x: list[float], y: list[float], name_px: list[int], node_px: list[float],
+                  plot_px: float, pad_px: float) -> None:
+    """Move the goals down their column to where the middle column has no name, in order.
+
+    Plotly writes the last column's names left of their nodes, towards the middle column's
+    names (right of theirs); on a phone the two overlapped. Each goal's node and name go to the
+    first place free of the middle names, its node at least `pad_px` (plotly's least gap) below
+    the goal above it; when they do not all fit, the goals keep the positions given.
+    """
+    # A line's height clear of each middle name: closer, the two read as one jumble.
+    middle = sorted((y[i] * plot_px - name_px[i] / 2 - NODE_LINE_PX,
+                     y[i] * plot_px + name_px[i] / 2 + NODE_LINE_PX)
+                    for i, cx in enumerate(x) if cx == COLUMN_X["focus"])
+    goals = [i for i, cx in enumerate(x) if cx == COLUMN_X["goal"]]
+    placed, above = [], -pad_px  # the bottom edge of the goal node above, in px
+    for i in goals:
+        half = max(name_px[i], node_px[i]) / 2
+        centre = max(half, above + pad_px + node_px[i] / 2)
+        for top, bottom in middle:  # top-down, and the middle names never overlap each other
+            if centre - half < bottom and centre + half > top:
+                centre = bottom + half
+        if centre + half > plot_px:
+            return
+        placed.append(centre / plot_px)
+        above = centre + node_px[i] / 2
+    for i, centre in zip(goals, placed, strict=True):
+        y[i] = centre
 
 
 def _faint(hex_colour: str, alpha: float = 0.35) -> str:

@@ -44,3 +44,25 @@ def test_names_of_small_nodes_do_not_overlap(model) -> None:
         for (above, lines_above), (below, lines_below) in zip(column, column[1:], strict=False):
             # Names are centred on their nodes: half of each name must fit between the centres.
             assert below - above >= FONT_LINE_PX * (lines_above + lines_below) / 2, column
+
+
+def test_goal_names_sit_clear_of_the_middle_column_s_names(model) -> None:
+    """Plotly writes the goals' names left of their nodes, towards the focus areas' names (right
+    of theirs): on a phone the two ran into each other unless they are apart in height."""
+    flow = fund.flows(model, one_project_per_focus_area(model), totals(), "projects")
+    labels = {n: fund.node_label(model, n, "nb") for n in flow.nodes}
+    fig = charts.sankey(flow.nodes, labels, flow.links, "projects",
+                        ChartText("Flyt", "Prosjekter", "Kilde: Testkilde"), "nb")
+    node = fig.data[0].node
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    columns = sorted(set(node.x))
+    spans = {cx: [(y * plot_px - FONT_LINE_PX * (name.count("<br>") + 1) / 2,
+                   y * plot_px + FONT_LINE_PX * (name.count("<br>") + 1) / 2)
+                  for x, y, name in zip(node.x, node.y, node.label, strict=True) if x == cx]
+             for cx in columns}
+    goals, middle = spans[columns[-1]], spans[columns[1]]
+    assert len(goals) >= 2
+    for top, bottom in goals:
+        assert top >= 0 and bottom <= plot_px
+        for m_top, m_bottom in middle:
+            assert bottom <= m_top or top >= m_bottom, (top, bottom, middle)

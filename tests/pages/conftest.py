@@ -63,6 +63,24 @@ def all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def card_frames(at: AppTest) -> list[pd.DataFrame]:
+    """Each card table (ui/phone.card_table) on the page as the reader sees its cells: text only,
+    markup gone, `<br>` a line break; columns named by the table's headings."""
+    def text(cell: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", "\n", cell))).strip()
+
+    frames = []
+    for m in at.markdown:
+        if not m.value.startswith('<table class="cards"'):
+            continue
+        head, body = m.value.split("</thead>", 1)
+        headers = [text(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+        rows = [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+        frames.append(pd.DataFrame(rows, columns=headers))
+    return frames
+
+
 # Words that must stand beside a member a roll-up leaves out, per reason (progress-method.md).
 LEFT_OUT_WORDS = {
     "nb": {"context": ("vises som bakgrunn, vurderes ikke",), "other_area": ("ikke dagens fylke",),

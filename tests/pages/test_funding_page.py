@@ -18,7 +18,7 @@ from indicators.build import build
 from indicators.i18n import format_number, format_value
 from indicators.model import load_model
 from tests.conftest import FIXTURE_DATA, copy_repo
-from tests.pages.conftest import ROOT, all_text, page_opener
+from tests.pages.conftest import ROOT, all_text, card_frames, page_opener
 
 SCHEMES = ["Forskning og innovasjon i bedrift", "Forregion", "Næringsutvikling og innovasjon"]
 # Three schemes in 2024: 8.2 of 20.5 mill. kr granted (a grant rate of 40 %), to 10 projects
@@ -117,6 +117,10 @@ def test_search_and_filters_narrow_the_project_list(open_funding) -> None:
     at.text_input(key="grant_search").input("madrasser").run()
     text = all_text(at)
     assert "Viser 1 av 4 prosjekter." in text and "Remadrass AS" in text
+    # A phone's card leads with who got the grant, not the year; every project fits as cards.
+    card = card_frames(at)[-1].iloc[0]
+    assert card.iloc[0] == "Remadrass AS" and card["Kommune"] == "Jevnaker"
+    assert "som kort" not in text
     at.text_input(key="grant_search").input("").run()
     at.multiselect(key="filter_municipality").select("3201").run()
     assert "Viser 2 av 4 prosjekter." in all_text(at)
@@ -196,6 +200,11 @@ def test_five_years_of_500_grants_render_correctly_and_quickly(big, monkeypatch)
     unknown = format_number(int(grants["amount_nok_million"].isna().sum()), "nb", 0)
     assert f"Viser {total} av {total} prosjekter. {unknown} av dem har ukjent beløp." in text
     assert "Innvilget per år" in text
+    # A phone gets the first 20 projects as cards, the grid's first rows, and where the rest are.
+    cards, grid = card_frames(at)[-1], at.dataframe[-1].value
+    assert len(cards) == 20
+    assert cards.iloc[0, 0] == f"{grid['Mottaker'].iloc[0]} – {grid['Prosjekt'].iloc[0]}"
+    assert "Viser de 20 første prosjektene som kort." in text
     # The year chart stacks every scheme over all five years.
     per_year = [c for c in charts(at) if c["layout"].get("barmode") == "stack"][0]
     assert [t["x"] for t in per_year["data"]][0] == [str(y) for y in YEARS]

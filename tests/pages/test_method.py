@@ -9,7 +9,7 @@ import pytest
 from indicators import progress
 from indicators.i18n import format_period
 from indicators.model import load_model
-from tests.pages.conftest import ROOT, all_text
+from tests.pages.conftest import ROOT, all_text, card_frames
 
 
 def test_method_gives_the_sentence_thresholds_and_rules(open_page) -> None:
@@ -38,7 +38,7 @@ def test_method_shows_every_status_as_shape_and_words(open_page) -> None:
 
 def test_method_says_which_area_each_indicator_uses(open_page) -> None:
     at = open_page("app_pages/metode.py")
-    regions = at.table[0].value.set_index("Indikator")
+    regions = card_frames(at)[1].set_index("Indikator")  # after the statuses
     assert regions.loc["1D-01 Fullført og bestått videregående opplæring innen fem år",
                        "Hovedområde"].startswith("Akershus (fylkesinndeling før 2020)")
     assert regions.loc["2B-04 Registrerte helt ledige", "Hovedområde"] == "Akershus"

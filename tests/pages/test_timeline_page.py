@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.build import build
 from indicators.model import load_model
 from tests.conftest import copy_repo
-from tests.pages.conftest import ROOT, all_text
+from tests.pages.conftest import ROOT, all_text, card_frames
 
 PHASES = ["Planprogram", "Utarbeide plan", "Gjennomføre plan"]
 
@@ -29,6 +29,9 @@ def test_timeline_shows_phases_dates_cycles_and_today(open_page) -> None:
         assert phase in text
     assert "Frist for høringsinnspill" in text and "17\\. mars 2025" in text
     assert "Fylkestinget vedtar planprogrammet" in text and "juni 2025" in text
+    # The list of all items: a card per item on a phone, each item named with its date.
+    listing = card_frames(at)[0].set_index("Hva")
+    assert listing.loc["Frist for høringsinnspill", "Når"] == "17. mars 2025"
     assert "Rullering av handlingsprogrammet, hvert år (årlig syklus)" in text
     assert "Målår 2030: mål for 4 indikatorer" in text
     assert "Vedtak om egen næringsstrategi og landbruksstrategi" in text
@@ -80,7 +83,7 @@ def test_action_items_are_rated_on_the_page_and_drawn_on_the_timeline(with_actio
     at.switch_page("app_pages/tidslinje.py")
     at.run()
     assert not at.exception
-    table = [t.value for t in at.table][-1]
+    table = card_frames(at)[-1]  # the action items, after the list of all items
     assert list(table["Vurdering"]) == ["● På rett spor", "▲ Følg med", "▼ Bak skjema"]
     assert list(table["Forventet nå"]) == ["50\xa0%"] * 3
     rows = {y for trace in gantt(at)["data"] for y in trace["y"]}
