@@ -66,7 +66,10 @@ def choose(tab: AppTab, label: str, typed: str) -> None:
     long list may not have drawn an option further down yet)."""
     tab.page.get_by_label(label).click()
     tab.page.keyboard.type(typed)
-    tab.page.get_by_role("option", name=re.compile(f"^{re.escape(typed)}")).click()
+    option = tab.page.get_by_role("option", name=re.compile(f"^{re.escape(typed)}"))
+    option.first.wait_for()
+    # Enter picks the focused match: a click can miss while the filtered list is redrawn.
+    tab.page.keyboard.press("Enter")
     tab.wait_ready()
 
 

@@ -123,22 +123,22 @@ def test_the_link_opens_oppdater_with_the_indicator_chosen(site: Path,
     monkeypatch.setenv("DASHBOARD_DB", str(site / "data" / "dashboard.duckdb"))
     monkeypatch.setenv("DASHBOARD_CONFIG", str(site / "config" / "goals.yaml"))
     monkeypatch.setenv("DASHBOARD_ACCESS", str(site / "access.yaml"))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    at.secrets.update(OIDC)
-    at.user = {"is_logged_in": True, "email": KARI, "name": "Kari"}
-    at.query_params["nye_tall"] = "1D-01"
-    at.switch_page("app_pages/oppdater.py")
-    at.run()
+
+    def oppdater_as_kari(param: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+        at.secrets.update(OIDC)
+        at.user = {"is_logged_in": True, "email": KARI, "name": "Kari"}
+        at.query_params[param] = "1D-01"
+        at.switch_page("app_pages/oppdater.py")
+        at.run()
+        return at
+
+    at = oppdater_as_kari("nye_tall")
     assert not at.exception
     assert at.selectbox(key="update_indicator").value == "1D-01"
     # Without the link the fallback indicator is not chosen for the planner (the download's
     # own ?id does not choose it either).
-    plain = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    plain.secrets.update(OIDC)
-    plain.user = {"is_logged_in": True, "email": KARI, "name": "Kari"}
-    plain.query_params["id"] = "1D-01"
-    plain.switch_page("app_pages/oppdater.py")
-    plain.run()
+    plain = oppdater_as_kari("id")
     assert plain.selectbox(key="update_indicator").value == ""
 
 
