@@ -46,7 +46,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    problems = [str(p) for p in validate_config(args.config)]
+    problems = [p.line_text(args.lang) for p in validate_config(args.config)]
     if not problems:
         _, _, problems = builder.check_data(_model(args), _data_dir(args), lang=args.lang)
     for problem in problems:
@@ -674,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except ModelError as error:
         for issue in error.problems:
-            print(str(issue))
+            print(issue.line_text(args.lang))
         return EXIT_INVALID
     except (store.StorageError, OSError, duckdb.Error) as error:
         # A damaged database, a read-only folder, a full disk: one sentence and the way out.

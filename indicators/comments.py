@@ -16,6 +16,7 @@ import pandas as pd
 from indicators import workflow
 from indicators.i18n import format_date, format_period, quoted, t
 from indicators.ingest.tables import COMMENT_MAX
+from indicators.issues import Issue, Param
 from indicators.model import PlanModel
 from indicators.periods import parse_period
 from indicators.progress import Assessment
@@ -24,14 +25,27 @@ TABLE = "comments"
 
 
 class CommentError(ValueError):
-    """A comment that cannot be kept: `key` is its locale key (with `params`)."""
+    """A comment that cannot be kept: `issue` says why (its locale key and parameters, also as
+    `key` and `params`), `message(lang)` words it; str() is the bokmål text, for logs."""
 
-    def __init__(self, key: str, **params: object) -> None:
-        self.key, self.params = key, params
-        super().__init__(t(key, "nb", **params))
+    def __init__(self, key: str, /, **params: Param) -> None:
+        self.issue = Issue(None, None, None, key, dict(params))
+        super().__init__(self.issue.text("nb"))
+
+    @property
+    def key(self) -> str:
+        return self.issue.key
+
+    @property
+    def params(self) -> dict[str, Param]:
+        return self.issue.params
+
+    def text(self, lang: str = "nb") -> str:
+        """Why the comment was refused, in `lang` (the same as message(lang))."""
+        return self.issue.text(lang)
 
     def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        return self.text(lang)
 
 
 @dataclass(frozen=True)

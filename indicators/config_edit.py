@@ -38,8 +38,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from indicators import files, store
-from indicators.issues import Issue, Param
-from indicators.model import Problem, validate_config
+from indicators.model import validate_config
 
 Change = Callable[[CommentedMap], None]
 # Block indents tried when dumping (mapping, block-sequence offset): the one that reproduces most
@@ -48,19 +47,9 @@ INDENTS = ((2, 2), (2, 0), (4, 2), (4, 0))
 KIND = store.CONFIG_KIND
 
 
-class ConfigEditError(store.StoreError):
-    """An edit or undo that was refused; `message(lang)` says why in the planner's language."""
-
-    def __init__(self, key: str, /, problems: list[Problem] | None = None,
-                 **params: Param) -> None:
-        self.key, self.params, self.problems = key, params, problems or []
-        super().__init__(Issue(None, None, None, key, dict(params)))  # (a param may be "file")
-
-    def text(self, lang: str = "nb") -> str:
-        return "\n".join([self.issue.text(lang), *(f"- {p.line_text(lang)}" for p in self.problems)])
-
-    def message(self, lang: str) -> str:
-        return self.text(lang)
+class ConfigEditError(store.EditError):
+    """An edit or undo of the plan model file that was refused; `message(lang)` says why in the
+    planner's language, each config problem after its file:line:field."""
 
 
 # ---- the public entry points ------------------------------------------------------------------

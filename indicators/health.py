@@ -3,7 +3,7 @@ said in one sentence with the way out: plain words for readers, the fix for plan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -11,6 +11,7 @@ import pandas as pd
 
 from indicators import store
 from indicators.i18n import format_list, format_period, t
+from indicators.issues import Issue
 from indicators.model import Indicator, ModelError
 from indicators.progress import Assessment
 
@@ -22,17 +23,29 @@ SERIES_REASONS = ("duplicate_year", "duplicate_period", "unreadable")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing in the way: `kind` is one of KINDS; `path` and `detail` say where and what."""
+    """One thing in the way: `kind` is one of KINDS; `path` and `detail` say where and what.
+    `cause`, when known, is the Issue behind it (a config problem), worded as the detail in the
+    reader's language."""
 
     kind: str
     path: str = ""
     detail: str = ""
+    cause: Issue | None = field(default=None, compare=False)
+
+    @property
+    def issue(self) -> Issue:
+        """The problem as an Issue for planners and the command line (key health.planner.<kind>,
+        params path and detail; the detail in bokmål when it has a cause)."""
+        return Issue.of(f"health.planner.{self.kind}", path=self.path, detail=self.detail)
 
     def message(self, lang: str, audience: str = "reader") -> str:
         """The sentence to show. Readers never see file names or commands (issue 13, item 8)."""
         if audience == "reader":
             return t("health.reader", lang)
-        text = t(f"health.planner.{self.kind}", lang, path=self.path, detail=self.detail)
+        issue = self.issue
+        if self.cause is not None:
+            issue = replace(issue, params={**issue.params, "detail": self.cause.line_text(lang)})
+        text = issue.text(lang)
         return text.replace("`", "") if audience == "cli" else text
 
 
@@ -41,7 +54,7 @@ def from_error(error: BaseException) -> Problem | None:
     if isinstance(error, ModelError):
         first = error.problems[0] if error.problems else None
         return Problem("config_broken", (first.file or "") if first else "",
-                       str(first) if first else "")
+                       str(first) if first else "", first)
     if isinstance(error, FileNotFoundError) and str(error.filename or "").endswith(".duckdb"):
         return Problem("db_missing", str(error.filename))
     if isinstance(error, store.StorageError):

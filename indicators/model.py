@@ -8,13 +8,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from indicators.issues import Issue
+from indicators.issues import Issue, Param
 from indicators.periods import break_year
 
 Unit = Literal["percent", "count", "nok_million", "nok_thousand", "thousand_persons"]
@@ -34,13 +34,19 @@ Loc = tuple[str | int, ...]  # a field path, e.g. ("indicators", 3, "target", "y
 Problem = Issue  # one thing wrong in a config file, at the line and field (its column) causing it
 
 
-def problem(file: str, line: int | None, field: str, message: str) -> Issue:
-    """A problem in a config file; `field` is its path (indicators[3].target.year) or "". The
-    checks word `message` in English for now: it is the parameter of the key config.problem."""
-    return Issue.of(CONFIG_PROBLEM, file=file, line=line, column=field or None, message=message)
+def problem(file: str, line: int | None, field: str, key: str, /, **params: Param) -> Issue:
+    """A problem in a config file, worded by locale `key` (config.problem.*, in
+    locales/model_problems.yaml) from `params`; `field` is its path (indicators[3].target.year)
+    or "" and becomes the issue's column."""
+    return Issue(file, line, field or None, key, dict(params))
 
 
-CONFIG_PROBLEM = "config.problem"
+# What a check found, before it is placed in the file: a key and its parameters.
+Found = tuple[str, dict[str, Param]]
+
+
+def found(key: str, /, **params: Param) -> Found:
+    return key, params
 
 
 class ModelError(Exception):
@@ -89,8 +95,8 @@ class Decision(_Strict):
     @classmethod
     def _a_case_number(cls, value: str) -> str:
         if not any(c.isdigit() for c in value):
-            raise ValueError(f"'{value}' is not a case number — write it as the minutes do, "
-                             "e.g. PS 45/2026")
+            # Its own error type, so the problem is worded by config.problem.case_number.
+            raise PydanticCustomError("case_number", "not a case number: {value}", {"value": value})
         return value.strip()
 
 
@@ -436,8 +442,8 @@ class _Doc:
                 return self.lines[path[:end]]
         return None
 
-    def problem(self, path: Loc, message: str) -> Problem:
-        return problem(self.file, self.line(path), format_path(path), message)
+    def problem(self, path: Loc, what: Found) -> Problem:
+        return problem(self.file, self.line(path), format_path(path), what[0], **what[1])
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -455,17 +461,18 @@ def _read_yaml(path: Path) -> _Doc:
         try:
             node = loader.get_single_node()
             if node is None:
-                doc.problems.append(problem(doc.file, 1, "", "the file is empty"))
+                doc.problems.append(problem(doc.file, 1, "", "config.problem.empty_file"))
             else:
                 doc.data = _to_python(node, (), doc, loader)
         finally:
             loader.dispose()
     except FileNotFoundError:
-        doc.problems.append(problem(doc.file, None, "", "file not found"))
+        doc.problems.append(problem(doc.file, None, "", "config.problem.no_file"))
     except OSError as err:
-        doc.problems.append(problem(doc.file, None, "", f"cannot read the file: {err.strerror}"))
+        doc.problems.append(problem(doc.file, None, "", "config.problem.unreadable",
+                                    reason=err.strerror))
     except UnicodeDecodeError:
-        doc.problems.append(problem(doc.file, None, "", "not UTF-8 text — save the file as UTF-8"))
+        doc.problems.append(problem(doc.file, None, "", "config.problem.not_utf8"))
     except yaml.YAMLError as err:
         doc.problems.append(_syntax_problem(doc.file, err))
     return doc
@@ -475,9 +482,11 @@ def _syntax_problem(file: str, err: yaml.YAMLError) -> Problem:
     mark = getattr(err, "problem_mark", None)
     context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
     what = getattr(err, "problem", None) or str(err)
+    line = mark.line + 1 if mark else None
     if context and start is not None:
-        what += f" ({context} that starts on line {start.line + 1})"
-    return problem(file, mark.line + 1 if mark else None, "", f"YAML syntax error: {what}")
+        return problem(file, line, "", "config.problem.yaml_syntax_in", detail=what,
+                       context=context, start=start.line + 1)
+    return problem(file, line, "", "config.problem.yaml_syntax", detail=what)
 
 
 def _to_python(node: yaml.Node, path: Loc, doc: _Doc, loader: yaml.SafeLoader) -> Any:
@@ -500,8 +509,8 @@ def _mapping(node: yaml.MappingNode, path: Loc, doc: _Doc,
         if key in out:
             # PyYAML would silently keep the last one; a planner's edit may be lost that way.
             doc.problems.append(problem(doc.file, line, format_path((*path, key)),
-                                        f"key '{key}' appears twice (lines "
-                                        f"{doc.lines[(*path, key)]} and {line})"))
+                                        "config.problem.key_twice", key=key,
+                                        first=doc.lines[(*path, key)], second=line))
             continue
         doc.lines[(*path, key)] = line
         out[key] = _to_python(value_node, (*path, key), doc, loader)
@@ -520,42 +529,62 @@ def _parse(doc: _Doc, shape: type[_File]) -> _File | None:
         return None
 
 
-_TYPE_MESSAGES = {
-    "int_parsing": "expected a whole number, got {input}",
-    "int_type": "expected a whole number, got {input}",
-    "int_from_float": "expected a whole number, got {input}",
-    "float_parsing": "expected a number, got {input}",
-    "float_type": "expected a number, got {input}",
-    "list_type": "expected a list, e.g. [a, b], got {input}",
-    "date_from_datetime_parsing": "expected a date YYYY-MM-DD, got {input}",
-    "date_parsing": "expected a date YYYY-MM-DD, got {input}",
-    "date_type": "expected a date YYYY-MM-DD, got {input}",
-    "string_too_short": "must not be empty",
-    "greater_than_equal": "must be {ge} or more, got {input}",
+# The key of each pydantic error type that says only what was expected (and what it got).
+_TYPE_KEYS = {
+    "int_parsing": "config.problem.not_whole",
+    "int_type": "config.problem.not_whole",
+    "int_from_float": "config.problem.not_whole",
+    "float_parsing": "config.problem.not_number",
+    "float_type": "config.problem.not_number",
+    "list_type": "config.problem.not_list",
+    "date_from_datetime_parsing": "config.problem.not_date",
+    "date_parsing": "config.problem.not_date",
+    "date_type": "config.problem.not_date",
+    "string_too_short": "config.problem.empty",
 }
 
 
-def _message(error: ErrorDetails, shape: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, shape: type[BaseModel]) -> Found:
     kind, loc = error["type"], error["loc"]
     shown = _short(error.get("input"))
     if kind == "extra_forbidden":
         owner = _model_at(shape, loc[:-1])
         allowed = list(owner.model_fields) if owner else []
-        return f"{_unknown('key', str(loc[-1]), allowed)}; allowed keys: {', '.join(allowed)}"
+        key, params = _unknown("config.problem.unknown_key", str(loc[-1]), allowed)
+        return key, {**params, "allowed": ", ".join(allowed)}
     if kind == "missing":
-        return f"required field '{loc[-1]}' is missing"
+        return found("config.problem.missing", field=str(loc[-1]))
     if kind == "literal_error":
-        return f"unknown {loc[-1]} {shown} — use one of: {error['ctx']['expected']}"
+        choices = ", ".join(_choices(shape, loc)) or str(error.get("ctx", {}).get("expected", ""))
+        return found("config.problem.not_one_of", field=str(loc[-1]), got=shown, allowed=choices)
     if kind == "string_type":
         quoted = isinstance(error["input"], int)
-        hint = ' — put codes and ids in quotes, e.g. "03"' if quoted else ""
-        return f"expected text, got {shown}{hint}"
+        return found("config.problem.not_text_quote" if quoted else "config.problem.not_text",
+                     got=shown)
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        wanted = "nb: and en: texts" if _model_at(shape, loc) is Text else "a mapping of key: value"
-        return f"expected {wanted}, got {shown}"
-    if kind in _TYPE_MESSAGES:
-        return _TYPE_MESSAGES[kind].format(input=shown, **error.get("ctx", {}))
-    return f"{error['msg']} (got {shown})"
+        texts = _model_at(shape, loc) is Text
+        return found("config.problem.not_texts" if texts else "config.problem.not_mapping",
+                     got=shown)
+    if kind == "greater_than_equal":
+        return found("config.problem.too_small", min=str(error.get("ctx", {}).get("ge")), got=shown)
+    if kind == "case_number":  # Decision's own check
+        return found("config.problem.case_number", value=str(error.get("input")))
+    if kind in _TYPE_KEYS:
+        return found(_TYPE_KEYS[kind], got=shown)
+    return found("config.problem.library", detail=error["msg"], got=shown)
+
+
+def _choices(shape: type[BaseModel], loc: Loc) -> list[str]:
+    """The values a Literal field at `loc` allows, as written in the file ([] when not found)."""
+    owner = _model_at(shape, loc[:-1])
+    info = owner.model_fields.get(str(loc[-1])) if owner else None
+    return _literals(info.annotation) if info else []
+
+
+def _literals(annotation: Any) -> list[str]:
+    if get_origin(annotation) is Literal:
+        return [str(a) for a in get_args(annotation)]
+    return [v for a in get_args(annotation) for v in _literals(a)]
 
 
 def _short(value: Any) -> str:
@@ -585,17 +614,17 @@ def _check_file(doc: _Doc, parsed: GoalsFile | RegionsFile) -> None:
         for name in ("goals", "themes", "focus_areas", "schemes", "indicators"):
             _check_unique(doc, name, "id", getattr(parsed, name))
         for i, indicator in enumerate(parsed.indicators):
-            doc.problems += [doc.problem(("indicators", i, *p), m) for p, m in _ranges(indicator)]
+            doc.problems += [doc.problem(("indicators", i, *p), f) for p, f in _ranges(indicator)]
             if indicator.ssb is not None:
-                doc.problems += [doc.problem(("indicators", i, "ssb", *p), m)
-                                 for p, m in ssb_problems(indicator.ssb)]
+                doc.problems += [doc.problem(("indicators", i, "ssb", *p), f)
+                                 for p, f in ssb_problems(indicator.ssb)]
     else:
         _check_unique(doc, "regions", "code", parsed.regions)
         for i, region in enumerate(parsed.regions):
             if region.valid_from and region.valid_to and region.valid_from > region.valid_to:
-                doc.problems.append(doc.problem(("regions", i, "valid_to"),
-                                                f"valid_to {region.valid_to} is before "
-                                                f"valid_from {region.valid_from}"))
+                doc.problems.append(doc.problem(("regions", i, "valid_to"), found(
+                    "config.problem.valid_to_before", valid_to=region.valid_to,
+                    valid_from=region.valid_from)))
 
 
 def _check_unique(doc: _Doc, name: str, key: str, items: Sequence[BaseModel]) -> None:
@@ -604,94 +633,88 @@ def _check_unique(doc: _Doc, name: str, key: str, items: Sequence[BaseModel]) ->
         value = getattr(item, key)
         if value in first:
             lines = (doc.line((name, first[value], key)), doc.line((name, i, key)))
-            doc.problems.append(doc.problem((name, i, key), f"duplicate {key} '{value}' (lines "
-                                            f"{lines[0]} and {lines[1]})"))
+            doc.problems.append(doc.problem((name, i, key), found(
+                "config.problem.duplicate", key=key, value=value, first=lines[0], second=lines[1])))
         else:
             first[value] = i
 
 
-def _breaks(ind: Indicator) -> Iterator[tuple[Loc, str]]:
+def _breaks(ind: Indicator) -> Iterator[tuple[Loc, Found]]:
     seen: dict[int, str] = {}
     for j, brk in enumerate(ind.breaks):
         year = break_year(brk.period)
         if year is None:
-            yield ("breaks", j, "period"), (f"'{brk.period}' is not a period — write it like the "
-                                            "data: 2022, 2022M01, 2020K1 or 2018/19")
+            yield ("breaks", j, "period"), found("config.problem.break_not_period", period=brk.period)
         elif year in seen:
-            yield ("breaks", j, "period"), (f"'{brk.period}' gives the same break year {year} as "
-                                            f"'{seen[year]}'; keep one")
+            yield ("breaks", j, "period"), found("config.problem.break_same_year", period=brk.period,
+                                                 year=year, other=seen[year])
         else:
             seen[year] = brk.period
 
 
-def _ranges(ind: Indicator) -> Iterator[tuple[Loc, str]]:
+def _ranges(ind: Indicator) -> Iterator[tuple[Loc, Found]]:
     yield from _breaks(ind)
     if ind.unit_word is not None and ind.unit != "count":
-        yield ("unit_word",), (f"unit_word is only for unit: count (what the numbers count); "
-                               f"the unit {ind.unit} already says it")
+        yield ("unit_word",), found("config.problem.unit_word", unit=ind.unit)
     low, high = ind.allowed_range()
     if low is not None and high is not None and low > high:
-        yield ("min",), f"min {low:g} is greater than max {high:g}"
+        yield ("min",), found("config.problem.min_above_max", min=f"{low:g}", max=f"{high:g}")
     if ind.owner is not None and not is_email(ind.owner.email):
-        yield ("owner", "email"), (f"'{ind.owner.email}' is not an e-mail address — write it "
-                                   "like fornavn.etternavn@akershusfk.no")
+        yield ("owner", "email"), found("config.problem.owner_email", email=ind.owner.email)
     if ind.target is None:
         return
     if not ind.in_range(ind.target.value):
-        yield ("target", "value"), (f"target {ind.target.value:g} is outside the allowed range "
-                                    f"{_range_text(low, high)} for unit {ind.unit}")
+        yield ("target", "value"), found("config.problem.target_range", value=f"{ind.target.value:g}",
+                                         range=_range_text(low, high), unit=ind.unit)
     if not TARGET_YEARS[0] <= ind.target.year <= TARGET_YEARS[1]:
-        yield ("target", "year"), (f"target year {ind.target.year} is not between "
-                                   f"{TARGET_YEARS[0]} and {TARGET_YEARS[1]}")
+        yield ("target", "year"), found("config.problem.target_year_range", year=ind.target.year,
+                                        first=TARGET_YEARS[0], last=TARGET_YEARS[1])
     elif ind.base_year is not None and ind.base_year >= ind.target.year:
-        yield ("target", "year"), (f"target year {ind.target.year} must be after the base year "
-                                   f"{ind.base_year}")
+        yield ("target", "year"), found("config.problem.target_year_base", year=ind.target.year,
+                                        base=ind.base_year)
     yield from _decision(ind.target)
 
 
-def _decision(target: Target) -> Iterator[tuple[Loc, str]]:
+def _decision(target: Target) -> Iterator[tuple[Loc, Found]]:
     decision = target.decision
     if decision is None:
         return
     if target.status != "adopted":
-        yield ("target", "decision"), ("a decision belongs to an adopted target: set "
-                                       "status: adopted, or remove the decision")
+        yield ("target", "decision"), found("config.problem.decision_not_adopted")
     if not date(TARGET_YEARS[0], 1, 1) <= decision.date <= date.today():
-        yield ("target", "decision", "date"), (f"decision date {decision.date} is not between "
-                                               f"{TARGET_YEARS[0]} and today")
+        yield ("target", "decision", "date"), found("config.problem.decision_date",
+                                                    date=decision.date.isoformat(),
+                                                    first=TARGET_YEARS[0])
 
 
-def ssb_problems(spec: SsbSource) -> Iterator[tuple[Loc, str]]:
+def ssb_problems(spec: SsbSource) -> Iterator[tuple[Loc, Found]]:
     """What is inconsistent in an indicator's ssb: block (the fields are checked by pydantic)."""
     if not (spec.table.isascii() and spec.table.isdigit() and len(spec.table) == 5):
-        yield ("table",), (f"an SSB table id is five digits in quotes, e.g. \"13556\"; "
-                           f"got '{spec.table}'")
+        yield ("table",), found("config.problem.ssb_table", table=spec.table)
     needs = {"cell": (), "share": ("numerator", "denominator"), "sum": ("parts",)}[spec.value]
     # A block that says what is unknown (needs_check) may leave those codes open until checked.
     missing = [] if spec.needs_check else spec.missing()
     for name in ("numerator", "denominator", "parts"):
         if name in missing:
-            yield ("value",), f"value: {spec.value} needs a list of codes in '{name}'"
+            yield ("value",), found("config.problem.ssb_needs_codes", value=spec.value, name=name)
         elif name not in needs and getattr(spec, name):
-            yield (name,), f"'{name}' is only used with value: " + (
-                "share" if name != "parts" else "sum")
+            yield (name,), found("config.problem.ssb_only_with", name=name,
+                                 value="share" if name != "parts" else "sum")
     if "contents" in missing:
-        yield ("contents",), ("required field 'contents' is missing (the SSB contents code); "
-                              "if it is not known yet, say so in needs_check")
+        yield ("contents",), found("config.problem.ssb_contents")
     if spec.verified_by and spec.verified is None:
-        yield ("verified_by",), "verified_by needs the date in verified: YYYY-MM-DD"
+        yield ("verified_by",), found("config.problem.ssb_verified_by")
     for name in dict.fromkeys(("ContentsCode", spec.over)):
         if name in spec.selection:
-            yield ("selection", name), (f"'{name}' is set by contents/numerator/denominator/parts;"
-                                        " remove it from selection")
+            yield ("selection", name), found("config.problem.ssb_selection_set", name=name)
     has_regions = spec.region_dimension in spec.selection
     if has_regions == bool(spec.regions):
-        yield ("regions",), (f"give the regions either in selection.{spec.region_dimension} or "
-                             "as a list under regions (one of them)")
+        yield ("regions",), found("config.problem.ssb_regions_twice",
+                                  dimension=spec.region_dimension)
     if spec.codelist and spec.regions:
-        yield ("codelist",), "with regions:, give each group its own codelist"
+        yield ("codelist",), found("config.problem.ssb_codelist_groups")
     if spec.region_dimension in spec.codelists:
-        yield ("codelists", spec.region_dimension), "the region codelist goes in 'codelist'"
+        yield ("codelists", spec.region_dimension), found("config.problem.ssb_region_codelist")
 
 
 def _range_text(low: float | None, high: float | None) -> str:
@@ -705,10 +728,12 @@ def _check_references(model: PlanModel, goals: _Doc, regions: _Doc) -> list[Prob
             *_region_links(model, goals, regions)]
 
 
-def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+def _unknown(key: str, value: str, known: Iterable[str], /, **params: Param) -> Found:
+    """`key` for a reference to nothing known, or `key`_close naming the nearest (did you mean)."""
     close = difflib.get_close_matches(value, list(known), n=1)
-    hint = f" — did you mean '{close[0]}'?" if close else ""
-    return f"unknown {kind} '{value}'{hint}"
+    if close:
+        return found(f"{key}_close", value=value, close=close[0], **params)
+    return found(key, value=value, **params)
 
 
 def _goal_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
@@ -717,32 +742,34 @@ def _goal_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
         for j, ind in enumerate(goal.indicators):
             path = ("goals", g, "indicators", j)
             if model.indicator(ind) is None:
-                yield doc.problem(path, _unknown("indicator", ind, model.indicator_ids()))
+                yield doc.problem(path, _unknown("config.problem.unknown_indicator", ind,
+                                                 model.indicator_ids()))
             elif ind in owner:
                 other, line = owner[ind]
-                yield doc.problem(path, f"indicator '{ind}' is already listed under goal "
-                                        f"{other} (line {line}); an indicator belongs to one goal")
+                yield doc.problem(path, found("config.problem.indicator_twice", id=ind, goal=other,
+                                              line=line))
             else:
                 owner[ind] = (goal.id, doc.line(path))
     for i, indicator in enumerate(model.indicators):
         if indicator.id not in owner:
             yield doc.problem(("indicators", i, "id"),
-                              f"indicator '{indicator.id}' is not listed under any goal")
+                              found("config.problem.no_goal", id=indicator.id))
 
 
 def _section_links(model: PlanModel, doc: _Doc) -> Iterator[Problem]:
     goal_ids = [g.id for g in model.goals]
     checks: list[tuple[str, Sequence[BaseModel], str, str, list[str]]] = [
-              ("themes", model.themes, "goals", "goal", goal_ids),
-              ("themes", model.themes, "indicators", "indicator", model.indicator_ids()),
-              ("focus_areas", model.focus_areas, "goals", "goal", goal_ids),
-              ("schemes", model.schemes, "focus_areas", "focus area",
+              ("themes", model.themes, "goals", "config.problem.unknown_goal", goal_ids),
+              ("themes", model.themes, "indicators", "config.problem.unknown_indicator",
+               model.indicator_ids()),
+              ("focus_areas", model.focus_areas, "goals", "config.problem.unknown_goal", goal_ids),
+              ("schemes", model.schemes, "focus_areas", "config.problem.unknown_focus_area",
                [f.id for f in model.focus_areas])]
-    for section, items, key, kind, known in checks:
+    for section, items, key, unknown_key, known in checks:
         for i, item in enumerate(items):
             for j, ref in enumerate(getattr(item, key)):
                 if ref not in known:
-                    yield doc.problem((section, i, key, j), _unknown(kind, ref, known))
+                    yield doc.problem((section, i, key, j), _unknown(unknown_key, ref, known))
 
 
 def _region_links(model: PlanModel, goals: _Doc, regions: _Doc) -> Iterator[Problem]:
@@ -750,15 +777,16 @@ def _region_links(model: PlanModel, goals: _Doc, regions: _Doc) -> Iterator[Prob
     for i, ind in enumerate(model.indicators):
         if model.region(ind.headline_region) is None:
             yield goals.problem(("indicators", i, "headline_region"),
-                                _unknown("region", ind.headline_region, codes) +
-                                f" (not in {regions.file})")
+                                _unknown("config.problem.unknown_headline_region",
+                                         ind.headline_region, codes, file=regions.file))
     for i, region in enumerate(model.regions):
         for key in ("parent", "successor"):
             ref = getattr(region, key)
             if ref is not None and model.region(ref) is None:
-                yield regions.problem(("regions", i, key), _unknown("region", ref, codes))
+                yield regions.problem(("regions", i, key),
+                                      _unknown("config.problem.unknown_region", ref, codes))
         if region.code in _successors(model, region.code):
-            yield regions.problem(("regions", i, "successor"), "the successor chain loops back")
+            yield regions.problem(("regions", i, "successor"), found("config.problem.successor_loop"))
 
 
 def _successors(model: PlanModel, code: str) -> list[str]:

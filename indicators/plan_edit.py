@@ -22,7 +22,6 @@ from ruamel.yaml.comments import CommentedMap
 
 from indicators import canonical, config_edit, store, workflow
 from indicators.ingest.tables import TableResult, read_table_file
-from indicators.issues import Issue, Param
 from indicators.model import PlanModel
 
 Key = Mapping[str, object]  # the columns that name one row: {"id": "planprogram"}
@@ -30,18 +29,11 @@ GRANT_KEY = ("year", "scheme_id", "recipient", "project")  # unique per the gran
 KEEP_FILES = workflow.WriteBack()  # data/ rewritten as writeback.target decides
 
 
-class PlanEditError(store.StoreError):
-    """An edit that was refused; `message(lang)` says why (and each problem the reader found)."""
+class PlanEditError(store.EditError):
+    """An edit of a plan table that was refused; `message(lang)` says why (and each problem the
+    reader found, without the place: the rows were the form's, not a file the planner made)."""
 
-    def __init__(self, key: str, /, problems: list[Issue] | None = None, **params: Param) -> None:
-        self.key, self.params, self.problems = key, params, problems or []
-        super().__init__(Issue(None, None, None, key, dict(params)))  # (a param may be "file")
-
-    def text(self, lang: str = "nb") -> str:
-        return "\n".join([self.issue.text(lang), *(f"- {p.text(lang)}" for p in self.problems)])
-
-    def message(self, lang: str) -> str:
-        return self.text(lang)
+    placed = False
 
 
 # ---- plan tables --------------------------------------------------------------------------------

@@ -17,7 +17,16 @@ from babel.dates import format_date as babel_date
 
 from indicators.canonical import Cell, Row, missing, records
 from indicators.charts.common import plain
-from indicators.i18n import LOCALES, format_date, format_number, format_percent, lang_or_default, t, t_n
+from indicators.i18n import (
+    LOCALES,
+    format_date,
+    format_list,
+    format_number,
+    format_percent,
+    lang_or_default,
+    t,
+    t_n,
+)
 from indicators.model import Indicator, PlanModel
 
 FIRST_YEAR, LAST_YEAR = 2024, 2040  # the span the page shows: 2024 decisions to the plan's end
@@ -293,7 +302,10 @@ def gantt_frame(items: list[Item], today: date, lang: str) -> pd.DataFrame:
                                 percent=format_number(item.percent, lang, 0),
                                 expected=format_number(item.expected, lang, 0))
         rows.append({"row": plain(row_label(item, lang)), "lane": item.lane, "start": item.start,
-                     "end": item.last_day, "point": item.end is None, "status": item.status,
+                     "end": item.last_day, "point": item.end is None,
+                     # A planned date that has passed gets a look and a legend entry of its own:
+                     # the chart must not call it "Planlagt" while the list says it is not updated.
+                     "status": "overdue" if overdue(item, today) else item.status,
                      "generated": item.generated, "title": item.title, "hover": hover})
     return pd.DataFrame(rows, columns=["row", "lane", "start", "end", "point", "status",
                                        "generated", "title", "hover"])
@@ -342,6 +354,11 @@ def timeline_summary(items: list[Item], today: date, lang: str) -> str:
     nxt = upcoming(items, today, 1)
     next_text = (t("timeline.summary_next", lang, title=nxt[0].title,
                    when=when_text(nxt[0].start, nxt[0].end, lang)) if nxt else "")
-    return t_n("timeline.summary", len(phases), lang, span=span,
+    text = t_n("timeline.summary", len(phases), lang, span=span,
                phases=", ".join(i.title for i in phases), today=format_date(today, lang),
                next=next_text)
+    passed = [i.title for i in items if overdue(i, today)]
+    if passed:  # said in words too, not only by the grey bars
+        text += " " + t_n("timeline.summary_overdue", len(passed), lang,
+                          titles=format_list(passed, lang))
+    return text

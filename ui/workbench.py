@@ -62,9 +62,9 @@ def _save(run: Callable[[], object], text: str, where: str, lang: str,
     st.rerun()
 
 
-def _refusal(error: plan_edit.PlanEditError | config_edit.ConfigEditError, lang: str) -> str:
-    problems = [str(p) for p in error.problems]
-    return "\n".join([md_escape(t(error.key, lang, **error.params)),
+def _refusal(error: store.EditError, lang: str) -> str:
+    problems = [p.line_text(lang) for p in error.problems]
+    return "\n".join([md_escape(error.issue.text(lang)),
                       *(f"- {md_escape(p)}" for p in problems)])
 
 

@@ -15,6 +15,7 @@ from indicators.i18n import t
 STATUS_LOOK = {
     "done": ("#007A5A", ""),
     "planned": (style.PRIMARY, "/"),
+    "overdue": ("#5F6368", "-"),
     "ongoing": ("#8A6D00", "."),
     "delayed": ("#B3261E", "x"),
     "cycle": ("#9AA0A6", "."),

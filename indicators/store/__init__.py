@@ -25,6 +25,7 @@ from indicators.store.connection import (
 from indicators.store.errors import (
     PERIOD_CLASH,
     STORAGE_KINDS,
+    EditError,
     PeriodClash,
     StorageError,
     StoreError,
@@ -91,16 +92,16 @@ from indicators.store.schema import (
 from indicators.store.undoing import import_conflicts, record_undo, restore_import, undo
 
 __all__ = [
-    "ACTIONS", "ADDED_COLUMNS", "CHANGE_COLUMNS", "CONFIG_KIND", "DIFF_COLUMNS", "GAVE_INDICATORS",
-    "KEY", "LOCK_WAIT_SECONDS", "OBS_COLUMNS", "OBS_VALUE_COLUMNS", "PAUSE_ENV", "PERIOD_CLASH",
-    "PUBLISHED_KEY", "REQUIRED_TABLES", "ROWS_KEPT_FROM", "SCHEMA", "STORAGE_KINDS", "TABLE_COLUMNS",
-    "TABLE_KEYS", "ImportResult", "PeriodClash", "StorageError", "StoreError", "all_observations",
-    "check", "comments", "config_change", "connect", "coverage", "current_user", "db_path_default",
-    "edit_table", "has_table", "headline_observations", "history", "import_conflicts", "import_kind",
-    "import_observations", "import_result", "import_table", "later_conflicts", "latest", "meta",
-    "next_import_id", "observations", "period_clash_params", "period_clashes", "previous_stored",
-    "read_table", "reading", "record_changes", "record_config_change", "record_import", "record_published",
-    "record_table_import", "record_undo", "replace_table", "restore_import", "restore_observations",
-    "restore_table", "set_meta", "source_refreshes", "stamp", "storage_errors", "storage_kind",
-    "table_diff", "touched_indicators", "transaction", "undo", "writer_lock",
+    "ACTIONS", "ADDED_COLUMNS", "CHANGE_COLUMNS", "CONFIG_KIND", "DIFF_COLUMNS", "GAVE_INDICATORS", "KEY",
+    "LOCK_WAIT_SECONDS", "OBS_COLUMNS", "OBS_VALUE_COLUMNS", "PAUSE_ENV", "PERIOD_CLASH", "PUBLISHED_KEY",
+    "REQUIRED_TABLES", "ROWS_KEPT_FROM", "SCHEMA", "STORAGE_KINDS", "TABLE_COLUMNS", "TABLE_KEYS",
+    "EditError", "ImportResult", "PeriodClash", "StorageError", "StoreError", "all_observations", "check",
+    "comments", "config_change", "connect", "coverage", "current_user", "db_path_default", "edit_table",
+    "has_table", "headline_observations", "history", "import_conflicts", "import_kind", "import_observations",
+    "import_result", "import_table", "later_conflicts", "latest", "meta", "next_import_id", "observations",
+    "period_clash_params", "period_clashes", "previous_stored", "read_table", "reading", "record_changes",
+    "record_config_change", "record_import", "record_published", "record_table_import", "record_undo",
+    "replace_table", "restore_import", "restore_observations", "restore_table", "set_meta",
+    "source_refreshes", "stamp", "storage_errors", "storage_kind", "table_diff", "touched_indicators",
+    "transaction", "undo", "writer_lock",
 ]

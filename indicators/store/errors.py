@@ -32,6 +32,29 @@ class StoreError(Exception):
         return self.issue.line_text(lang)
 
 
+class EditError(StoreError):
+    """A planner's edit that was refused (config_edit.ConfigEditError, plan_edit.PlanEditError):
+    `issue` says why, `problems` what the checks found; text(lang) is both, a problem a line.
+    `key` and `params` are the issue's, so a caller can tell one refusal from another."""
+
+    placed = True  # each problem after its file:line:column (False: its text alone)
+
+    def __init__(self, key: str, /, problems: list[Issue] | None = None, **params: Param) -> None:
+        self.key, self.params, self.problems = key, params, problems or []
+        super().__init__(Issue(None, None, None, key, dict(params)))  # (a param may be "file")
+
+    def text(self, lang: str = "nb") -> str:
+        return "\n".join([self.issue.text(lang), *(f"- {self.problem_text(p, lang)}"
+                                                    for p in self.problems)])
+
+    def problem_text(self, problem: Issue, lang: str) -> str:
+        """One problem the checks found, in `lang` (with where it is when `placed`)."""
+        return problem.line_text(lang) if self.placed else problem.text(lang)
+
+    def message(self, lang: str) -> str:
+        return self.text(lang)
+
+
 PERIOD_CLASH = "store.error.period_clash"  # locale key; its params are period_clash_params'
 
 

@@ -153,7 +153,7 @@ def test_a_decision_on_a_proposed_target_is_invalid(site: tuple[Path, Path]) -> 
         target = config_edit.find(doc, "indicators", "X-01")["target"]
         config_edit.put(target, "decision", {"case": "PS 1/2026", "date": date(2026, 1, 5)})
 
-    with pytest.raises(config_edit.ConfigEditError, match="decision belongs to an adopted target"):
+    with pytest.raises(config_edit.ConfigEditError, match="vedtak hører til et vedtatt mål"):
         config_edit.edit(config, db, contradiction, user="Kari", summary="x")
     assert config.read_text("utf-8") == MODEL
 

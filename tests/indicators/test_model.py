@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.i18n import catalogue
 from indicators.model import ModelError, PlanModel, load_model, validate_config
 from indicators.model import problem as config_problem
 
@@ -112,17 +113,25 @@ def test_allowed_range(model: PlanModel) -> None:
 
 # --- Broken fixtures: each names the right line and field --------------------------------------
 
+# Each problem in bokmål (the default) and in English.
 BROKEN = [
-    ("unknown_key", "indicators[1].colour", "unknown key 'colour'"),
-    ("wrong_type", "indicators[0].target.year", "expected a whole number, got 'next year'"),
-    ("duplicate_id", "indicators[1].id", "duplicate id 'X-01'"),
-    ("dangling_link", "schemes[0].focus_areas[1]", "unknown focus area 'nowhere'"),
-    ("target_without_year", "indicators[0].target.year", "required field 'year' is missing"),
-    ("unknown_unit", "indicators[0].unit", "unknown unit 'prosent'"),
-    ("unknown_direction", "indicators[1].direction", "unknown direction 'flat'"),
-    ("syntax_error", "", "YAML syntax error"),
-    ("target_out_of_range", "indicators[0].target.value", "outside the allowed range 0–100"),
-    ("unquoted_region", "indicators[1].headline_region", "put codes and ids in quotes"),
+    ("unknown_key", "indicators[1].colour", "ukjent nøkkel «colour»", "unknown key 'colour'"),
+    ("wrong_type", "indicators[0].target.year", "forventet et heltall, fikk 'next year'",
+     "expected a whole number, got 'next year'"),
+    ("duplicate_id", "indicators[1].id", "id «X-01» er brukt to ganger", "duplicate id 'X-01'"),
+    ("dangling_link", "schemes[0].focus_areas[1]", "ukjent satsingsområde «nowhere»",
+     "unknown focus area 'nowhere'"),
+    ("target_without_year", "indicators[0].target.year", "det obligatoriske feltet «year» mangler",
+     "required field 'year' is missing"),
+    ("unknown_unit", "indicators[0].unit", "ukjent verdi 'prosent' for unit",
+     "unknown unit 'prosent'"),
+    ("unknown_direction", "indicators[1].direction", "ukjent verdi 'flat' for direction",
+     "unknown direction 'flat'"),
+    ("syntax_error", "", "YAML-syntaksfeil", "YAML syntax error"),
+    ("target_out_of_range", "indicators[0].target.value", "utenfor det tillatte området 0–100",
+     "outside the allowed range 0–100"),
+    ("unquoted_region", "indicators[1].headline_region", "sett koder og id-er i anførselstegn",
+     "put codes and ids in quotes"),
 ]
 
 
@@ -131,20 +140,23 @@ def test_valid_fixture_loads() -> None:
     assert load_model(FIXTURES / "valid.yaml").current_region("3024").code == "3201"
 
 
-@pytest.mark.parametrize(("name", "field", "message"), BROKEN)
-def test_broken_fixture_names_line_and_field(name: str, field: str, message: str) -> None:
+@pytest.mark.parametrize(("name", "field", "bokmal", "english"), BROKEN)
+def test_broken_fixture_names_line_and_field(name: str, field: str, bokmal: str,
+                                             english: str) -> None:
     path = FIXTURES / f"broken_{name}.yaml"
     problems = validate_config(path)
     assert len(problems) == 1, problems
     problem = problems[0]
     assert (problem.file, problem.line, problem.column or "") == (str(path), marked_line(path), field)
-    assert message in problem.text()
+    assert bokmal in problem.text() and bokmal in str(problem)
+    assert english in problem.text("en")
 
 
 def test_duplicate_id_names_both_lines() -> None:
     path = FIXTURES / "broken_duplicate_id.yaml"
     first, second = marked_line(path, "# FIRST"), marked_line(path, "# BROKEN")
-    assert f"lines {first} and {second}" in validate_config(path)[0].text()
+    assert f"linje {first} og {second}" in validate_config(path)[0].text()
+    assert f"lines {first} and {second}" in validate_config(path)[0].text("en")
 
 
 def test_unknown_value_lists_the_allowed_ones() -> None:
@@ -159,13 +171,32 @@ def test_load_model_raises_with_problems() -> None:
 
 
 def test_problem_prints_file_line_field_message() -> None:
-    problem = config_problem("config/goals.yaml", 12, "indicators[3].target.year", "required")
-    assert str(problem) == "config/goals.yaml:12:indicators[3].target.year: required"
+    problem = config_problem("config/goals.yaml", 12, "indicators[3].target.year",
+                             "config.problem.missing", field="year")
+    assert str(problem) == ("config/goals.yaml:12:indicators[3].target.year: "
+                            "det obligatoriske feltet «year» mangler")
+    assert problem.line_text("en") == ("config/goals.yaml:12:indicators[3].target.year: "
+                                       "required field 'year' is missing")
 
 
 def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     problems = validate_config(tmp_path / "goals.yaml")
-    assert {p.text() for p in problems} == {"file not found"}
+    assert {p.text() for p in problems} == {"finner ikke filen"}
+    assert {p.text("en") for p in problems} == {"file not found"}
+
+
+def test_a_key_written_twice_names_both_lines(tmp_path: Path) -> None:
+    goals = edited_copy(tmp_path, "vision:", "vision: {nb: a, en: b}\nvision:")
+    [problem] = validate_config(goals)
+    first = marked_line(goals, "vision: {nb: a, en: b}")
+    assert problem.text() == f"nøkkelen «vision» står to ganger (linje {first} og {first + 1})"
+    assert problem.text("en") == f"key 'vision' appears twice (lines {first} and {first + 1})"
+
+
+def test_every_config_problem_key_has_bokmal_and_english() -> None:
+    keys = [k for k in catalogue() if k.startswith("config.problem.")]
+    assert len(keys) > 40
+    assert all(catalogue()[k]["nb"] and catalogue()[k]["en"] for k in keys)
 
 
 # --- Surgical edits of the shipped config: cross-reference checks ------------------------------
@@ -174,7 +205,8 @@ def test_indicator_in_no_goal(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "[2B-01, 2B-02, 2B-03, 2B-04, 2B-05, 2B-06]",
                         "[2B-01, 2B-02, 2B-03, 2B-04, 2B-05]")
     [problem] = validate_config(goals)
-    assert problem.text() == "indicator '2B-06' is not listed under any goal"
+    assert problem.text() == "indikatoren «2B-06» står ikke under noe delmål"
+    assert problem.text("en") == "indicator '2B-06' is not listed under any goal"
     assert problem.line == marked_line(goals, "- id: 2B-06")
 
 
@@ -182,21 +214,22 @@ def test_indicator_in_two_goals(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "[2B-01, 2B-02,", "[2B-01, 2A-02, 2B-02,")
     [problem] = validate_config(goals)
     assert problem.column == "goals[2].indicators[1]"
-    assert "already listed under goal 2A" in problem.text()
+    assert "står allerede under delmål 2A" in problem.text()
 
 
 def test_unknown_headline_region(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'headline_region: "32"', 'headline_region: "99"')
     [problem] = validate_config(goals)
     assert problem.column == "indicators[1].headline_region"
-    assert "unknown region '99'" in problem.text()
+    assert problem.text().startswith("ukjent region «99»")
+    assert problem.text().endswith(f"(finnes ikke i {tmp_path / 'regions.yaml'})")
 
 
 def test_unknown_successor_is_reported_in_regions_file(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'successor: "3201"', 'successor: "3299"', name="regions.yaml")
     [problem] = validate_config(goals)
     assert problem.file == str(tmp_path / "regions.yaml")
-    assert problem.column.endswith(".successor") and "unknown region '3299'" in problem.text()
+    assert problem.column.endswith(".successor") and "ukjent region «3299»" in problem.text()
     assert problem.line == marked_line(tmp_path / "regions.yaml", 'successor: "3299", '
                                        "change: renumbered}")
 
@@ -206,7 +239,7 @@ def test_theme_with_unknown_goal(tmp_path: Path) -> None:
                         "goals: [2A, 2C]\n    indicators: [2A-03")
     [problem] = validate_config(goals)
     assert problem.column == "themes[0].goals[1]"
-    assert "unknown goal '2C'" in problem.text()
+    assert "ukjent delmål «2C»" in problem.text()
 
 
 # --- The ssb: block (where `fetch ssb` gets an indicator) ---------------------------------------
@@ -227,8 +260,8 @@ def test_ssb_share_without_numerator_and_denominator(tmp_path: Path) -> None:
                         "contents: BosatteProsent\n      value: share")
     problems = validate_config(goals)
     assert [p.column for p in problems] == ["indicators[1].ssb.value"] * 2
-    assert "value: share needs a list of codes in 'numerator'" in problems[0].text()
-    assert "'denominator'" in problems[1].text()
+    assert "value: share trenger en liste med koder i «numerator»" in problems[0].text()
+    assert "«denominator»" in problems[1].text()
     assert problems[0].line == marked_line(goals, "value: share")
 
 
@@ -236,6 +269,7 @@ def test_ssb_a_block_awaiting_a_check_may_leave_its_codes_open(tmp_path: Path) -
     goals = edited_copy(tmp_path, "      contents: BosatteProsent\n", "")
     [problem] = validate_config(goals)
     assert problem.column == "indicators[1].ssb.contents" and "needs_check" in problem.text()
+    assert "«contents»" in problem.text()
     goals = edited_copy(tmp_path, "contents: BosatteProsent\n",
                         'needs_check: "the contents code"\n')
     assert validate_config(goals) == []
@@ -246,7 +280,8 @@ def test_ssb_a_block_awaiting_a_check_may_leave_its_codes_open(tmp_path: Path) -
 def test_ssb_verified_needs_a_date(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, "verified: 2026-12-02\n", "verified: last week\n")
     [problem] = validate_config(goals)
-    assert problem.column == "indicators[1].ssb.verified" and "YYYY-MM-DD" in problem.text()
+    assert problem.column == "indicators[1].ssb.verified" and "ÅÅÅÅ-MM-DD" in problem.text()
+    assert "YYYY-MM-DD" in problem.text("en")
     goals = edited_copy(tmp_path, "      verified: 2026-12-02\n", "")
     [problem] = validate_config(goals)
     assert problem.column == "indicators[1].ssb.verified_by" and "verified:" in problem.text()
@@ -256,15 +291,17 @@ def test_ssb_unknown_key_and_bad_table(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'contents: BosatteProsent\n      value: cell',
                         'content: BosatteProsent\n      value: cell')
     problems = {p.column: p.text() for p in validate_config(goals)}
-    assert "did you mean 'contents'" in problems["indicators[1].ssb.content"]
-    assert "allowed keys:" in problems["indicators[1].ssb.content"]
+    assert "mente du «contents»?" in problems["indicators[1].ssb.content"]
+    assert "Tillatte nøkler:" in problems["indicators[1].ssb.content"]
+    [problem] = [p for p in validate_config(goals) if p.column == "indicators[1].ssb.content"]
+    assert "did you mean 'contents'?" in problem.text("en")
 
 
 def test_ssb_table_must_be_five_digits(tmp_path: Path) -> None:
     goals = edited_copy(tmp_path, 'table: "13556"', 'table: "1355"')
     [problem] = validate_config(goals)
     assert problem.column == "indicators[1].ssb.table"
-    assert "five digits" in problem.text()
+    assert "fem sifre" in problem.text() and "five digits" in problem.text("en")
 
 
 def test_ssb_regions_given_twice(tmp_path: Path) -> None:
@@ -272,4 +309,4 @@ def test_ssb_regions_given_twice(tmp_path: Path) -> None:
                         'selection: {Region: "*", HovArbStyrkStatus: NEET,')
     [problem] = validate_config(goals)
     assert problem.column == "indicators[1].ssb.regions"
-    assert "either in selection.Region or as a list under regions" in problem.text()
+    assert "enten i selection.Region eller som en liste under regions" in problem.text()

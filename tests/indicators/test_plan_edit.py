@@ -34,6 +34,7 @@ def site(tmp_path: Path) -> tuple[Path, PlanModel]:
     repo = copy_repo(tmp_path, FIXTURE_DATA)
     (repo / "data" / "milestones.csv").write_text(MILESTONES, "utf-8")
     (repo / "data" / "grants.csv").write_text(GRANTS, "utf-8")
+    (repo / "data" / "actions.csv").unlink()  # no action items yet: a test adds the first
     model = load_model(repo / "config" / "goals.yaml")
     db = repo / "data" / "dashboard.duckdb"
     assert build(model, repo / "data", db).ok

@@ -124,7 +124,7 @@ def test_an_owner_needs_a_real_address(tmp_path: Path) -> None:
     problems = [str(p) for p in validate_config(config)]
     line = text.splitlines().index("  - id: 1D-01") + 2  # the owner line inserted after it
     assert len(problems) == 1 and "owner.email" in problems[0]
-    assert "is not an e-mail address" in problems[0] and f":{line}:" in problems[0]
+    assert "er ikke en e-postadresse" in problems[0] and f":{line}:" in problems[0]
 
 
 # ---- the command a scheduled job runs ------------------------------------------------------------
