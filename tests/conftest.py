@@ -27,16 +27,29 @@ DB_NAME = "dashboard.duckdb"
 
 
 E2E = "tests/e2e/"
-# Started first under xdist, so that neither is the last one running: the browser tests (one
-# worker, about a third of the suite) and the one test that runs a part of the suite again.
-STARTED_FIRST = ("browser", "tests/test_data_update.py")
+# The browser tests in two units, one per worker, each with its own Chromium: those that read the
+# one shared app on the shipped data, and those that start sites of their own (a planner's site,
+# two processes behind nginx, the SSB stand-in, the published bundle) or set the viewport.
+OWN_SITES = ("test_planner_workbench.py", "test_upload.py", "test_connect_ssb_browser.py",
+             "test_publish_bundle.py", "test_replicas.py", "test_phone.py")
+# Started first under xdist, so that none is the last one running: the first unit of browser
+# tests on one worker; on the other the one test that runs a part of the suite again, then the
+# second unit of browser tests.
+STARTED_FIRST = ("browser", "tests/test_data_update.py", "browser-sites")
+# Fixtures that give the test data set (tests/fixtures/README.md) and those that give the shipped
+# data/: a test that uses only the first kind cannot be moved by a data update, so the data-update
+# test (tests/test_data_update.py) leaves it out (the mark `fixture_data_only`).
+FIXTURE_FIXTURES = {"fixture_db", "fixture_con", "built_fixture_repo", "open_fixture_page"}
+SHIPPED_FIXTURES = {"db", "con", "built_repo", "open_page", "repo_copy"}
 
 
 def unit_of_work(nodeid: str) -> str:
     """Under `make test` (-n 2) a test module is one unit of work for one worker, so its module
-    fixtures are built once; all browser tests are one unit: one app and one Chromium, as without
+    and session fixtures are made once; the browser tests are two units (OWN_SITES). See also
     xdist."""
-    return "browser" if nodeid.startswith(E2E) else nodeid.split("::")[0]
+    if not nodeid.startswith(E2E):
+        return nodeid.split("::")[0]
+    return "browser-sites" if nodeid.split("::")[0].rsplit("/", 1)[-1] in OWN_SITES else "browser"
 
 
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown without it
@@ -55,6 +68,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On an xdist worker, the long units first (`make test` keeps this order with
     --no-loadscope-reorder); a run without xdist keeps the usual order."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & FIXTURE_FIXTURES and not used & SHIPPED_FIXTURES:
+            item.add_marker("fixture_data_only")
     if hasattr(config, "workerinput"):
         first = {unit: n for n, unit in enumerate(STARTED_FIRST)}
         items.sort(key=lambda item: first.get(unit_of_work(item.nodeid), len(first)))  # stable

@@ -1,6 +1,7 @@
 """The next data update breaks no test: a copy of the repository gets a new month of NAV figures
-for 2B-04 and 2B-05 through the command line (which writes back into data/), and the tests that
-read the shipped files still pass against that copy. A test that pins today's figures fails here."""
+for 2B-04 and 2B-05, a new grant and a milestone marked done through the command line (which
+writes back into data/), and the tests that read the shipped files still pass against that copy.
+A test that pins today's figures, grants or milestones fails here."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ _NOT_COPIED_AT_TOP = {".git", ".venv", "node_modules", ".pytest_cache", ".hypoth
 _NEVER_COPIED = shutil.ignore_patterns("__pycache__", "*.duckdb", "*.duckdb.wal", "*.lock", "*.tmp")
 
 # The tests that read the shipped config/ and data/: the pages, the views, the exports, the
-# command line and the data's integrity (about three minutes on two cores). Left out: the browser
-# tests (tests/e2e), which read the same pages and take minutes, and the import tests, which
-# work on the test data set (tests/fixtures/README.md), not on data/.
+# command line and the data's integrity (about three minutes on one core). Left out: the browser
+# tests (tests/e2e), which read the same pages and take minutes, the import tests, which work on
+# the test data set (tests/fixtures/README.md), not on data/, and in these modules the tests that
+# use only that set (marked fixture_data_only in tests/conftest.py).
 READ_SHIPPED_DATA = [
     "tests/pages",
     "tests/indicators/test_views.py",
@@ -42,6 +44,27 @@ def _copy_repository(dest: Path) -> Path:
 
     shutil.copytree(ROOT, dest, ignore=ignore)
     return dest
+
+
+def _plan_update(data: Path, folder: Path) -> list[Path]:
+    """What a planner's next plan-table update looks like: grants.csv with one grant more (a new
+    year, a known amount) and milestones.csv with its first planned milestone marked done."""
+    grants = list(csv.DictReader(io.StringIO((data / "grants.csv").read_text("utf-8"))))
+    latest = max(int(g["year"]) for g in grants)
+    grants.append({**grants[0], "year": str(latest + 1), "recipient": "Neste år AS",
+                   "amount_nok_million": "2.5", "description": "Et nytt tilskudd"})
+    milestones = list(csv.DictReader(io.StringIO((data / "milestones.csv").read_text("utf-8"))))
+    planned = next(m for m in milestones if m["status"] == "planned")
+    planned["status"] = "done"
+    files = []
+    for name, rows in (("grants.csv", grants), ("milestones.csv", milestones)):
+        path = folder / f"ny-{name}"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        files.append(path)
+    return files
 
 
 def _next_month(period: str) -> str:
@@ -78,7 +101,10 @@ def test_tests_that_read_the_shipped_data_pass_after_a_new_month_is_imported(tmp
         writer.writerows(new)
 
     db = str(repo / "data" / "dashboard.duckdb")
+    grants, milestones = _plan_update(repo / "data", tmp_path)
     for args in (("build", "--db", db), ("import", str(update), "--db", db, "--user", "planlegger"),
+                 ("import", str(grants), "--table", "grants", "--db", db),
+                 ("import", str(milestones), "--table", "milestones", "--db", db),
                  ("build", "--db", db)):
         done = run_cli(*args, cwd=repo, env={k: None for k in os.environ if k.startswith("DASHBOARD_")})
         assert done.returncode == 0, (args, done.stdout, done.stderr)
@@ -87,10 +113,11 @@ def test_tests_that_read_the_shipped_data_pass_after_a_new_month_is_imported(tmp
     for row in new:
         line = f"{row['indicator_id']},{row['region_code']},{row['period']},{row['value']},"
         assert line in (observations / f"{row['indicator_id']}.csv").read_text("utf-8"), line
+    assert "Neste år AS" in (repo / "data" / "grants.csv").read_text("utf-8")
     (repo / "data" / "dashboard.duckdb").unlink()  # the tests build their own from data/
 
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *READ_SHIPPED_DATA, "-x", "-q", "-p", "no:cacheprovider",
-         "-m", "not e2e"],
+         "-m", "not e2e and not fixture_data_only"],
         cwd=repo, env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
