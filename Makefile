@@ -67,8 +67,8 @@ serve: install sync
 	$(PY) -m tools.serve --replicas $(REPLICAS) --port $(PORT)
 
 # Lint first: ruff and strict mypy on indicators/ take seconds (mypy keeps .mypy_cache/).
-# Two workers (pytest-xdist): each test module is one unit, all browser tests one unit on one
-# worker, the long units first (tests/conftest.py); --no-loadscope-reorder keeps that order.
+# Two workers (pytest-xdist): each test module is one unit, the browser tests two units (one per
+# worker), the long units first (tests/conftest.py); --no-loadscope-reorder keeps that order.
 test: install lint
 	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder
 
