@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--import-only", action="store_true", help="skip the build times")
     args = parser.parse_args()
     print(machine())
+    WORK.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/.work yet
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         scratch = Path(tmp)
         for scale in [] if args.import_only else scales().values():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from indicators.files import YAML_LOADER
+
 # scrypt cost: 2**14 × 8 × 1 takes ~50 ms and 16 MB here; slow enough to make guessing costly.
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES, SALT_BYTES = 2**14, 8, 1, 32, 16
 MAX_N = 2**20  # a stored hash asking for more than this is refused rather than run
@@ -101,7 +103,7 @@ def load_access(path: Path | str) -> Access:
     path = Path(path)
     if not path.exists():
         return Access(frozenset())
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     if not isinstance(data, dict) or set(data) - {"planners", "provider"}:
         raise AccessError(f"{path}: expected the keys planners and (optionally) provider")
     planners = data.get("planners") or []

@@ -12,6 +12,8 @@ from babel.dates import format_date as _babel_date
 from babel.lists import format_list as _babel_list
 from babel.numbers import format_decimal
 
+from indicators.files import YAML_LOADER
+
 LANGUAGES = ("nb", "en")
 DEFAULT_LANG = "nb"
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
@@ -36,7 +38,6 @@ def lang_or_default(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +47,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     for path in sorted(LOCALE_DIR.glob("*.yaml")):
         # libyaml's loader when there is one: the same result, ten times faster (every process
         # pays for this once, the background publish and each command too).
-        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         for key, texts in entries.items():
             if key in merged:
                 raise ValueError(f"{path.name}: the text key {key!r} is defined twice")

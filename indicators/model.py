@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from indicators.files import YAML_LOADER
 from indicators.issues import Issue, Param
 from indicators.periods import break_year
 
@@ -457,7 +458,7 @@ def format_path(path: Iterable[str | int]) -> str:
 def _read_yaml(path: Path) -> _Doc:
     doc = _Doc(str(path))
     try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        loader = YAML_LOADER(path.read_text(encoding="utf-8"))
         try:
             node = loader.get_single_node()
             if node is None:
@@ -541,6 +542,9 @@ _TYPE_KEYS = {
     "date_parsing": "config.problem.not_date",
     "date_type": "config.problem.not_date",
     "string_too_short": "config.problem.empty",
+    "bool_parsing": "config.problem.not_yes_no",
+    "bool_type": "config.problem.not_yes_no",
+    "finite_number": "config.problem.not_number",
 }
 
 
@@ -567,6 +571,9 @@ def _message(error: ErrorDetails, shape: type[BaseModel]) -> Found:
                      got=shown)
     if kind == "greater_than_equal":
         return found("config.problem.too_small", min=str(error.get("ctx", {}).get("ge")), got=shown)
+    if kind == "string_too_long":
+        return found("config.problem.too_long", max=str(error.get("ctx", {}).get("max_length")),
+                     got=shown)
     if kind == "case_number":  # Decision's own check
         return found("config.problem.case_number", value=str(error.get("input")))
     if kind in _TYPE_KEYS:

@@ -22,6 +22,7 @@ import yaml
 
 from indicators import config_edit
 from indicators.fetch import CONTENTS
+from indicators.files import YAML_LOADER
 from indicators.i18n import t, t_n
 from indicators.issues import Issue
 from indicators.model import Indicator, ModelError, SsbSource, validate_config
@@ -411,7 +412,7 @@ def _with_verified(text: str, ids: Sequence[str], day: date, by: str) -> str:
 def _verified_edits(text: str, indicator_id: str, day: date, by: str
                     ) -> list[tuple[int, int, str]]:
     """(0-based line, lines replaced (0 = insert), new line) for one indicator's block."""
-    block = _ssb_node(yaml.compose(text), indicator_id)
+    block = _ssb_node(yaml.compose(text, Loader=YAML_LOADER), indicator_id)
     if block is None:
         return []
     keys = {k.value: (k, v) for k, v in block.value}

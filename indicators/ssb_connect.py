@@ -23,6 +23,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from indicators import config_edit, county_rank, ssb_check, workflow
 from indicators import fetch as fetcher
+from indicators.files import YAML_LOADER
 from indicators.i18n import format_period, format_value, t
 from indicators.model import Indicator, PlanModel, SsbSource
 from indicators.sources.ssb import JsonDoc, SsbClient
@@ -303,7 +304,7 @@ class _Span:
 
 
 def _span(text: str, indicator_id: str) -> _Span:
-    root = yaml.compose(text)
+    root = yaml.compose(text, Loader=YAML_LOADER)
     items = dict((k.value, v) for k, v in root.value).get("indicators") if root else None
     for item in getattr(items, "value", []):
         fields = {k.value: (k, v) for k, v in getattr(item, "value", [])}

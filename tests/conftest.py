@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import shutil
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from indicators import canonical, cli, store
 from indicators.build import build
@@ -25,6 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "data"
 DB_NAME = "dashboard.duckdb"
 
+
+# Every new AppTest scans all installed packages for Streamlit components (0.2–1.4 s each, a
+# page test opens one or more); the packages do not change during a run, so scan once.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 E2E = "tests/e2e/"
 # The browser tests in two units, one per worker, each with its own Chromium: those that read the

@@ -258,6 +258,77 @@ def warm_app(browser: Browser, app_url: str) -> str:
     return app_url
 
 
+def visible_text(page: Page) -> str:
+    """The page's text as a reader sees it; babel's no-break spaces in numbers ("2,6 %") become
+    ordinary spaces, so tests can compare with plain strings."""
+    return page.inner_text('[data-testid="stApp"]').replace("\u00a0", " ").replace("\u202f", " ")
+
+
+PLOTLY = '[data-testid="stPlotlyChart"]'
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What a page showed once it had rendered: text, errors, title, language and charts."""
+
+    text: str
+    errors: tuple[str, ...]
+    title: str
+    lang: str
+    charts: int  # chart containers
+    drawn: int  # of them, drawn Plotly figures
+    traces: int  # data traces drawn in them
+
+
+ViewKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
+class Visits:
+    """The read-only browser tests (pages, verdicts, axe) read the same 40-odd views: each is
+    opened once a session, in one tab that goes from view to view (a load costs seconds, about
+    half of that in a new tab), and what it showed is kept. `lang="nb"` is the default language
+    and the same view as no `lang`."""
+
+    def __init__(self, browser: Browser, app_url: str) -> None:
+        self.tab = new_tab(browser, app_url)
+        self.seen: dict[ViewKey, Visit] = {}
+        self.showing: ViewKey | None = None  # the view in the tab, as it was when it rendered
+
+    @staticmethod
+    def key(url_path: str, params: dict[str, str]) -> ViewKey:
+        return url_path, tuple(sorted((k, v) for k, v in params.items() if (k, v) != ("lang", "nb")))
+
+    def __call__(self, url_path: str = "", **params: str) -> Visit:
+        key = self.key(url_path, params)
+        if key not in self.seen:
+            self._load(key)
+        return self.seen[key]
+
+    def open(self, url_path: str = "", **params: str) -> AppTab:
+        """The tab showing the view, for checks that act on the page (axe opens its expanders)."""
+        key = self.key(url_path, params)
+        if self.showing != key:
+            self._load(key)
+        self.showing = None  # the caller may change the page
+        return self.tab
+
+    def _load(self, key: ViewKey) -> None:
+        page = self.tab.open(key[0], **dict(key[1]))
+        self.seen[key] = Visit(
+            visible_text(page), tuple(self.tab.errors()), page.title(),
+            page.evaluate("document.documentElement.lang"), page.locator(PLOTLY).count(),
+            page.locator(f"{PLOTLY} .js-plotly-plot").count(),
+            page.locator(f"{PLOTLY} .scatterlayer .trace").count())
+        self.showing = key
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Browser, warm_app: str) -> Iterator[Visits]:
+    opened = Visits(browser, warm_app)
+    yield opened
+    opened.tab.page.context.close()
+
+
 @pytest.fixture
 def tab(browser: Browser, warm_app: str) -> Iterator[AppTab]:
     """A fresh tab in a new context, so no session state (e.g. the language) leaks between tests."""

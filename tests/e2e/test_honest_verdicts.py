@@ -11,7 +11,6 @@ import pytest
 from indicators.i18n import t
 from indicators.model import load_model
 from tests.conftest import run_cli
-from tests.e2e.test_pages import visible_text
 from tests.pages.conftest import headline_frame
 
 pytestmark = pytest.mark.e2e
@@ -33,9 +32,10 @@ def progress(db: Path) -> list[dict]:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("url_path", READING)
-def test_no_lone_last_updated_and_words_agree(tab, url_path: str, lang: str) -> None:
-    text = visible_text(tab.open(url_path, lang=lang))
-    assert not tab.errors()
+def test_no_lone_last_updated_and_words_agree(visits, url_path: str, lang: str) -> None:
+    visit = visits(url_path, lang=lang)
+    text = visit.text
+    assert not visit.errors
     assert "sist oppdatert" not in text.lower() and "last updated" not in text.lower()
     # Metode defines the term "ønsket retning" in its glossary; every other page uses it only
     # in a verdict, which must never pair it with "Forverring".
@@ -53,60 +53,58 @@ def headline_counts(db: Path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_indicator_page_says_what_its_figures_are_for(tab, progress: list[dict],
+def test_every_indicator_page_says_what_its_figures_are_for(visits, progress: list[dict],
                                                             lang: str) -> None:
     figures_for = t("dates.col.period", lang)
     stale = t("indicator.stale", lang, period="").split(":")[0].strip("* ")
     for record in (r for r in progress if "indicator_id" in r and r["current_year"] is not None):
-        text = visible_text(tab.open("indikator", id=record["indicator_id"], lang=lang))
+        text = visits("indikator", id=record["indicator_id"], lang=lang).text
         assert figures_for in text, record["indicator_id"]
         assert (stale in text) == record["stale"], record["indicator_id"]
 
 
-def test_stale_break_single_value_and_percentage_points(tab, progress: list[dict]) -> None:
+def test_stale_break_single_value_and_percentage_points(visits, progress: list[dict]) -> None:
     records = {r["indicator_id"]: r for r in progress if "indicator_id" in r}
     model = load_model(ROOT / "config" / "goals.yaml")
     stale = [i for i, r in records.items() if r["stale"]]
     for indicator_id in stale:
-        assert "for gamle tall" in visible_text(tab.open("indikator", id=indicator_id)).lower()
+        assert "for gamle tall" in visits("indikator", id=indicator_id).text.lower()
     broken = [i for i, r in records.items() if r["break_year"] is not None]
     for indicator_id in broken:
-        text = visible_text(tab.open("indikator", id=indicator_id))
+        text = visits("indikator", id=indicator_id).text
         assert "brudd" in text.lower(), indicator_id
         if model.indicator(indicator_id).unit == "percent" and records[indicator_id]["score"]:
             assert "prosentpoeng per år" in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_single_value_is_a_card_not_a_chart(tab, headline_counts: dict[str, int],
+def test_a_single_value_is_a_card_not_a_chart(visits, headline_counts: dict[str, int],
                                               lang: str) -> None:
     singles = [i for i, n in headline_counts.items() if n == 1]
     for indicator_id in singles:
-        page = tab.open("indikator", id=indicator_id, lang=lang)
-        tab.screenshot(f"verdict-{indicator_id}-{lang}")
-        assert t("indicator.one_value", lang) in visible_text(page)
-        assert page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace').count() == 0
+        visit = visits("indikator", id=indicator_id, lang=lang)
+        assert t("indicator.one_value", lang) in visit.text
+        assert visit.traces == 0
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_provisional_goals_say_so(tab, progress: list[dict], lang: str) -> None:
+def test_provisional_goals_say_so(visits, progress: list[dict], lang: str) -> None:
     provisional = [g for g in progress if g.get("level") == "goal" and g["provisional"]]
-    text = visible_text(tab.open("oversikt", lang=lang))
-    tab.screenshot(f"verdict-oversikt-{lang}")
+    text = visits("oversikt", lang=lang).text
     word = {"nb": ("Foreløpig", "bygger på"), "en": ("Provisional", "based on")}[lang]
     if provisional:
         assert word[0] in text and word[1] in text
 
 
-def test_links_between_pages_stay_in_the_same_tab(tab) -> None:
-    page = tab.open("oversikt")
+def test_links_between_pages_stay_in_the_same_tab(visits) -> None:
+    page = visits.open("oversikt").page
     links = page.locator('[data-testid="stMain"] a[href^="indikator"]')
     assert links.count() > 0
     assert all(target != "_blank" for target in
                (links.nth(i).get_attribute("target") for i in range(links.count())))
 
 
-def test_unknown_indicator_is_named_not_replaced(tab) -> None:
-    text = visible_text(tab.open("indikator", id="XX-99"))
+def test_unknown_indicator_is_named_not_replaced(visits) -> None:
+    text = visits("indikator", id="XX-99").text
     assert "XX-99" in text and "finnes ingen" in text
     assert "1D-01 " not in text.split("XX-99")[0]

@@ -132,6 +132,10 @@ BROKEN = [
      "outside the allowed range 0–100"),
     ("unquoted_region", "indicators[1].headline_region", "sett koder og id-er i anførselstegn",
      "put codes and ids in quotes"),
+    ("not_yes_no", "indicators[1].ssb.regions_by_period",
+     "forventet true (ja) eller false (nei), fikk 'kanskje'", "expected true or false, got 'kanskje'"),
+    ("too_long", "indicators[0].target.decision.case", "kan ha høyst 60 tegn, fikk 'PS 12/2026",
+     "may have at most 60 characters, got 'PS 12/2026"),
 ]
 
 
