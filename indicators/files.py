@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-# libyaml's parser where PyYAML has it (the same nodes, marks and errors): the pure-Python one
-# took 0.4 s for goals.yaml, on every command, build and app start.
+# libyaml's parser where PyYAML has it (the same nodes, marks and errors): with the pure-Python
+# one, loading goals.yaml and regions.yaml took 0.8 s instead of 0.03 s, on every command, build
+# and app start.
 YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

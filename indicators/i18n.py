@@ -38,15 +38,11 @@ def lang_or_default(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-
-
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     """All strings, merged from every locales/*.yaml file (one file per area of the product)."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALE_DIR.glob("*.yaml")):
-        # libyaml's loader when there is one: the same result, ten times faster (every process
-        # pays for this once, the background publish and each command too).
         entries = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         for key, texts in entries.items():
             if key in merged:

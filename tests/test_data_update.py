@@ -23,7 +23,7 @@ _NOT_COPIED_AT_TOP = {".git", ".venv", "node_modules", ".pytest_cache", ".hypoth
 _NEVER_COPIED = shutil.ignore_patterns("__pycache__", "*.duckdb", "*.duckdb.wal", "*.lock", "*.tmp")
 
 # What a politician reads: the page and view tests (as issue 18 asks), and the data's integrity,
-# about two and a half minutes on one core. Left out: the browser tests (tests/e2e), which read
+# about two minutes on one core. Left out: the browser tests (tests/e2e), which read
 # the same pages and take minutes; the deck, export and command-line tests, whose figures come
 # from the same views (they ran here too until 3 December 2026, and passed); the import tests,
 # which work on the test data set (tests/fixtures/README.md), not on data/; and in these modules
