@@ -14,7 +14,7 @@ bare = bool(st.context.is_embedded) or (st.context.url or "").rstrip("/").endswi
 # navigation covered most of the page on arrival.
 st.set_page_config(page_title="Næringsmål Akershus", layout="wide",
                    initial_sidebar_state="collapsed" if bare else "auto")
-state.restore_sticky()
+state.begin_run()
 upload_guard.install()  # at the front door: before any page, the endpoint takes planners' files only
 lang = state.lang()
 
@@ -47,7 +47,7 @@ if bare:
 with st.sidebar:
     choice = st.radio(t("lang.label", lang), ["nb", "en"], index=0 if lang == "nb" else 1,
                       format_func=lambda code: t(f"lang.{code}", code), horizontal=True,
-                      key="lang_switch")
+                      key=state.url_key("lang_switch"))
     if choice != lang:
         state.set_param("lang", choice)
         st.rerun()

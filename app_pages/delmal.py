@@ -28,7 +28,7 @@ if asked is not None and asked not in goal_ids:
     st.error(t("goalpage.unknown", lang, id=asked, first=goal_ids[0]), icon=":material/error:")
 chosen = st.radio(t("goalpage.choose", lang), goal_ids,
                   index=goal_ids.index(state.choice("goal", goal_ids, goal_ids[0])),
-                  format_func=labels.get, horizontal=True, key="goal_choice")
+                  format_func=labels.get, horizontal=True, key=state.url_key("goal_choice"))
 state.set_param("goal", chosen)
 goal = plan.goal(chosen)
 

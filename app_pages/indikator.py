@@ -24,7 +24,7 @@ if unknown:
     st.error(t("indicator.unknown", lang, id=asked), icon=":material/error:")
 chosen = st.selectbox(t("indicator.choose", lang), ids,
                       index=None if unknown else ids.index(state.choice("id", ids, ids[0])),
-                      format_func=labels.get, key="indicator_choice",
+                      format_func=labels.get, key=state.url_key("indicator_choice"),
                       placeholder=t("indicator.choose_placeholder", lang))
 if chosen is None:
     st.stop()
@@ -156,7 +156,7 @@ def show_municipalities() -> None:
         return
     period = st.selectbox(t("regional.period", lang), periods,
                           index=periods.index(state.choice("periode", periods, periods[0])),
-                          format_func=lambda p: format_period(p, lang), key="period_choice")
+                          format_func=lambda p: format_period(p, lang), key=state.url_key("period_choice"))
     state.set_param("periode", period if period != periods[0] else None)
     map_fig, bars_fig, table, summary_text, note = built.shared(
         "indicator.municipal", (chosen, period, lang), lambda: build_municipal(period, periods[0]))
@@ -177,7 +177,7 @@ def show_figures() -> None:
     areas = [c for c in views.page_regions(plan, indicator) if c in present]
     area = st.selectbox(t("indicator.table_area", lang), areas,
                         index=areas.index(state.choice("omrade", areas, areas[0])),
-                        format_func=lambda c: plan.region_name(c, lang), key="figures_area")
+                        format_func=lambda c: plan.region_name(c, lang), key=state.url_key("figures_area"))
     state.set_param("omrade", area if area != areas[0] else None)
     st.caption(t("indicator.table_scope", lang))
     table_view(built.shared("indicator.figures", (chosen, area, lang), lambda: views.observation_table(

@@ -27,15 +27,10 @@ if data.version() is None:
     st.stop()
 
 
-def url_list(name: str, options: list[str]) -> list[str]:
-    """A comma-separated selection from the URL (`?goal=1D,2A`), unknown values dropped."""
-    return [v for v in (state.param(name) or "").split(",") if v in options]
-
-
 def multi(column: DeltaGenerator, name: str, label_key: str,
           options: list[str], labels: dict[str, str]) -> list[str]:
-    chosen = column.multiselect(t(label_key, lang), options, default=url_list(name, options),
-                                format_func=labels.get, key=f"catalogue_{name}",
+    chosen = column.multiselect(t(label_key, lang), options, default=state.choices(name, options),
+                                format_func=labels.get, key=state.url_key(f"catalogue_{name}"),
                                 placeholder=t("catalogue.all", lang), wrap=True,
                                 select_all=False)
     state.set_param(name, ",".join(chosen) or None)
@@ -44,7 +39,7 @@ def multi(column: DeltaGenerator, name: str, label_key: str,
 
 text = st.text_input(t("catalogue.search", lang), value=state.param("q", ""),
                              placeholder=t("catalogue.search_placeholder", lang),
-                             key="catalogue_q")
+                             key=state.url_key("catalogue_q"))
 state.set_param("q", text.strip() or None)
 goal_col, theme_col, status_col = st.columns(3)
 goals = multi(goal_col, "goal", "catalogue.goal_filter", [g.id for g in plan.goals],
@@ -54,7 +49,7 @@ themes = multi(theme_col, "theme", "catalogue.theme_filter", [th.id for th in pl
 statuses = multi(status_col, "status", "catalogue.status_filter", list(STATUSES),
                  {s: t(f"status.{s}", lang) for s in STATUSES})
 with_data = st.toggle(t("catalogue.with_data", lang), value=state.param("data") == "1",
-                      key="catalogue_data")
+                      key=state.url_key("catalogue_data"))
 state.set_param("data", "1" if with_data else None)
 
 id_col = t(COLUMNS["id"], lang)

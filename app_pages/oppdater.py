@@ -95,7 +95,7 @@ def upload_section(planner: auth.Planner) -> None:
     choice = left.selectbox(t("update.indicator_option", lang), options,
                             index=options.index(state.choice(worklist.UPDATE_PARAM, options, "")),
                             format_func=lambda i: labels.get(i) or t("update.from_file", lang),
-                            key="update_indicator")
+                            key=state.url_key("update_indicator"))
     replace = right.checkbox(t("update.replace", lang), key="update_replace",
                              help=t("update.replace_help", lang))
     n = st.session_state.setdefault(UPLOADS, 0)
@@ -314,7 +314,8 @@ def download_section() -> None:
     st.header(t("update.download_heading", lang))
     ids = list(labels)
     chosen = st.selectbox(t("indicator.choose", lang), ids, format_func=labels.get,
-                          index=ids.index(state.choice("id", ids, ids[0])), key="update_download_id")
+                          index=ids.index(state.choice("id", ids, ids[0])),
+                          key=state.url_key("update_download_id"))
     state.set_param("id", chosen)
     coverage = data.query(store.coverage)
     rows = 0 if coverage is None else int(coverage.loc[coverage["indicator_id"] == chosen, "rows"].sum())

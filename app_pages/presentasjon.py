@@ -26,14 +26,15 @@ if data.version() is None:
 
 goal_ids = [g.id for g in plan.goals]
 goals = st.multiselect(t("deck.choose_goals", lang), goal_ids,
-                       default=state.choices("goal", goal_ids) or goal_ids, key="deck_goals",
+                       default=state.choices("goal", goal_ids) or goal_ids, key=state.url_key("deck_goals"),
                        placeholder=t("phone.choose", lang), select_all=False,
                        format_func=lambda g: f"{g} {plan.goal(g).name.get(lang)}")
 state.set_choices("goal", goals, goal_ids)
 
 in_goals = [i for g in plan.goals if g.id in goals for i in g.indicators]
 indicators = st.multiselect(t("deck.choose_indicators", lang), in_goals,
-                            default=state.choices("id", in_goals) or in_goals, key="deck_indicators",
+                            default=state.choices("id", in_goals) or in_goals,
+                            key=state.url_key("deck_indicators"),
                             placeholder=t("phone.choose", lang), select_all=False,
                             format_func=lambda i: f"{i} {plan.indicator(i).name.get(lang)}")
 state.set_choices("id", indicators, in_goals)
@@ -41,15 +42,15 @@ state.set_choices("id", indicators, in_goals)
 region_codes = [*views.COMPARISON, *[r.code for r in plan.municipalities()]]
 regions = st.multiselect(t("deck.choose_regions", lang), region_codes,
                          default=state.choices("region", region_codes) or list(views.COMPARISON),
-                         format_func=lambda c: plan.region_name(c, lang), key="deck_regions",
+                         format_func=lambda c: plan.region_name(c, lang), key=state.url_key("deck_regions"),
                          placeholder=t("phone.choose", lang), select_all=False,
                          help=t("deck.regions_help", lang))
 state.set_choices("region", regions, list(views.COMPARISON))
 
-maps = st.checkbox(t("deck.maps", lang), value=state.param("kart") != "0", key="deck_maps",
-                   help=t("deck.maps_help", lang))
+maps = st.checkbox(t("deck.maps", lang), value=state.param("kart") != "0",
+                   key=state.url_key("deck_maps"), help=t("deck.maps_help", lang))
 state.set_param("kart", None if maps else "0")
-funding = st.checkbox(t("funding.basis.deck_include", lang), key="deck_funding",
+funding = st.checkbox(t("funding.basis.deck_include", lang), key=state.url_key("deck_funding"),
                       value=state.param("tilskudd") != "0",
                       help=t("funding.basis.deck_include_help", lang))
 state.set_param("tilskudd", None if funding else "0")

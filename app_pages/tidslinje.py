@@ -31,7 +31,7 @@ items = built.shared("timeline.items", (today, lang), lambda: tl.timeline_items(
 span = list(range(tl.FIRST_YEAR, tl.LAST_YEAR + 1))
 first, last = tl.parse_zoom(state.param("zoom"))
 first, last = st.select_slider(t("timeline.zoom", lang), span, value=(first, last),
-                               key="timeline_zoom", help=t("timeline.zoom_help", lang))
+                               key=state.url_key("timeline_zoom"), help=t("timeline.zoom_help", lang))
 state.set_param("zoom", None if (first, last) == (span[0], span[-1]) else f"{first}-{last}")
 
 listing = built.shared("timeline.list", (today, lang), lambda: tl.list_rows(items, today, lang))

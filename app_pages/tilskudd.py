@@ -36,7 +36,7 @@ source_line = built.shared("funding.source", (lang,), lambda: fund.source_line(f
 year_texts = [str(y) for y in years]
 year = int(st.selectbox(t("funding.choose_year", lang), year_texts,
                         index=year_texts.index(state.choice("aar", year_texts, year_texts[0])),
-                        key="funding_year"))
+                        key=state.url_key("funding_year")))
 state.set_param("aar", str(year))
 year_funding = funding[funding["year"] == year]
 year_grants = grants[grants["year"] == year]
@@ -133,7 +133,7 @@ measures = ["projects", "amount"]
 measure = st.radio(t("funding.measure_label", lang), measures,
                    index=measures.index(state.choice("maal", measures, "projects")),
                    format_func=lambda m: t(f"funding.measure.{m}", lang), horizontal=True,
-                   key="funding_measure")
+                   key=state.url_key("funding_measure"))
 state.set_param("maal", measure)
 st.markdown(t("funding.flow_rule", lang))
 if measure == "amount" and year_grants["amount_nok_million"].notna().sum() == 0:
@@ -167,22 +167,24 @@ filters = st.columns(4)
 scheme_ids = [s.id for s in plan.schemes]
 chosen_schemes = filters[0].multiselect(
     t("funding.filter.scheme", lang), scheme_ids, default=state.choices("ordning", scheme_ids),
-    format_func=scheme_names.get, key="filter_scheme", placeholder=t("funding.filter.all", lang),
+    format_func=scheme_names.get, key=state.url_key("filter_scheme"),
+    placeholder=t("funding.filter.all", lang),
     select_all=False)
 focus_ids = [f.id for f in plan.focus_areas]
 chosen_focus = filters[1].multiselect(
     t("funding.filter.focus_area", lang), focus_ids, default=state.choices("innsats", focus_ids),
-    format_func=lambda f: fund.focus_name(plan, f, lang), key="filter_focus",
+    format_func=lambda f: fund.focus_name(plan, f, lang), key=state.url_key("filter_focus"),
     placeholder=t("funding.filter.all", lang), select_all=False)
 chosen_places = filters[2].multiselect(
     t("funding.filter.municipality", lang), codes, default=state.choices("kommune", codes),
-    format_func=lambda c: f"{c} {plan.region_name(c, lang)}", key="filter_municipality",
+    format_func=lambda c: f"{c} {plan.region_name(c, lang)}", key=state.url_key("filter_municipality"),
     placeholder=t("funding.filter.all", lang), select_all=False)
 chosen_years = filters[3].multiselect(
-    t("funding.filter.year", lang), years, key="filter_year",
+    t("funding.filter.year", lang), years, key=state.url_key("filter_year"),
     default=[y for y in years if str(y) in state.choices("periode", year_texts)],
     placeholder=t("funding.filter.all", lang), select_all=False)
-search = st.text_input(t("funding.search", lang), key="grant_search", value=state.param("q", ""),
+search = st.text_input(t("funding.search", lang), key=state.url_key("grant_search"),
+                       value=state.param("q", ""),
                        placeholder=t("funding.search_placeholder", lang))
 # The filters live in the URL, so a copied link opens the same list.
 for name, chosen in (("ordning", chosen_schemes), ("innsats", chosen_focus),

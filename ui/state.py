@@ -11,13 +11,37 @@ from indicators.i18n import DEFAULT_LANG, lang_or_default
 STICKY = ("lang",)
 
 
-def restore_sticky() -> None:
-    """Keep sticky parameters in the URL across page changes."""
+# The address as this session's runs left it, and whether this run's address came from outside
+# them (the browser's Back or Forward, a link, the menu) rather than from the page's own widgets.
+_LEFT = "_url_left"
+_MOVED = "_url_moved"
+
+
+def _address() -> dict[str, str]:
+    return {name: st.query_params[name] for name in st.query_params}
+
+
+def begin_run() -> None:
+    """Once per run, before the page: notice an address changed from outside, and keep sticky
+    parameters in the URL across page changes."""
+    left = st.session_state.get(_LEFT)
+    st.session_state[_MOVED] = left is not None and _address() != left
     for name in STICKY:
         if name in st.query_params:
             st.session_state[f"_sticky_{name}"] = st.query_params[name]
         elif f"_sticky_{name}" in st.session_state:
             st.query_params[name] = st.session_state[f"_sticky_{name}"]
+    st.session_state[_LEFT] = _address()
+
+
+def url_key(key: str) -> str:
+    """The key of a widget that shows a part of the address. A keyed widget keeps its value from
+    run to run, so after the browser's Back button it would show the view the reader left and
+    write that back into the address; when the address came from outside, it starts again from
+    the address."""
+    if st.session_state.get(_MOVED) and key in st.session_state:
+        del st.session_state[key]
+    return key
 
 
 def lang() -> str:
@@ -38,6 +62,7 @@ def set_param(name: str, value: str | None) -> None:
         st.query_params[name] = value
         if name in STICKY:
             st.session_state[f"_sticky_{name}"] = value
+    st.session_state[_LEFT] = _address()
 
 
 def choice(name: str, options: list[str], default: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -182,6 +182,44 @@ def shots_dir() -> Path:
     return SHOTS
 
 
+_NOT_RUNNING = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+# Streamlit's App component state as its page knows it. The script run's id and state reach the
+# DOM only in part (a short run may start and end within one render, so the script-state
+# attribute need not change), and a page may run once more after its own run has ended.
+_APP_STATE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const key = app && Object.keys(app).find(k => k.startsWith('__reactFiber$'));
+    for (let fiber = key && app[key]; fiber; fiber = fiber.return) {
+        const state = fiber.stateNode && fiber.stateNode.state;
+        if (state && 'scriptRunId' in state) return state;
+    }
+    return null;
+}"""
+# A run after `before` has ended, it ran the page at `path` with `params` in its address, and
+# what the run before it drew is gone (Streamlit clears it in a step of its own).
+_ARRIVED = f"""({{before, path, params}}) => {{
+    const state = ({_APP_STATE})();
+    const page = state.appPages.find(p => path ? p.urlPathname === path : p.isDefault);
+    const shown = new URLSearchParams(state.queryParams);
+    const run = state.scriptRunId;
+    const stale = node => (node.scriptRunId !== undefined && node.scriptRunId !== run)
+        || (node.children || []).some(stale);
+    return run !== before && state.scriptRunState === 'notRunning'
+        && page && state.currentPageScriptHash === page.pageScriptHash
+        && Object.entries(params).every(([name, value]) => shown.get(name) === value)
+        && !stale(state.elements.main);
+}}"""
+
+
+def _same_address(a: str, b: str) -> bool:
+    """The same path and the same parameters, in any order."""
+    parts = urlsplit(a), urlsplit(b)
+    return (parts[0].path.rstrip("/") == parts[1].path.rstrip("/")
+            and sorted(parse_qsl(parts[0].query)) == sorted(parse_qsl(parts[1].query)))
+
+
 class AppTab:
     """A browser tab on the app: open a page, wait for Streamlit to finish, take a screenshot."""
 
@@ -199,16 +237,37 @@ class AppTab:
         self.wait_ready()
         return self.page
 
+    def navigate(self, url_path: str = "", **params: str) -> Page:
+        """Go to another view in the same session, as the browser's back and forward buttons do:
+        Streamlit runs the page for the new address without loading the app again (about half
+        the cost of `open`). Streamlit starts no run for the address it shows (a page writes its
+        choices into the address): that one is loaded whole."""
+        if _same_address(self.page.url, self.url(url_path, **params)):
+            return self.open(url_path, **params)
+        before = self.page.evaluate(f"() => {{ const s = ({_APP_STATE})(); return s && s.scriptRunId; }}")
+        assert before, "Streamlit's App state was not found: has its frontend changed?"
+        self.page.evaluate("url => { history.pushState({}, '', url);"
+                           " dispatchEvent(new PopStateEvent('popstate')); }",
+                           self.url(url_path, **params))
+        self.page.wait_for_function(_ARRIVED, arg={"before": before, "path": url_path,
+                                                   "params": params})
+        self.wait_ready()
+        return self.page
+
     def wait_ready(self) -> None:
         """Wait until Streamlit has finished the script run and every element has rendered."""
-        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                    state="attached")
+        self.page.wait_for_selector(_NOT_RUNNING, state="attached")
         # Elements stream in after the run ends: skeletons stand in until their data has arrived.
         self.page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')")
-        # Every chart container must hold a drawn Plotly figure.
+        # Every chart container must hold a drawn Plotly figure, annotations (the source line)
+        # included: Plotly draws them last and clears `_replotting` when done.
         self.page.wait_for_function("""() => {
             const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-            return [...boxes].every(box => box.querySelector('.js-plotly-plot .main-svg'));
+            return [...boxes].every(box => {
+                const plot = box.querySelector('.js-plotly-plot');
+                return plot && plot.querySelector('.main-svg') && plot._fullLayout
+                    && !plot._fullLayout._replotting;
+            });
         }""")
 
     def log_in(self, name: str = "Kari Nordmann") -> None:
@@ -285,18 +344,28 @@ ViewKey = tuple[str, tuple[tuple[str, str], ...]]
 
 class Visits:
     """The read-only browser tests (pages, verdicts, axe) read the same 40-odd views: each is
-    opened once a session, in one tab that goes from view to view (a load costs seconds, about
-    half of that in a new tab), and what it showed is kept. `lang="nb"` is the default language
-    and the same view as no `lang`."""
+    opened once a session and what it showed is kept. One tab per language goes from view to view
+    as the browser's back and forward buttons do (AppTab.navigate; a whole load costs about twice
+    that): a reader who changed language takes the language switch, not the address, so each
+    tab keeps its own. `lang="nb"` is the default language and the same view as no `lang`.
+    A tab handed out by `open` may have been changed (axe opens expanders): a view of the same
+    page is then loaded whole, since Streamlit keeps an element's state when the page stays."""
 
     def __init__(self, browser: Browser, app_url: str) -> None:
-        self.tab = new_tab(browser, app_url)
+        self.browser = browser
+        self.app_url = app_url
+        self.tabs: dict[str, AppTab] = {}
         self.seen: dict[ViewKey, Visit] = {}
-        self.showing: ViewKey | None = None  # the view in the tab, as it was when it rendered
+        self.showing: dict[str, ViewKey | None] = {}  # per language: the view as it rendered
+        self.changed: dict[str, str] = {}  # per language: the page a caller may have changed
 
     @staticmethod
     def key(url_path: str, params: dict[str, str]) -> ViewKey:
         return url_path, tuple(sorted((k, v) for k, v in params.items() if (k, v) != ("lang", "nb")))
+
+    @staticmethod
+    def lang(key: ViewKey) -> str:
+        return dict(key[1]).get("lang", "nb")
 
     def __call__(self, url_path: str = "", **params: str) -> Visit:
         key = self.key(url_path, params)
@@ -307,26 +376,40 @@ class Visits:
     def open(self, url_path: str = "", **params: str) -> AppTab:
         """The tab showing the view, for checks that act on the page (axe opens its expanders)."""
         key = self.key(url_path, params)
-        if self.showing != key:
+        lang = self.lang(key)
+        if self.showing.get(lang) != key:
             self._load(key)
-        self.showing = None  # the caller may change the page
-        return self.tab
+        self.showing[lang] = None
+        self.changed[lang] = key[0]
+        return self.tabs[lang]
+
+    def close(self) -> None:
+        for tab in self.tabs.values():
+            tab.page.context.close()
 
     def _load(self, key: ViewKey) -> None:
-        page = self.tab.open(key[0], **dict(key[1]))
+        lang = self.lang(key)
+        tab = self.tabs.get(lang)
+        if tab is None:
+            tab = self.tabs[lang] = new_tab(self.browser, self.app_url)
+        if self.changed.get(lang) == key[0] or lang not in self.showing:
+            page = tab.open(key[0], **dict(key[1]))
+        else:
+            page = tab.navigate(key[0], **dict(key[1]))
         self.seen[key] = Visit(
-            visible_text(page), tuple(self.tab.errors()), page.title(),
+            visible_text(page), tuple(tab.errors()), page.title(),
             page.evaluate("document.documentElement.lang"), page.locator(PLOTLY).count(),
             page.locator(f"{PLOTLY} .js-plotly-plot").count(),
             page.locator(f"{PLOTLY} .scatterlayer .trace").count())
-        self.showing = key
+        self.showing[lang] = key
+        self.changed.pop(lang, None)
 
 
 @pytest.fixture(scope="session")
 def visits(browser: Browser, warm_app: str) -> Iterator[Visits]:
     opened = Visits(browser, warm_app)
     yield opened
-    opened.tab.page.context.close()
+    opened.close()
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from indicators.i18n import format_value, t
 
@@ -39,3 +41,27 @@ def test_indicator_page_shows_latest_value(visits) -> None:
                      key=lambda r: r["period"])
     assert format_value(float(latest["value"]), "percent", "nb").replace("\xa0", " ") in text
     assert visit.drawn >= 1
+
+
+def test_back_button_returns_to_the_view_before(tab) -> None:
+    """A reader picks another indicator, follows the link to its goal, and presses Back twice:
+    each time the page shows the view before and the address says so (a widget that kept its
+    own value would show the last indicator and write it back into the address)."""
+    page = tab.open("indikator", id="1D-01")
+    page.get_by_label(t("indicator.choose", "nb"), exact=True).click()
+    page.get_by_role("option", name=re.compile(r"^2B-04 ")).click()
+    page.wait_for_url(re.compile(r"id=2B-04"))
+    expect(page.get_by_role("heading", name=re.compile(r"^2B-04 "))).to_be_visible()
+    tab.wait_ready()
+    page.get_by_role("link", name=re.compile(r"^Delmål 2B: ")).click()
+    page.wait_for_url(re.compile(r"/delmal\b"))
+    tab.wait_ready()
+
+    page.go_back()
+    expect(page.get_by_role("heading", name=re.compile(r"^2B-04 "))).to_be_visible()
+    tab.wait_ready()
+    assert "id=2B-04" in page.url, page.url
+    page.go_back()
+    expect(page.get_by_role("heading", name=re.compile(r"^1D-01 "))).to_be_visible()
+    tab.wait_ready()
+    assert "id=1D-01" in page.url, page.url
