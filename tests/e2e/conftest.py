@@ -280,6 +280,7 @@ class AppTab:
         self.page.get_by_label("Planleggerpassord").fill(PASSWORD)
         self.page.get_by_role("button", name="Logg inn").click()
         self.page.get_by_text(f"Logget inn som {name}").wait_for()
+        self.wait_ready()  # the run after logging in draws the planner's forms
 
     def errors(self) -> list[str]:
         """The text of every error the page shows."""

@@ -98,6 +98,7 @@ def test_a_planner_connects_an_indicator_and_its_figures_appear_on_its_page(
         page.get_by_label("Planleggerpassord").fill(PASSWORD)
         page.get_by_role("button", name="Logg inn").click()
         page.get_by_text("Logget inn som Kari Nordmann").wait_for()
+        tab.wait_ready()  # the run after logging in draws the planner's forms: not before them
 
         choose(tab, "Indikator som skal kobles", "2A-03")
         page.get_by_label("Søk etter tabell (ord eller tabellnummer)").fill("FoU næringslivet")
